@@ -1,0 +1,39 @@
+using System.CommandLine;
+
+namespace GoTraceEngine.Cli;
+
+/// <summary>The <c>gotrace</c> command line: parses arguments, runs a subcommand, maps failures to exit codes.</summary>
+internal static class GotraceCommand
+{
+    /// <summary>Success.</summary>
+    public const int ExitOk = 0;
+
+    /// <summary>Kept for the CI gate: leaks over budget.</summary>
+    public const int ExitLeaks = 1;
+
+    /// <summary>Usage or I/O error.</summary>
+    public const int ExitError = 2;
+
+    public static async Task<int> RunAsync(
+        string[] args, Func<Stream> openStdin, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        var context = new CliContext(openStdin, stdout, stderr);
+        RootCommand root = new("gotrace: finds goroutine leaks in DTrace and bpftrace output of the Go runtime.")
+        {
+            ReplayCommand.Create(context),
+        };
+
+        ParseResult parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            await stderr.WriteLineAsync($"gotrace: {parse.Errors[0].Message} (see 'gotrace --help')").ConfigureAwait(false);
+            return ExitError;
+        }
+
+        var configuration = new InvocationConfiguration { Output = stdout, Error = stderr };
+        return await parse.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
+    }
+}
+
+/// <summary>The process's standard streams, injectable for in-process tests.</summary>
+internal sealed record CliContext(Func<Stream> OpenStdin, TextWriter Stdout, TextWriter Stderr);

@@ -1,0 +1,7 @@
+namespace GoTraceEngine.Cli;
+
+public static class Program
+{
+    public static Task<int> Main(string[] args) =>
+        GotraceCommand.RunAsync(args, Console.OpenStandardInput, Console.Out, Console.Error, CancellationToken.None);
+}

@@ -1,0 +1,521 @@
+using System.Runtime.CompilerServices;
+using System.Text.Unicode;
+
+namespace GoTraceEngine.Parsing;
+
+/// <summary>
+/// Classifies one line of tracer output and, for event lines, parses it into a <see cref="TraceEvent"/>.
+/// Works on the raw UTF-8 bytes of a single line (without its <c>\n</c>), never allocates and never throws on bad input.
+/// </summary>
+/// <remarks>
+/// Accepted event lines, quiet (<c>dtrace -q</c>) or behind dtrace's non-quiet <c>CPU ID FUNCTION:NAME</c> prefix:
+/// <c>newproc1: goroutine=%p parent=%d count=%d blocked_count=%d</c>, <c>gopark: goroutine=%p blocked=%d reason=%d blocked_count=%d</c>,
+/// <c>ready: goroutine=%p</c>, <c>godestroy: goroutine=%p count=%d blocked_count=%d</c>, <c>profile-1s: count=%d blocked_count=%d</c>,
+/// <c>END: count=%d blocked_count=%d</c>, and the seed's first script: <c>goroutine %p created: count=%d</c>,
+/// <c>goroutine %p destroyed: count=%d</c>. Keys are order-free, optional ones may be missing and unknown ones are ignored.
+/// Everything else is classified (<see cref="LineCategory"/>) so that every line is accounted for.
+/// </remarks>
+internal static class DTraceLineParser
+{
+    private const byte Space = (byte)' ';
+    private const byte Tab = (byte)'\t';
+    private const byte Cr = (byte)'\r';
+    private const byte Equal = (byte)'=';
+    private const byte Colon = (byte)':';
+    private const byte Backtick = (byte)'`';
+
+    /// <summary>Classifies <paramref name="line"/>; when it returns <see cref="LineCategory.Event"/>, <paramref name="e"/> holds the event.</summary>
+    /// <param name="line">One line, without its terminating <c>\n</c>; a trailing <c>\r</c> is ignored.</param>
+    /// <param name="lineNumber">The 1-based line number, stored in the event.</param>
+    /// <param name="e">The event, or default.</param>
+    /// <param name="failure">Why a <see cref="LineCategory.Malformed"/> line failed.</param>
+    /// <returns>The line's category.</returns>
+    public static LineCategory Parse(ReadOnlySpan<byte> line, long lineNumber, out TraceEvent e, out ParseFailure failure)
+    {
+        e = default;
+        failure = ParseFailure.None;
+        if (!line.IsEmpty && line[^1] == Cr)
+        {
+            line = line[..^1];
+        }
+
+        int start = line.IndexOfAnyExcept(Space, Tab);
+        if (start < 0)
+        {
+            return LineCategory.Blank;
+        }
+
+        if (start == 0)
+        {
+            LineCategory payload = TryParsePayload(line, lineNumber, out e, out failure);
+            return payload != LineCategory.ProgramOutput ? payload : ClassifyUnindented(line);
+        }
+
+        return ClassifyIndented(line, start, lineNumber, out e, out failure);
+    }
+
+    /// <summary>Parses a quiet-mode payload. Returns <see cref="LineCategory.ProgramOutput"/> when the line has no event keyword.</summary>
+    private static LineCategory TryParsePayload(ReadOnlySpan<byte> line, long lineNumber, out TraceEvent e, out ParseFailure failure)
+    {
+        e = default;
+        failure = ParseFailure.None;
+        TraceEventKind kind;
+        int keywordLength;
+        switch (line[0])
+        {
+            case (byte)'n' when line.StartsWith("newproc1: "u8):
+                kind = TraceEventKind.Create;
+                keywordLength = 10;
+                break;
+            case (byte)'g' when line.StartsWith("gopark: "u8):
+                kind = TraceEventKind.Park;
+                keywordLength = 8;
+                break;
+            case (byte)'g' when line.StartsWith("godestroy: "u8):
+                kind = TraceEventKind.Destroy;
+                keywordLength = 11;
+                break;
+            case (byte)'g' when line.StartsWith("gdestroy: "u8):
+                kind = TraceEventKind.Destroy;
+                keywordLength = 10;
+                break;
+            case (byte)'g' when line.StartsWith("goroutine "u8):
+                return TryParseFirstScript(line[10..], lineNumber, out e, out failure);
+            case (byte)'r' when line.StartsWith("ready: "u8):
+                kind = TraceEventKind.Ready;
+                keywordLength = 7;
+                break;
+            case (byte)'p' when line.StartsWith("profile-1s: "u8):
+                kind = TraceEventKind.Tick;
+                keywordLength = 12;
+                break;
+            case (byte)'t' when line.StartsWith("tick-1s: "u8):
+                kind = TraceEventKind.Tick;
+                keywordLength = 9;
+                break;
+            case (byte)'E' when line.StartsWith("END: "u8) || line.SequenceEqual("END:"u8):
+                kind = TraceEventKind.End;
+                keywordLength = Math.Min(5, line.Length);
+                break;
+            default:
+                return LineCategory.ProgramOutput;
+        }
+
+        return ParseFields(kind, line[keywordLength..], lineNumber, out e, out failure);
+    }
+
+    /// <summary>The seed's first script: <c>goroutine %p created: count=%d</c> and <c>goroutine %p destroyed: count=%d</c>.</summary>
+    private static LineCategory TryParseFirstScript(ReadOnlySpan<byte> rest, long lineNumber, out TraceEvent e, out ParseFailure failure)
+    {
+        e = default;
+        failure = ParseFailure.None;
+        int space = rest.IndexOf(Space);
+        if (space <= 0)
+        {
+            return LineCategory.ProgramOutput;
+        }
+
+        ReadOnlySpan<byte> pointer = rest[..space];
+        ReadOnlySpan<byte> verb = rest[(space + 1)..];
+        TraceEventKind kind;
+        if (verb.StartsWith("created:"u8))
+        {
+            kind = TraceEventKind.Create;
+            verb = verb[8..];
+        }
+        else if (verb.StartsWith("destroyed:"u8))
+        {
+            kind = TraceEventKind.Destroy;
+            verb = verb[10..];
+        }
+        else
+        {
+            // Not ours: Go's own "goroutine 1 [running]:" panic dumps start the same way.
+            return LineCategory.ProgramOutput;
+        }
+
+        if (!NumberParser.TryParseHex(pointer, out ulong g))
+        {
+            failure = ParseFailure.BadGoroutine;
+            return LineCategory.Malformed;
+        }
+
+        if (g == 0)
+        {
+            failure = ParseFailure.ZeroGoroutine;
+            return LineCategory.Malformed;
+        }
+
+        LineCategory category = ParseFields(kind, verb, lineNumber, out e, out failure, g);
+        return category;
+    }
+
+    /// <summary>Parses the space-separated <c>key=value</c> fields after the keyword.</summary>
+    private static LineCategory ParseFields(
+        TraceEventKind kind, ReadOnlySpan<byte> fields, long lineNumber, out TraceEvent e, out ParseFailure failure, ulong presetG = 0)
+    {
+        e = default;
+        failure = ParseFailure.None;
+        ulong g = presetG;
+        ulong parent = 0;
+        long reason = 0;
+        long count = 0;
+        long blockedCount = 0;
+        long blocked = 0;
+        TraceEventFields present = TraceEventFields.None;
+        bool hasG = presetG != 0;
+
+        while (!fields.IsEmpty)
+        {
+            int end = fields.IndexOf(Space);
+            ReadOnlySpan<byte> token;
+            if (end < 0)
+            {
+                token = fields;
+                fields = default;
+            }
+            else
+            {
+                token = fields[..end];
+                fields = fields[(end + 1)..];
+            }
+
+            int eq = token.IndexOf(Equal);
+            if (eq <= 0)
+            {
+                continue;
+            }
+
+            ReadOnlySpan<byte> key = token[..eq];
+            ReadOnlySpan<byte> value = token[(eq + 1)..];
+            switch (key.Length)
+            {
+                case 9 when key.SequenceEqual("goroutine"u8):
+                    if (!NumberParser.TryParseHex(value, out g))
+                    {
+                        failure = ParseFailure.BadGoroutine;
+                        return LineCategory.Malformed;
+                    }
+
+                    hasG = true;
+                    break;
+                case 6 when key.SequenceEqual("parent"u8):
+                    if (!NumberParser.TryParseInteger(value, out long p))
+                    {
+                        failure = ParseFailure.BadParent;
+                        return LineCategory.Malformed;
+                    }
+
+                    parent = (ulong)p;
+                    present |= TraceEventFields.Parent;
+                    break;
+                case 6 when key.SequenceEqual("reason"u8):
+                    if (!NumberParser.TryParseInteger(value, out reason))
+                    {
+                        failure = ParseFailure.BadReason;
+                        return LineCategory.Malformed;
+                    }
+
+                    present |= TraceEventFields.Reason;
+                    break;
+                case 5 when key.SequenceEqual("count"u8):
+                    if (!NumberParser.TryParseInteger(value, out count))
+                    {
+                        failure = ParseFailure.BadCount;
+                        return LineCategory.Malformed;
+                    }
+
+                    present |= TraceEventFields.ScriptCount;
+                    break;
+                case 13 when key.SequenceEqual("blocked_count"u8):
+                    if (!NumberParser.TryParseInteger(value, out blockedCount))
+                    {
+                        failure = ParseFailure.BadBlockedCount;
+                        return LineCategory.Malformed;
+                    }
+
+                    present |= TraceEventFields.ScriptBlockedCount;
+                    break;
+                case 7 when key.SequenceEqual("blocked"u8):
+                    if (!NumberParser.TryParseInteger(value, out blocked))
+                    {
+                        failure = ParseFailure.BadBlocked;
+                        return LineCategory.Malformed;
+                    }
+
+                    present |= TraceEventFields.ScriptBlocked;
+                    break;
+                default:
+                    // Unknown keys are ignored so that tracers can add fields.
+                    break;
+            }
+        }
+
+        if (kind is TraceEventKind.Create or TraceEventKind.Park or TraceEventKind.Ready or TraceEventKind.Destroy)
+        {
+            if (!hasG)
+            {
+                failure = ParseFailure.MissingGoroutine;
+                return LineCategory.Malformed;
+            }
+
+            if (g == 0)
+            {
+                failure = ParseFailure.ZeroGoroutine;
+                return LineCategory.Malformed;
+            }
+        }
+        else
+        {
+            g = 0;
+        }
+
+        if (kind == TraceEventKind.Park && (present & TraceEventFields.Reason) == 0)
+        {
+            failure = ParseFailure.MissingReason;
+            return LineCategory.Malformed;
+        }
+
+        // The reason is a uint8 in the runtime; a tracer printing the whole register may carry junk above it.
+        e = new TraceEvent(kind, g, lineNumber, present, parent, (byte)reason, count, blockedCount, blocked != 0);
+        return LineCategory.Event;
+    }
+
+    private static LineCategory ClassifyUnindented(ReadOnlySpan<byte> line)
+    {
+        if (line.StartsWith("dtrace: "u8))
+        {
+            return ClassifyDTraceMessage(line[8..]);
+        }
+
+        if (IsHeader(line))
+        {
+            return LineCategory.Header;
+        }
+
+        // bpftrace: "Attaching 5 probes..." and "Lost 123 events".
+        if (line.StartsWith("Attaching "u8) && line.EndsWith("probes..."u8))
+        {
+            return LineCategory.TracerMessage;
+        }
+
+        if (line.StartsWith("Lost "u8) && line.IndexOf(" events"u8) > 5)
+        {
+            return LineCategory.DataLoss;
+        }
+
+        if (IsStackFrame(line))
+        {
+            return LineCategory.StackFrame;
+        }
+
+        return Utf8.IsValid(line) ? LineCategory.ProgramOutput : LineCategory.InvalidUtf8;
+    }
+
+    private static LineCategory ClassifyIndented(ReadOnlySpan<byte> line, int start, long lineNumber, out TraceEvent e, out ParseFailure failure)
+    {
+        e = default;
+        failure = ParseFailure.None;
+        ReadOnlySpan<byte> rest = line[start..];
+        int cpuDigits = CountDigits(rest);
+        if (cpuDigits > 0 && cpuDigits < rest.Length && IsBlank(rest[cpuDigits]))
+        {
+            ReadOnlySpan<byte> afterCpu = rest[cpuDigits..];
+            int next = afterCpu.IndexOfAnyExcept(Space, Tab);
+            if (next < 0)
+            {
+                // "  0 " alone: an integer-keyed aggregation row has two numbers, this is a record without data.
+                return LineCategory.OtherProbe;
+            }
+
+            afterCpu = afterCpu[next..];
+            if (afterCpu[0] == (byte)'|' && IsAllDigits(afterCpu[1..].Trim(" \t"u8)))
+            {
+                // An empty quantize bucket: "   8 |                    0".
+                return LineCategory.Aggregation;
+            }
+
+            if (IsFlowMarker(afterCpu))
+            {
+                return ParseFlowPayload(afterCpu[2..], lineNumber, out e, out failure);
+            }
+
+            int idDigits = CountDigits(afterCpu);
+            if (idDigits > 0 && (idDigits == afterCpu.Length || IsBlank(afterCpu[idDigits])))
+            {
+                ReadOnlySpan<byte> afterId = afterCpu[idDigits..];
+                int nameStart = afterId.IndexOfAnyExcept(Space, Tab);
+                if (nameStart < 0)
+                {
+                    // Two integers: an integer-keyed aggregation row ("  0  12").
+                    return LineCategory.Aggregation;
+                }
+
+                ReadOnlySpan<byte> probe = afterId[nameStart..];
+                int nameEnd = probe.IndexOf(Space);
+                ReadOnlySpan<byte> funcName = nameEnd < 0 ? probe : probe[..nameEnd];
+                if (funcName.IndexOf(Colon) >= 0)
+                {
+                    // dtrace prints one space after FUNCTION:NAME, then the payload as the script wrote it.
+                    ReadOnlySpan<byte> payload = nameEnd < 0 ? default : probe[(nameEnd + 1)..];
+                    if (payload.IsEmpty)
+                    {
+                        return LineCategory.OtherProbe;
+                    }
+
+                    LineCategory category = TryParsePayload(payload, lineNumber, out e, out failure);
+                    return category == LineCategory.ProgramOutput ? LineCategory.OtherProbe : category;
+                }
+
+                if (IsAllDigits(funcName) || funcName.SequenceEqual("|"u8))
+                {
+                    return LineCategory.Aggregation;
+                }
+            }
+        }
+
+        if (IsStackFrame(rest))
+        {
+            return LineCategory.StackFrame;
+        }
+
+        if (IsAggregation(rest))
+        {
+            return LineCategory.Aggregation;
+        }
+
+        return Utf8.IsValid(line) ? LineCategory.ProgramOutput : LineCategory.InvalidUtf8;
+    }
+
+    /// <summary>
+    /// A <c>-F</c> line: marker, function, then (for clauses that print) the payload. A script run with <c>-F</c> still
+    /// prints its events after the function column, so they are parsed rather than skipped.
+    /// </summary>
+    private static LineCategory ParseFlowPayload(ReadOnlySpan<byte> afterMarker, long lineNumber, out TraceEvent e, out ParseFailure failure)
+    {
+        e = default;
+        failure = ParseFailure.None;
+        int funcStart = afterMarker.IndexOfAnyExcept(Space, Tab);
+        if (funcStart >= 0)
+        {
+            ReadOnlySpan<byte> func = afterMarker[funcStart..];
+            int funcEnd = func.IndexOfAny(Space, Tab);
+            if (funcEnd > 0)
+            {
+                ReadOnlySpan<byte> rest = func[funcEnd..];
+                int payloadStart = rest.IndexOfAnyExcept(Space, Tab);
+                if (payloadStart >= 0)
+                {
+                    LineCategory category = TryParsePayload(rest[payloadStart..], lineNumber, out e, out failure);
+                    if (category != LineCategory.ProgramOutput)
+                    {
+                        return category;
+                    }
+                }
+            }
+        }
+
+        return LineCategory.Flow;
+    }
+
+    private static LineCategory ClassifyDTraceMessage(ReadOnlySpan<byte> message)
+    {
+        if (message.StartsWith("[DTRACEDROP_"u8)
+            || message.IndexOf(" drop on CPU "u8) >= 0
+            || message.IndexOf(" drops on CPU "u8) >= 0
+            || message.IndexOf("dynamic variable drop"u8) >= 0
+            || message.IndexOf("speculative drop"u8) >= 0
+            || message.IndexOf("string table overflow"u8) >= 0
+            || message.IndexOf("failed speculation"u8) >= 0)
+        {
+            return LineCategory.DataLoss;
+        }
+
+        if (message.StartsWith("error on enabled probe ID"u8)
+            || (message.StartsWith("error in "u8) && message.IndexOf(" for probe ID "u8) >= 0)
+            || message.IndexOf(" in ERROR probe enabling"u8) >= 0)
+        {
+            return LineCategory.ProbeError;
+        }
+
+        if (message.StartsWith("failed to "u8)
+            || message.StartsWith("invalid probe specifier"u8)
+            || message.StartsWith("processing aborted"u8)
+            || message.StartsWith("could not enable tracing"u8)
+            || message.StartsWith("no probes "u8))
+        {
+            return LineCategory.TracerFatal;
+        }
+
+        return LineCategory.TracerMessage;
+    }
+
+    private static bool IsHeader(ReadOnlySpan<byte> line)
+    {
+        if (!line.StartsWith("CPU"u8) || line.Length < 5 || !IsBlank(line[3]))
+        {
+            return false;
+        }
+
+        ReadOnlySpan<byte> rest = line[3..];
+        rest = rest[rest.IndexOfAnyExcept(Space, Tab)..];
+        return rest.StartsWith("ID"u8) || rest.StartsWith("FUNCTION"u8);
+    }
+
+    /// <summary><c>module`symbol+0x1c</c>, <c>module`0x…</c> or a bare <c>0x…</c>: one token with no inner blanks.</summary>
+    private static bool IsStackFrame(ReadOnlySpan<byte> rest)
+    {
+        ReadOnlySpan<byte> token = rest.TrimEnd(" \t"u8);
+        if (token.IsEmpty || token.IndexOfAny(Space, Tab) >= 0)
+        {
+            return false;
+        }
+
+        int tick = token.IndexOf(Backtick);
+        if (tick > 0 && tick < token.Length - 1)
+        {
+            return true;
+        }
+
+        return token.Length > 2 && token[0] == (byte)'0' && token[1] == (byte)'x' && NumberParser.TryParseHex(token, out _);
+    }
+
+    /// <summary>Aggregation rows: a key then a trailing integer, a quantize header, or a quantize bucket row.</summary>
+    private static bool IsAggregation(ReadOnlySpan<byte> rest)
+    {
+        ReadOnlySpan<byte> trimmed = rest.TrimEnd(" \t"u8);
+        if (trimmed.IndexOf("- Distribution -"u8) >= 0)
+        {
+            return true;
+        }
+
+        int lastSpace = trimmed.LastIndexOfAny(Space, Tab);
+        if (lastSpace < 0)
+        {
+            return false;
+        }
+
+        ReadOnlySpan<byte> last = trimmed[(lastSpace + 1)..];
+        if (last.Length > 0 && last[0] == (byte)'-')
+        {
+            last = last[1..];
+        }
+
+        return IsAllDigits(last);
+    }
+
+    /// <summary><c>-F</c> output marks entries and returns with <c>-&gt;</c>/<c>&lt;-</c> (<c>=&gt;</c>/<c>&lt;=</c> for syscalls) and other probes with <c>|</c>.</summary>
+    private static bool IsFlowMarker(ReadOnlySpan<byte> s) =>
+        s.StartsWith("->"u8) || s.StartsWith("<-"u8) || s.StartsWith("=>"u8) || s.StartsWith("<="u8) || s.StartsWith("| "u8);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool IsBlank(byte b) => b is Space or Tab;
+
+    private static int CountDigits(ReadOnlySpan<byte> s)
+    {
+        int i = s.IndexOfAnyExceptInRange((byte)'0', (byte)'9');
+        return i < 0 ? s.Length : i;
+    }
+
+    private static bool IsAllDigits(ReadOnlySpan<byte> s) => !s.IsEmpty && s.IndexOfAnyExceptInRange((byte)'0', (byte)'9') < 0;
+}

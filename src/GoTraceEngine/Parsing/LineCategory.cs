@@ -1,0 +1,50 @@
+namespace GoTraceEngine.Parsing;
+
+/// <summary>How one line of tracer output was counted. Every line read gets exactly one category.</summary>
+public enum LineCategory : byte
+{
+    /// <summary>A goroutine event or tick, applied to the tables.</summary>
+    Event = 0,
+
+    /// <summary>An empty or whitespace-only line (dtrace ends every non-quiet record and every stack with one).</summary>
+    Blank,
+
+    /// <summary>dtrace's column header: <c>CPU ID FUNCTION:NAME</c> or <c>CPU FUNCTION</c>.</summary>
+    Header,
+
+    /// <summary>An informational tracer message (<c>dtrace: script … matched N probes</c>, <c>Attaching N probes...</c>).</summary>
+    TracerMessage,
+
+    /// <summary>The tracer lost data (<c>dtrace: N drops on CPU M</c>, bpftrace's <c>Lost N events</c>): a report warning.</summary>
+    DataLoss,
+
+    /// <summary>A probe faulted (<c>dtrace: error on enabled probe ID …</c>): a report warning.</summary>
+    ProbeError,
+
+    /// <summary>The tracer gave up (<c>dtrace: failed to …</c>, <c>processing aborted</c>): a report warning.</summary>
+    TracerFatal,
+
+    /// <summary>A <c>-F</c> flow line (<c>-&gt;</c>, <c>&lt;-</c>, <c>|</c>).</summary>
+    Flow,
+
+    /// <summary>A stack frame printed by <c>ustack()</c> or <c>stack()</c>.</summary>
+    StackFrame,
+
+    /// <summary>Aggregation output (<c>printa</c>, the automatic print at exit, quantize rows).</summary>
+    Aggregation,
+
+    /// <summary>A non-quiet probe record whose payload is not one of the engine's event lines.</summary>
+    OtherProbe,
+
+    /// <summary>A line with an event keyword whose fields are missing or invalid: a diagnostic with its line number.</summary>
+    Malformed,
+
+    /// <summary>A line longer than <see cref="TraceEngineOptions.MaxLineLength"/>: skipped without being buffered.</summary>
+    TooLong,
+
+    /// <summary>An unrecognised line that is not valid UTF-8.</summary>
+    InvalidUtf8,
+
+    /// <summary>Anything else: the traced program's own output, most often.</summary>
+    ProgramOutput,
+}

@@ -1,0 +1,33 @@
+namespace GoTraceEngine.Parsing;
+
+/// <summary>Why a line with an event keyword could not become an event.</summary>
+internal enum ParseFailure : byte
+{
+    None = 0,
+    MissingGoroutine,
+    BadGoroutine,
+    ZeroGoroutine,
+    MissingReason,
+    BadReason,
+    BadParent,
+    BadCount,
+    BadBlockedCount,
+    BadBlocked,
+}
+
+internal static class ParseFailureText
+{
+    public static string Describe(ParseFailure failure) => failure switch
+    {
+        ParseFailure.MissingGoroutine => "no goroutine= value",
+        ParseFailure.BadGoroutine => "goroutine= is not a hex pointer",
+        ParseFailure.ZeroGoroutine => "goroutine= is 0",
+        ParseFailure.MissingReason => "gopark line has no reason= value",
+        ParseFailure.BadReason => "reason= is not an integer",
+        ParseFailure.BadParent => "parent= is not an integer",
+        ParseFailure.BadCount => "count= is not an integer",
+        ParseFailure.BadBlockedCount => "blocked_count= is not an integer",
+        ParseFailure.BadBlocked => "blocked= is not an integer",
+        _ => "unparsable event line",
+    };
+}

@@ -1,0 +1,80 @@
+using System.Runtime.InteropServices;
+
+namespace GoTraceEngine.Parsing;
+
+/// <summary>
+/// One parsed tracer line: a goroutine lifecycle event or a tick. It holds no references, so it can be copied,
+/// stored and compared freely, and it never points into the buffer it was parsed from.
+/// </summary>
+/// <remarks>
+/// Optional values are meaningful only when <see cref="Fields"/> says the tracer printed them; otherwise they are 0.
+/// The script's own counters (<see cref="ScriptCount"/>, <see cref="ScriptBlockedCount"/>, <see cref="ScriptBlocked"/>)
+/// are reported for comparison only: the engine never trusts them.
+/// </remarks>
+[StructLayout(LayoutKind.Auto)]
+public readonly struct TraceEvent
+{
+    /// <summary>Creates an event. Parsers and tests use this; the engine never needs to.</summary>
+    /// <param name="kind">What happened.</param>
+    /// <param name="gPointer">The address of the goroutine's <c>g</c> struct (0 for ticks).</param>
+    /// <param name="lineNumber">The 1-based line number the event was read from.</param>
+    /// <param name="fields">Which optional values are present.</param>
+    /// <param name="parent">The creator's g pointer (<c>parent=</c>).</param>
+    /// <param name="reason">The park reason code, masked to 8 bits (<c>reason=</c>).</param>
+    /// <param name="scriptCount">The script's live counter (<c>count=</c>).</param>
+    /// <param name="scriptBlockedCount">The script's blocked counter (<c>blocked_count=</c>).</param>
+    /// <param name="scriptBlocked">The script's own verdict on a park (<c>blocked=</c>).</param>
+    public TraceEvent(
+        TraceEventKind kind,
+        ulong gPointer,
+        long lineNumber,
+        TraceEventFields fields = TraceEventFields.None,
+        ulong parent = 0,
+        byte reason = 0,
+        long scriptCount = 0,
+        long scriptBlockedCount = 0,
+        bool scriptBlocked = false)
+    {
+        Kind = kind;
+        GPointer = gPointer;
+        LineNumber = lineNumber;
+        Fields = fields;
+        Parent = parent;
+        Reason = reason;
+        ScriptCount = scriptCount;
+        ScriptBlockedCount = scriptBlockedCount;
+        ScriptBlocked = scriptBlocked;
+    }
+
+    /// <summary>What happened.</summary>
+    public TraceEventKind Kind { get; }
+
+    /// <summary>Which optional values the tracer printed.</summary>
+    public TraceEventFields Fields { get; }
+
+    /// <summary>The park reason code (<c>reason=</c>), masked to its low 8 bits as the runtime's <c>uint8</c> enum is.</summary>
+    public byte Reason { get; }
+
+    /// <summary>The script's verdict on a park (<c>blocked=</c>); informational only.</summary>
+    public bool ScriptBlocked { get; }
+
+    /// <summary>The address of the goroutine's <c>g</c> struct: the key of the goroutine tables. 0 for ticks.</summary>
+    public ulong GPointer { get; }
+
+    /// <summary>The creating goroutine's g pointer, printed by the seed script as <c>parent=%d</c>.</summary>
+    public ulong Parent { get; }
+
+    /// <summary>The 1-based number of the line this event was read from.</summary>
+    public long LineNumber { get; }
+
+    /// <summary>The script's own live counter (<c>count=</c>); informational only.</summary>
+    public long ScriptCount { get; }
+
+    /// <summary>The script's own blocked counter (<c>blocked_count=</c>); informational only.</summary>
+    public long ScriptBlockedCount { get; }
+
+    /// <summary>Whether the tracer printed <paramref name="field"/>.</summary>
+    /// <param name="field">The field to test.</param>
+    /// <returns><see langword="true"/> when every flag of <paramref name="field"/> is present.</returns>
+    public bool Has(TraceEventFields field) => (Fields & field) == field;
+}

@@ -1,0 +1,149 @@
+using System.Text.Json.Serialization;
+
+namespace GoTraceEngine.Reporting;
+
+/// <summary>
+/// What a trace showed: line accounting, events, the live and blocked goroutines, leak suspects, anomalies, warnings
+/// and the check of the script's own counters. Produced by <see cref="TraceEngine{TSink}.GetSummary"/>; immutable.
+/// </summary>
+/// <remarks>
+/// The JSON form (<see cref="ReportWriter.WriteJson(TraceSummary, System.IO.Stream)"/>) is a contract: its field names
+/// are stable. g pointers are written as <c>"0x…"</c> lowercase hex strings.
+/// </remarks>
+public sealed class TraceSummary
+{
+    /// <summary>Every line read, as events or skipped by category: <c>Events + Skipped == Total</c>.</summary>
+    public required LineCounts Lines { get; init; }
+
+    /// <summary>Events applied, by kind.</summary>
+    public required EventCounts Events { get; init; }
+
+    /// <summary>Goroutines created and not destroyed at the end of the trace.</summary>
+    public required int Live { get; init; }
+
+    /// <summary>Live goroutines parked with a blocking reason at the end of the trace.</summary>
+    public required int Blocked { get; init; }
+
+    /// <summary>The numbering of reason codes used (<see cref="State.ReasonTable.Id"/>).</summary>
+    public required string ReasonTable { get; init; }
+
+    /// <summary>Blocked goroutines by reason name.</summary>
+    public required IReadOnlyDictionary<string, long> BlockedByReason { get; init; }
+
+    /// <summary>Blocked goroutines by reason, with codes, biggest first.</summary>
+    public required IReadOnlyList<ReasonCount> BlockedReasons { get; init; }
+
+    /// <summary>Leak suspects: goroutines still blocked at the end of the trace, in the order they parked.</summary>
+    public required IReadOnlyList<LeakSuspect> Leaks { get; init; }
+
+    /// <summary>Events that contradict the tables.</summary>
+    public required AnomalyCounts Anomalies { get; init; }
+
+    /// <summary>Data loss, probe errors and tracer failures, with their line numbers (the first <see cref="TraceEngineOptions.MaxWarnings"/>).</summary>
+    public required IReadOnlyList<TraceWarning> Warnings { get; init; }
+
+    /// <summary>Warnings counted but not kept because <see cref="TraceEngineOptions.MaxWarnings"/> was reached.</summary>
+    public required long WarningsOmitted { get; init; }
+
+    /// <summary>Malformed and too-long lines, with their line numbers (the first <see cref="TraceEngineOptions.MaxDiagnostics"/>).</summary>
+    public required IReadOnlyList<LineDiagnostic> Diagnostics { get; init; }
+
+    /// <summary>Diagnostics counted but not kept because <see cref="TraceEngineOptions.MaxDiagnostics"/> was reached.</summary>
+    public required long DiagnosticsOmitted { get; init; }
+
+    /// <summary>The script's own counters compared with the engine's.</summary>
+    public required ScriptCounterCheck ScriptCounters { get; init; }
+
+    /// <summary>Whether the input was read to its end; <see langword="false"/> for a snapshot taken mid-stream.</summary>
+    public required bool Completed { get; init; }
+}
+
+/// <summary>Line accounting.</summary>
+/// <param name="Total">Lines read.</param>
+/// <param name="Events">Lines that were events.</param>
+/// <param name="Skipped">Lines that were not events.</param>
+/// <param name="SkippedByCategory">Skipped lines by <see cref="Parsing.LineCategory"/> (camelCase names, every category listed).</param>
+public sealed record LineCounts(long Total, long Events, long Skipped, IReadOnlyDictionary<string, long> SkippedByCategory);
+
+/// <summary>Events by kind.</summary>
+/// <param name="Create">Goroutine creations.</param>
+/// <param name="Park">Parks.</param>
+/// <param name="Ready">Readies.</param>
+/// <param name="Destroy">Exits.</param>
+/// <param name="Tick">Periodic ticks (<c>profile-1s</c>).</param>
+/// <param name="End">The tracer's <c>END</c> lines.</param>
+public sealed record EventCounts(long Create, long Park, long Ready, long Destroy, long Tick, long End);
+
+/// <summary>A count of blocked goroutines for one reason.</summary>
+/// <param name="Reason">The reason's name.</param>
+/// <param name="ReasonCode">The reason's code.</param>
+/// <param name="Count">Blocked goroutines.</param>
+public sealed record ReasonCount(string Reason, int ReasonCode, long Count);
+
+/// <summary>A goroutine still blocked at the end of the trace.</summary>
+/// <param name="G">Its g pointer.</param>
+/// <param name="ReasonCode">The code of the park that blocked it.</param>
+/// <param name="Reason">That reason's name.</param>
+/// <param name="Parent">The creator's g pointer as printed by the tracer (<c>parent=</c>), or 0.</param>
+/// <param name="Line">The line number of the park.</param>
+/// <param name="CreateLine">The line number of its creation.</param>
+public sealed record LeakSuspect(
+    [property: JsonConverter(typeof(HexPointerJsonConverter))] ulong G,
+    int ReasonCode,
+    string Reason,
+    [property: JsonConverter(typeof(HexPointerJsonConverter))] ulong Parent,
+    long Line,
+    long CreateLine);
+
+/// <summary>Events that contradict the tables; each is counted, none stops the run.</summary>
+/// <param name="MissedDestroy">Creates of a g that was still live: its destroy was lost or printed out of order.</param>
+/// <param name="UntrackedPark">Parks of a g never seen created (older than the trace).</param>
+/// <param name="UntrackedReady">Readies of a g never seen created.</param>
+/// <param name="UntrackedDestroy">Destroys of a g never seen created.</param>
+public sealed record AnomalyCounts(long MissedDestroy, long UntrackedPark, long UntrackedReady, long UntrackedDestroy)
+{
+    /// <summary>All anomalies.</summary>
+    public long Total => MissedDestroy + UntrackedPark + UntrackedReady + UntrackedDestroy;
+}
+
+/// <summary>A line that means the trace is incomplete or a probe misbehaved.</summary>
+/// <param name="Kind"><c>dataLoss</c>, <c>probeError</c> or <c>tracerFatal</c>.</param>
+/// <param name="Line">Its line number.</param>
+/// <param name="Message">The line as the tracer printed it.</param>
+public sealed record TraceWarning(string Kind, long Line, string Message);
+
+/// <summary>A line that could not be used.</summary>
+/// <param name="Line">Its line number.</param>
+/// <param name="Category"><c>malformed</c> or <c>tooLong</c>.</param>
+/// <param name="Message">What is wrong with it.</param>
+/// <param name="Text">The start of the line (at most 200 characters).</param>
+public sealed record LineDiagnostic(long Line, string Category, string Message, string Text);
+
+/// <summary>
+/// The script's own <c>count=</c> and <c>blocked_count=</c> compared with the engine's tables after each line that
+/// printed them. The engine never trusts them: they drift when the script misses events (the seed's <c>ready</c>
+/// clause) or updates them non-atomically across CPUs.
+/// </summary>
+/// <param name="Present">Whether any line carried script counters.</param>
+/// <param name="Checked">Lines whose counters were compared.</param>
+/// <param name="Disagreements">Lines whose counters differed from the engine's.</param>
+/// <param name="FirstDisagreementLine">The first such line, if any.</param>
+/// <param name="Line">The last line that carried counters.</param>
+/// <param name="Kind">That line's event kind (<c>end</c>, <c>tick</c>, <c>create</c>…).</param>
+/// <param name="Count">Its <c>count=</c>, if printed.</param>
+/// <param name="BlockedCount">Its <c>blocked_count=</c>, if printed.</param>
+/// <param name="EngineLive">The engine's live count at that line.</param>
+/// <param name="EngineBlocked">The engine's blocked count at that line.</param>
+/// <param name="Agree">Whether that last line agreed with the engine.</param>
+public sealed record ScriptCounterCheck(
+    bool Present,
+    long Checked,
+    long Disagreements,
+    long? FirstDisagreementLine,
+    long? Line,
+    string? Kind,
+    long? Count,
+    long? BlockedCount,
+    int? EngineLive,
+    int? EngineBlocked,
+    bool? Agree);

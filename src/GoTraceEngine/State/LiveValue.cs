@@ -1,0 +1,8 @@
+namespace GoTraceEngine.State;
+
+/// <summary>What the live table stores per goroutine (the key, the g pointer, is stored by the table).</summary>
+internal struct LiveValue
+{
+    public ulong Parent;
+    public long CreateLineNumber;
+}

@@ -1,0 +1,130 @@
+namespace GoTraceEngine;
+
+// Line framing. Complete lines are parsed straight from the caller's buffer; only the tail of a chunk (a line cut by
+// the chunk boundary) is copied into a carry buffer, bounded by MaxLineLength. Choice, unlike Kestrel's "consume
+// nothing of an incomplete line": the engine consumes every byte it is given, so Feed(span), Stream and PipeReader input
+// share one code path, a partial line is never rescanned on the next read, and a line of any length costs no memory.
+public partial class TraceEngine<TSink>
+{
+    private const byte NewLine = (byte)'\n';
+
+    private readonly int _maxLineLength;
+    private byte[] _carry = [];
+    private int _carryLength;
+    private bool _discarding;
+    private long _discardedLength;
+
+    /// <summary>Feeds a chunk of tracer output. Lines may be split across chunks at any byte.</summary>
+    /// <param name="data">The next bytes of input; not kept after the call returns.</param>
+    /// <exception cref="InvalidOperationException"><see cref="Complete"/> was already called.</exception>
+    public void Feed(ReadOnlySpan<byte> data)
+    {
+        ThrowIfCompleted();
+        if (_carryLength > 0 || _discarding)
+        {
+            int end = data.IndexOf(NewLine);
+            if (end < 0)
+            {
+                Carry(data);
+                return;
+            }
+
+            Carry(data[..end]);
+            FinishCarriedLine();
+            data = data[(end + 1)..];
+        }
+
+        int max = _maxLineLength;
+        while (true)
+        {
+            int end = data.IndexOf(NewLine);
+            if (end < 0)
+            {
+                break;
+            }
+
+            if (end <= max)
+            {
+                ProcessLine(data[..end]);
+            }
+            else
+            {
+                ProcessTooLong(end);
+            }
+
+            data = data[(end + 1)..];
+        }
+
+        if (!data.IsEmpty)
+        {
+            Carry(data);
+        }
+    }
+
+    /// <summary>Ends the input: a last line without <c>\n</c> is processed. Further feeding throws.</summary>
+    public void Complete()
+    {
+        if (_completed)
+        {
+            return;
+        }
+
+        if (_carryLength > 0 || _discarding)
+        {
+            FinishCarriedLine();
+        }
+
+        _completed = true;
+    }
+
+    private void Carry(ReadOnlySpan<byte> part)
+    {
+        if (_discarding)
+        {
+            _discardedLength += part.Length;
+            return;
+        }
+
+        int length = _carryLength + part.Length;
+        if (length > _maxLineLength)
+        {
+            // Too long to ever be parsed: stop buffering and only count its length until its end arrives.
+            _discarding = true;
+            _discardedLength = length;
+            _carryLength = 0;
+            return;
+        }
+
+        if (length > _carry.Length)
+        {
+            GrowCarry(length);
+        }
+
+        part.CopyTo(_carry.AsSpan(_carryLength));
+        _carryLength = length;
+    }
+
+    private void GrowCarry(int needed)
+    {
+        int size = Math.Min(_maxLineLength, Math.Max(needed, Math.Max(256, _carry.Length * 2)));
+        byte[] carry = new byte[size];
+        _carry.AsSpan(0, _carryLength).CopyTo(carry);
+        _carry = carry;
+    }
+
+    private void FinishCarriedLine()
+    {
+        if (_discarding)
+        {
+            _discarding = false;
+            ProcessTooLong(_discardedLength);
+            _discardedLength = 0;
+        }
+        else
+        {
+            ProcessLine(_carry.AsSpan(0, _carryLength));
+        }
+
+        _carryLength = 0;
+    }
+}

@@ -1,0 +1,125 @@
+using GoTraceEngine.Parsing;
+using GoTraceEngine.Reporting;
+using GoTraceEngine.State;
+
+namespace GoTraceEngine;
+
+// The report: the only place the engine builds strings and collections from its state.
+public partial class TraceEngine<TSink>
+{
+    /// <summary>Builds the report of everything read so far. Can be called at any time; allocates.</summary>
+    /// <returns>An immutable snapshot.</returns>
+    public TraceSummary GetSummary()
+    {
+        ReasonTable reasons = _state.Reasons;
+        var skipped = new Dictionary<string, long>(CategoryCount);
+        long skippedTotal = 0;
+        for (int i = 1; i < CategoryCount; i++)
+        {
+            skipped.Add(CategoryName((LineCategory)i), _lineCounts[i]);
+            skippedTotal += _lineCounts[i];
+        }
+
+        var byCode = new long[256];
+        var leaks = new List<LeakSuspect>(_state.Blocked.Count);
+        foreach (BlockedGoroutine blocked in Blocked)
+        {
+            byCode[blocked.Reason]++;
+            Live.TryGet(blocked.GPointer, out GoroutineRecord record);
+            leaks.Add(new LeakSuspect(
+                blocked.GPointer, blocked.Reason, reasons.GetName(blocked.Reason), record.Parent, blocked.ParkLineNumber, record.CreateLineNumber));
+        }
+
+        leaks.Sort(static (a, b) => a.Line != b.Line ? a.Line.CompareTo(b.Line) : a.G.CompareTo(b.G));
+
+        var reasonCounts = new List<ReasonCount>();
+        for (int code = 0; code < byCode.Length; code++)
+        {
+            if (byCode[code] > 0)
+            {
+                reasonCounts.Add(new ReasonCount(reasons.GetName((byte)code), code, byCode[code]));
+            }
+        }
+
+        reasonCounts.Sort(static (a, b) => a.Count != b.Count ? b.Count.CompareTo(a.Count) : a.ReasonCode.CompareTo(b.ReasonCode));
+        var byReason = new Dictionary<string, long>(reasonCounts.Count);
+        foreach (ReasonCount reason in reasonCounts)
+        {
+            byReason[reason.Reason] = reason.Count;
+        }
+
+        TraceEvent last = _lastScriptEvent;
+        bool present = _scriptChecked > 0;
+        var script = new ScriptCounterCheck(
+            present,
+            _scriptChecked,
+            _scriptDisagreements,
+            _firstDisagreementLine == 0 ? null : _firstDisagreementLine,
+            present ? last.LineNumber : null,
+            present ? KindName(last.Kind) : null,
+            present && last.Has(TraceEventFields.ScriptCount) ? last.ScriptCount : null,
+            present && last.Has(TraceEventFields.ScriptBlockedCount) ? last.ScriptBlockedCount : null,
+            present ? _lastScriptLive : null,
+            present ? _lastScriptBlocked : null,
+            present ? _lastScriptAgree : null);
+
+        return new TraceSummary
+        {
+            Lines = new LineCounts(_lineNumber, _lineCounts[(int)LineCategory.Event], skippedTotal, skipped),
+            Events = new EventCounts(
+                _eventCounts[(int)TraceEventKind.Create],
+                _eventCounts[(int)TraceEventKind.Park],
+                _eventCounts[(int)TraceEventKind.Ready],
+                _eventCounts[(int)TraceEventKind.Destroy],
+                _eventCounts[(int)TraceEventKind.Tick],
+                _eventCounts[(int)TraceEventKind.End]),
+            Live = _state.Live.Count,
+            Blocked = _state.Blocked.Count,
+            ReasonTable = reasons.Id,
+            BlockedByReason = byReason,
+            BlockedReasons = reasonCounts,
+            Leaks = leaks,
+            Anomalies = new AnomalyCounts(_state.MissedDestroys, _state.UntrackedParks, _state.UntrackedReadies, _state.UntrackedDestroys),
+            Warnings = _warnings.ToArray(),
+            WarningsOmitted = _warningsOmitted,
+            Diagnostics = _diagnostics.ToArray(),
+            DiagnosticsOmitted = _diagnosticsOmitted,
+            ScriptCounters = script,
+            Completed = _completed,
+        };
+    }
+
+    /// <summary>The camelCase name of a category, as the report writes it.</summary>
+    /// <param name="category">The category.</param>
+    /// <returns>Its report name.</returns>
+    public static string CategoryName(LineCategory category) => category switch
+    {
+        LineCategory.Event => "event",
+        LineCategory.Blank => "blank",
+        LineCategory.Header => "header",
+        LineCategory.TracerMessage => "tracerMessage",
+        LineCategory.DataLoss => "dataLoss",
+        LineCategory.ProbeError => "probeError",
+        LineCategory.TracerFatal => "tracerFatal",
+        LineCategory.Flow => "flow",
+        LineCategory.StackFrame => "stackFrame",
+        LineCategory.Aggregation => "aggregation",
+        LineCategory.OtherProbe => "otherProbe",
+        LineCategory.Malformed => "malformed",
+        LineCategory.TooLong => "tooLong",
+        LineCategory.InvalidUtf8 => "invalidUtf8",
+        LineCategory.ProgramOutput => "programOutput",
+        _ => "unknown",
+    };
+
+    private static string KindName(TraceEventKind kind) => kind switch
+    {
+        TraceEventKind.Create => "create",
+        TraceEventKind.Park => "park",
+        TraceEventKind.Ready => "ready",
+        TraceEventKind.Destroy => "destroy",
+        TraceEventKind.Tick => "tick",
+        TraceEventKind.End => "end",
+        _ => "none",
+    };
+}

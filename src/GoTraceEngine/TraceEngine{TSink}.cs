@@ -1,0 +1,123 @@
+using System.Runtime.CompilerServices;
+using GoTraceEngine.Internal;
+using GoTraceEngine.Parsing;
+using GoTraceEngine.State;
+
+namespace GoTraceEngine;
+
+/// <summary>
+/// Reads tracer output (dtrace or bpftrace text), parses each line into a <see cref="TraceEvent"/>, applies it to the
+/// live and blocked goroutine tables and hands it to <typeparamref name="TSink"/>. Produces a
+/// <see cref="Reporting.TraceSummary"/> at any point.
+/// </summary>
+/// <typeparam name="TSink">A struct sink called once per event; the JIT specialises the engine for it.</typeparam>
+/// <remarks>
+/// <para>Feed bytes with <see cref="Feed"/> (any chunking: lines may straddle chunks) and call <see cref="Complete"/> at
+/// the end of input, or use <see cref="Replay(Stream)"/>, <see cref="ReplayFile"/> or <see cref="ReplayAsync(System.IO.Pipelines.PipeReader, CancellationToken)"/>.</para>
+/// <para>Buffer lifetimes: the engine never keeps a reference to the bytes it is given; events carry no references.
+/// Threading: single writer. Feed from one thread at a time and read views and summaries between feeds.</para>
+/// <para>After warm-up (first table growth) the per-line path allocates nothing.</para>
+/// </remarks>
+/// <example><code>
+/// var engine = new TraceEngine();
+/// engine.ReplayFile("trace.txt");
+/// TraceSummary summary = engine.GetSummary();
+/// Console.WriteLine($"{summary.Blocked} blocked, {summary.Leaks.Count} leak suspects");
+/// </code></example>
+public partial class TraceEngine<TSink>
+    where TSink : struct, ITraceSink
+{
+    private const int KindCount = (int)TraceEventKind.End + 1;
+    private const int CategoryCount = (int)LineCategory.ProgramOutput + 1;
+
+    private readonly TraceEngineOptions _options;
+    private readonly GoroutineState _state;
+    private readonly long[] _eventCounts = new long[KindCount];
+    private readonly long[] _lineCounts = new long[CategoryCount];
+    private TSink _sink;
+    private long _lineNumber;
+    private bool _completed;
+
+    /// <summary>Creates an engine.</summary>
+    /// <param name="options">Settings; <c>default</c> for the documented defaults.</param>
+    /// <param name="sink">The sink that sees every event.</param>
+    public TraceEngine(TraceEngineOptions options, TSink sink)
+    {
+        _options = options;
+        _sink = sink;
+        _state = new GoroutineState(options.Reasons, options.InitialCapacity);
+        _maxLineLength = options.MaxLineLength;
+    }
+
+    /// <summary>The settings this engine runs with.</summary>
+    public TraceEngineOptions Options => _options;
+
+    /// <summary>The sink, by reference, to read what it gathered.</summary>
+    public ref TSink Sink => ref _sink;
+
+    /// <summary>Goroutines created and not yet destroyed.</summary>
+    public LiveGoroutines Live => new(_state.Live);
+
+    /// <summary>Live goroutines parked with a blocking reason.</summary>
+    public BlockedGoroutines Blocked => new(_state.Blocked);
+
+    /// <summary>Lines read so far (events and skipped).</summary>
+    public long LinesRead => _lineNumber;
+
+    /// <summary>Events applied so far.</summary>
+    public long EventsRead => _lineCounts[(int)LineCategory.Event];
+
+    /// <summary>Whether <see cref="Complete"/> was called.</summary>
+    public bool IsCompleted => _completed;
+
+    /// <summary>Lines read so far in <paramref name="category"/>.</summary>
+    /// <param name="category">The category.</param>
+    /// <returns>The count.</returns>
+    public long GetLineCount(LineCategory category) => (uint)category < CategoryCount ? _lineCounts[(int)category] : 0;
+
+    /// <summary>Events applied so far of <paramref name="kind"/>.</summary>
+    /// <param name="kind">The kind.</param>
+    /// <returns>The count.</returns>
+    public long GetEventCount(TraceEventKind kind) => (uint)kind < KindCount ? _eventCounts[(int)kind] : 0;
+
+    /// <summary>Parses, counts and applies one complete line (without its <c>\n</c>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void ProcessLine(ReadOnlySpan<byte> line)
+    {
+        long lineNumber = ++_lineNumber;
+        LineCategory category = DTraceLineParser.Parse(line, lineNumber, out TraceEvent e, out ParseFailure failure);
+        _lineCounts[(int)category]++;
+        if (category == LineCategory.Event)
+        {
+            _eventCounts[(int)e.Kind]++;
+            _state.Apply(in e);
+            if ((e.Fields & (TraceEventFields.ScriptCount | TraceEventFields.ScriptBlockedCount)) != 0)
+            {
+                CheckScriptCounters(in e);
+            }
+
+            _sink.OnEvent(in e);
+        }
+        else if (category is LineCategory.Malformed or LineCategory.DataLoss or LineCategory.ProbeError or LineCategory.TracerFatal)
+        {
+            Record(category, line, lineNumber, failure);
+        }
+    }
+
+    /// <summary>Counts a line longer than <see cref="TraceEngineOptions.MaxLineLength"/>; its bytes were never buffered.</summary>
+    private void ProcessTooLong(long length)
+    {
+        long lineNumber = ++_lineNumber;
+        _lineCounts[(int)LineCategory.TooLong]++;
+        AddDiagnostic(lineNumber, "tooLong", string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"line of {length} bytes is longer than the maximum of {_maxLineLength}"), ReadOnlySpan<byte>.Empty);
+    }
+
+    private void ThrowIfCompleted()
+    {
+        if (_completed)
+        {
+            ThrowHelper.ThrowInvalidOperation_Completed();
+        }
+    }
+}
