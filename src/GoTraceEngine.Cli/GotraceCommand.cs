@@ -26,13 +26,17 @@ internal static class GotraceCommand
         ParseResult parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
-            await stderr.WriteLineAsync($"gotrace: {parse.Errors[0].Message} (see 'gotrace --help')").ConfigureAwait(false);
+            await stderr.WriteLineAsync($"gotrace: {OneLine(parse.Errors[0].Message)} (see 'gotrace --help')").ConfigureAwait(false);
             return ExitError;
         }
 
         var configuration = new InvocationConfiguration { Output = stdout, Error = stderr };
         return await parse.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>Errors stop a run with one line: multi-line parser messages are joined.</summary>
+    private static string OneLine(string message) =>
+        string.Join(' ', message.Split(['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 }
 
 /// <summary>The process's standard streams, injectable for in-process tests.</summary>

@@ -45,7 +45,8 @@ internal static class DTraceLineParser
             return LineCategory.Blank;
         }
 
-        if (start == 0)
+        // CPU numbers of three digits or more push the non-quiet prefix to column 0.
+        if (start == 0 && !IsDigit(line[0]))
         {
             LineCategory payload = TryParsePayload(line, lineNumber, out e, out failure);
             return payload != LineCategory.ProgramOutput ? payload : ClassifyUnindented(line);
@@ -510,6 +511,9 @@ internal static class DTraceLineParser
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool IsBlank(byte b) => b is Space or Tab;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool IsDigit(byte b) => (uint)(b - '0') <= 9;
 
     private static int CountDigits(ReadOnlySpan<byte> s)
     {

@@ -26,7 +26,7 @@ public sealed class ReasonTable
     /// 1 forever, 3 select, 4 cond, 5 sync, 6 chan send and 7 chan receive are blocking.
     /// </summary>
     public static ReasonTable TraceBlockReason { get; } = new(
-        "trace-1.22",
+        "traceBlockReason/go1.22+",
         [
             "unspecified", "forever", "network", "select", "sync.(*Cond).Wait", "sync", "chan send", "chan receive",
             "GC mark assist wait for work", "GC background sweeper wait", "system goroutine wait", "preempted",
