@@ -20,24 +20,34 @@ internal static class ReplayCommand
             DefaultValueFactory = _ => "text",
         };
         format.AcceptOnlyFromAmong("text", "json");
+        var engineOptions = new EngineOptions();
 
-        Command command = new("replay", "Replay captured dtrace/bpftrace output and report live, blocked and leaked goroutines.")
+        Command command = new("replay", "Replay captured dtrace/bpftrace output and report live, blocked and leaked goroutines, grouped by where they started.")
         {
             file,
             format,
         };
+        engineOptions.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
             string path = parse.GetValue(file) ?? "-";
             bool json = parse.GetValue(format) == "json";
-            return await RunAsync(context, path, json, cancellationToken).ConfigureAwait(false);
+            TraceEngineOptions options = engineOptions.Build(parse, out string? error);
+            if (error is not null)
+            {
+                await context.Stderr.WriteLineAsync($"gotrace: {error}").ConfigureAwait(false);
+                return GotraceCommand.ExitError;
+            }
+
+            return await RunAsync(context, path, json, options, cancellationToken).ConfigureAwait(false);
         });
         return command;
     }
 
-    private static async Task<int> RunAsync(CliContext context, string path, bool json, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(
+        CliContext context, string path, bool json, TraceEngineOptions options, CancellationToken cancellationToken)
     {
-        var engine = new TraceEngine();
+        var engine = new TraceEngine(options);
         try
         {
             if (path == "-")

@@ -26,7 +26,15 @@ public readonly record struct TraceEngineOptions
     private readonly int _maxWarnings;
     private readonly int _maxDiagnostics;
     private readonly int _initialCapacity;
-    private readonly ReasonTable? _reasons;
+    private readonly int _maxPendingEvents;
+
+    /// <summary>Default of <see cref="MaxPendingEvents"/>: 1 Mi events (about 90 MiB).</summary>
+    public const int DefaultMaxPendingEvents = 1 << 20;
+    private readonly GoVersion? _goVersion;
+    private readonly TimeSpan? _reorderWindow;
+
+    /// <summary>Default of <see cref="ReorderWindow"/>: 2 s, twice dtrace's default switch rate and bpftrace's drain interval.</summary>
+    public static TimeSpan DefaultReorderWindow { get; } = TimeSpan.FromSeconds(2);
 
     /// <summary>
     /// The longest line, in bytes without its <c>\n</c>, that is parsed (default 64 KiB). A longer line is skipped and
@@ -46,6 +54,31 @@ public readonly record struct TraceEngineOptions
     /// <summary>The initial capacity of each goroutine table (default 1024); tables grow as needed.</summary>
     public int InitialCapacity { get => _initialCapacity > 0 ? _initialCapacity : DefaultInitialCapacity; init => _initialCapacity = value; }
 
-    /// <summary>The numbering of park reasons (default <see cref="ReasonTable.TraceBlockReason"/>, Go ≥1.22).</summary>
-    public ReasonTable Reasons { get => _reasons ?? ReasonTable.TraceBlockReason; init => _reasons = value; }
+    /// <summary>
+    /// The traced program's Go version when the trace has no <c># gotrace</c> header (default go1.22): it selects the
+    /// reason tables. A header overrides it.
+    /// </summary>
+    public GoVersion GoVersion { get => _goVersion ?? GoVersion.Default; init => _goVersion = value; }
+
+    /// <summary>What <c>reason=</c> carries when the trace has no header (default <see cref="ReasonNumbering.Trace"/>).</summary>
+    public ReasonNumbering ReasonNumbering { get; init; }
+
+    /// <summary>
+    /// How far back in trace time an event may arrive and still be put in order (default 2 s). Events with <c>ts=</c>
+    /// are held this long before they reach the tables; one that arrives later than that is counted as late and
+    /// applied at once. <see cref="TimeSpan.Zero"/> applies events in arrival order.
+    /// </summary>
+    public TimeSpan ReorderWindow { get => _reorderWindow ?? DefaultReorderWindow; init => _reorderWindow = value < TimeSpan.Zero ? TimeSpan.Zero : value; }
+
+    /// <summary>
+    /// The most timestamped events held for reordering (default 1 Mi). When a burst fills the window past this, the
+    /// oldest are applied early (counted as <c>timing.overflowReleases</c>), so memory stays bounded.
+    /// </summary>
+    public int MaxPendingEvents { get => _maxPendingEvents > 0 ? _maxPendingEvents : DefaultMaxPendingEvents; init => _maxPendingEvents = value; }
+
+    /// <summary>
+    /// How long a goroutine must have been blocked at the end of the trace to be a leak suspect (default 0: blocked at
+    /// the end). Needs <c>ts=</c>; a blocked goroutine whose park had no timestamp stays a suspect.
+    /// </summary>
+    public TimeSpan LeakAfter { get; init; }
 }

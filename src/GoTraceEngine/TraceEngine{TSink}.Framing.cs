@@ -74,6 +74,7 @@ public partial class TraceEngine<TSink>
             FinishCarriedLine();
         }
 
+        DrainReorderBuffer();
         _completed = true;
     }
 

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using GoTraceEngine.Parsing;
 using GoTraceEngine.Reporting;
+using GoTraceEngine.State;
 
 namespace GoTraceEngine;
 
@@ -16,6 +17,7 @@ public partial class TraceEngine<TSink>
     private long _warningsOmitted;
     private long _diagnosticsOmitted;
 
+    private TraceInfo? _traceInfo;
     private long _scriptChecked;
     private long _scriptDisagreements;
     private long _firstDisagreementLine;
@@ -40,6 +42,9 @@ public partial class TraceEngine<TSink>
                 break;
             case LineCategory.TracerFatal:
                 AddWarning("tracerFatal", lineNumber, line);
+                break;
+            case LineCategory.TraceHeader:
+                ApplyHeader(line, lineNumber);
                 break;
             default:
                 break;
@@ -77,6 +82,59 @@ public partial class TraceEngine<TSink>
         }
 
         return Encoding.UTF8.GetString(line);
+    }
+
+    /// <summary>
+    /// <c># gotrace tracer=bpftrace os=linux arch=amd64 go=go1.19.8 reasons=trace</c>: names the tracer and selects the
+    /// reason tables for the Go version and numbering it declares, from this line on.
+    /// </summary>
+    private void ApplyHeader(ReadOnlySpan<byte> line, long lineNumber)
+    {
+        string text = Excerpt(line);
+        string? tracer = null, os = null, arch = null, go = null, reasons = null;
+        foreach (string token in text.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            int eq = token.IndexOf('=', StringComparison.Ordinal);
+            if (eq <= 0)
+            {
+                continue;
+            }
+
+            string value = token[(eq + 1)..];
+            switch (token[..eq])
+            {
+                case "tracer": tracer = value; break;
+                case "os": os = value; break;
+                case "arch": arch = value; break;
+                case "go": go = value; break;
+                case "reasons": reasons = value; break;
+                default: break;
+            }
+        }
+
+        GoVersion version = _options.GoVersion;
+        if (go is not null && !GoVersion.TryParse(go, out version))
+        {
+            AddDiagnostic(lineNumber, "traceHeader", $"go={go} is not a Go version; the header is ignored", line);
+            return;
+        }
+
+        ReasonNumbering numbering = reasons switch
+        {
+            null => _options.ReasonNumbering,
+            "trace" => ReasonNumbering.Trace,
+            "wait" => ReasonNumbering.Wait,
+            _ => (ReasonNumbering)255,
+        };
+        if (!ReasonTable.TryFor(numbering, version, out ReasonTable? table))
+        {
+            AddDiagnostic(lineNumber, "traceHeader", $"no reason table for reasons={reasons} on {version}; the header is ignored", line);
+            return;
+        }
+
+        _state.Reasons = table;
+        ReasonTable.TryFor(ReasonNumbering.Wait, version, out _waitReasons);
+        _traceInfo = new TraceInfo(tracer, os, arch, go, reasons, lineNumber);
     }
 
     /// <summary>Compares the script's counters with the tables, after the event was applied.</summary>

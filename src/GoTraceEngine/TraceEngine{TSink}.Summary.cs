@@ -20,17 +20,41 @@ public partial class TraceEngine<TSink>
             skippedTotal += _lineCounts[i];
         }
 
+        long leakAfter = _options.LeakAfter.Ticks * 100L;
+        long end = _lastTimestamp;
         var byCode = new long[256];
         var leaks = new List<LeakSuspect>(_state.Blocked.Count);
         foreach (BlockedGoroutine blocked in Blocked)
         {
             byCode[blocked.Reason]++;
+            long? blockedNs = blocked.ParkTimestamp is { } parked ? Math.Max(0, end - parked) : null;
+            if (leakAfter > 0 && blockedNs < leakAfter)
+            {
+                continue;
+            }
+
             Live.TryGet(blocked.GPointer, out GoroutineRecord record);
             leaks.Add(new LeakSuspect(
-                blocked.GPointer, blocked.Reason, reasons.GetName(blocked.Reason), record.Parent, blocked.ParkLineNumber, record.CreateLineNumber));
+                blocked.GPointer,
+                blocked.Reason,
+                reasons.GetName(blocked.Reason),
+                record.Parent,
+                blocked.ParkLineNumber,
+                record.CreateLineNumber,
+                record.GoId == 0 ? null : record.GoId,
+                NameOrNull(record.StartFunction),
+                NameOrNull(record.Creator),
+                blockedNs,
+                blocked.WaitObject,
+                blocked.WaitReason,
+                blocked.WaitReason is { } wait ? WaitName(wait) : null));
         }
 
-        leaks.Sort(static (a, b) => a.Line != b.Line ? a.Line.CompareTo(b.Line) : a.G.CompareTo(b.G));
+        // Park order: the longest blocked first when the trace has timestamps, else by the park's line.
+        leaks.Sort(static (a, b) =>
+            (a.BlockedNs ?? -1) != (b.BlockedNs ?? -1) ? (b.BlockedNs ?? -1).CompareTo(a.BlockedNs ?? -1)
+            : a.Line != b.Line ? a.Line.CompareTo(b.Line)
+            : a.G.CompareTo(b.G));
 
         var reasonCounts = new List<ReasonCount>();
         for (int code = 0; code < byCode.Length; code++)
@@ -48,21 +72,6 @@ public partial class TraceEngine<TSink>
             byReason[reason.Reason] = reason.Count;
         }
 
-        TraceEvent last = _lastScriptEvent;
-        bool present = _scriptChecked > 0;
-        var script = new ScriptCounterCheck(
-            present,
-            _scriptChecked,
-            _scriptDisagreements,
-            _firstDisagreementLine == 0 ? null : _firstDisagreementLine,
-            present ? last.LineNumber : null,
-            present ? KindName(last.Kind) : null,
-            present && last.Has(TraceEventFields.ScriptCount) ? last.ScriptCount : null,
-            present && last.Has(TraceEventFields.ScriptBlockedCount) ? last.ScriptBlockedCount : null,
-            present ? _lastScriptLive : null,
-            present ? _lastScriptBlocked : null,
-            present ? _lastScriptAgree : null);
-
         return new TraceSummary
         {
             Lines = new LineCounts(_lineNumber, _lineCounts[(int)LineCategory.Event], skippedTotal, skipped),
@@ -76,17 +85,55 @@ public partial class TraceEngine<TSink>
             Live = _state.Live.Count,
             Blocked = _state.Blocked.Count,
             ReasonTable = reasons.Id,
+            WaitReasonTable = _waitReasons?.Id,
             BlockedByReason = byReason,
             BlockedReasons = reasonCounts,
+            LeakGroups = LeakGroupBuilder.ByFunction(leaks),
+            WaitObjects = LeakGroupBuilder.ByWaitObject(leaks),
             Leaks = leaks,
+            LeakAfterNs = leakAfter,
             Anomalies = new AnomalyCounts(_state.MissedDestroys, _state.UntrackedParks, _state.UntrackedReadies, _state.UntrackedDestroys),
             Warnings = _warnings.ToArray(),
             WarningsOmitted = _warningsOmitted,
             Diagnostics = _diagnostics.ToArray(),
             DiagnosticsOmitted = _diagnosticsOmitted,
-            ScriptCounters = script,
+            ScriptCounters = ScriptCounterSummary(),
+            Trace = _traceInfo,
+            Timing = new TimingSummary(
+                _hasTimestamps,
+                _hasTimestamps ? _firstTimestamp : null,
+                _hasTimestamps ? _lastTimestamp : null,
+                _hasTimestamps ? _lastTimestamp - _firstTimestamp : null,
+                _window,
+                _reorderedEvents,
+                _lateEvents,
+                _maxLateness,
+                _overflowReleases,
+                _reorder.Count),
             Completed = _completed,
         };
+    }
+
+    private string? NameOrNull(int id) => id == 0 ? null : _names.GetName(id);
+
+    private string WaitName(byte code) => _waitReasons?.GetName(code) ?? $"wait({code})";
+
+    private ScriptCounterCheck ScriptCounterSummary()
+    {
+        TraceEvent last = _lastScriptEvent;
+        bool present = _scriptChecked > 0;
+        return new ScriptCounterCheck(
+            present,
+            _scriptChecked,
+            _scriptDisagreements,
+            _firstDisagreementLine == 0 ? null : _firstDisagreementLine,
+            present ? last.LineNumber : null,
+            present ? KindName(last.Kind) : null,
+            present && last.Has(TraceEventFields.ScriptCount) ? last.ScriptCount : null,
+            present && last.Has(TraceEventFields.ScriptBlockedCount) ? last.ScriptBlockedCount : null,
+            present ? _lastScriptLive : null,
+            present ? _lastScriptBlocked : null,
+            present ? _lastScriptAgree : null);
     }
 
     /// <summary>The camelCase name of a category, as the report writes it.</summary>
@@ -97,6 +144,7 @@ public partial class TraceEngine<TSink>
         LineCategory.Event => "event",
         LineCategory.Blank => "blank",
         LineCategory.Header => "header",
+        LineCategory.TraceHeader => "traceHeader",
         LineCategory.TracerMessage => "tracerMessage",
         LineCategory.DataLoss => "dataLoss",
         LineCategory.ProbeError => "probeError",

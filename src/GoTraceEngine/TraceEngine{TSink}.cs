@@ -32,6 +32,7 @@ public partial class TraceEngine<TSink>
 
     private readonly TraceEngineOptions _options;
     private readonly GoroutineState _state;
+    private readonly NameTable _names = new();
     private readonly long[] _eventCounts = new long[KindCount];
     private readonly long[] _lineCounts = new long[CategoryCount];
     private TSink _sink;
@@ -41,12 +42,22 @@ public partial class TraceEngine<TSink>
     /// <summary>Creates an engine.</summary>
     /// <param name="options">Settings; <c>default</c> for the documented defaults.</param>
     /// <param name="sink">The sink that sees every event.</param>
+    /// <exception cref="ArgumentException">No reason table is known for the options' numbering and Go version.</exception>
     public TraceEngine(TraceEngineOptions options, TSink sink)
     {
         _options = options;
         _sink = sink;
-        _state = new GoroutineState(options.Reasons, options.InitialCapacity);
+        ReasonNumbering numbering = options.ReasonNumbering;
+        GoVersion version = options.GoVersion;
+        if (!ReasonTable.TryFor(numbering, version, out ReasonTable? reasons))
+        {
+            throw new ArgumentException($"No {numbering} reason table is known for {version}.", nameof(options));
+        }
+
+        _state = new GoroutineState(reasons, options.InitialCapacity);
+        ReasonTable.TryFor(ReasonNumbering.Wait, version, out _waitReasons);
         _maxLineLength = options.MaxLineLength;
+        _window = (long)(options.ReorderWindow.Ticks * 100L);
     }
 
     /// <summary>The settings this engine runs with.</summary>
@@ -60,6 +71,17 @@ public partial class TraceEngine<TSink>
 
     /// <summary>Live goroutines parked with a blocking reason.</summary>
     public BlockedGoroutines Blocked => new(_state.Blocked);
+
+    /// <summary>The numbering <c>reason=</c> codes are read in (a trace header can change it).</summary>
+    public ReasonTable Reasons => _state.Reasons;
+
+    /// <summary>The waitReason table for <c>wait=</c> codes, when one is known for the Go version.</summary>
+    public ReasonTable? WaitReasons => _waitReasons;
+
+    /// <summary>The name behind a function id of <see cref="TraceEvent.StartFunction"/> or <see cref="TraceEvent.Creator"/>.</summary>
+    /// <param name="id">The id; 0 means no name.</param>
+    /// <returns>The function name, or an empty string for 0.</returns>
+    public string GetFunctionName(int id) => _names.GetName(id);
 
     /// <summary>Lines read so far (events and skipped).</summary>
     public long LinesRead => _lineNumber;
@@ -85,23 +107,43 @@ public partial class TraceEngine<TSink>
     private void ProcessLine(ReadOnlySpan<byte> line)
     {
         long lineNumber = ++_lineNumber;
-        LineCategory category = DTraceLineParser.Parse(line, lineNumber, out TraceEvent e, out ParseFailure failure);
+        LineCategory category = DTraceLineParser.Parse(line, lineNumber, _names, out TraceEvent e, out ParseFailure failure);
         _lineCounts[(int)category]++;
         if (category == LineCategory.Event)
         {
             _eventCounts[(int)e.Kind]++;
-            _state.Apply(in e);
-            if ((e.Fields & (TraceEventFields.ScriptCount | TraceEventFields.ScriptBlockedCount)) != 0)
+            if ((e.Fields & TraceEventFields.Timestamp) != 0)
             {
-                CheckScriptCounters(in e);
+                OnTimedEvent(in e);
             }
-
-            _sink.OnEvent(in e);
+            else if (_reorder.Count == 0)
+            {
+                Apply(in e);
+            }
+            else
+            {
+                // An untimed line among timed ones (a tick, END): it goes after everything seen so far.
+                _reorder.Push(e.WithTimestamp(_lastTimestamp));
+            }
         }
-        else if (category is LineCategory.Malformed or LineCategory.DataLoss or LineCategory.ProbeError or LineCategory.TracerFatal)
+        else if (category is LineCategory.Malformed or LineCategory.DataLoss or LineCategory.ProbeError
+            or LineCategory.TracerFatal or LineCategory.TraceHeader)
         {
             Record(category, line, lineNumber, failure);
         }
+    }
+
+    /// <summary>Applies an event to the tables, checks the script's counters, and hands it to the sink.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Apply(in TraceEvent e)
+    {
+        _state.Apply(in e);
+        if ((e.Fields & (TraceEventFields.ScriptCount | TraceEventFields.ScriptBlockedCount)) != 0)
+        {
+            CheckScriptCounters(in e);
+        }
+
+        _sink.OnEvent(in e);
     }
 
     /// <summary>Counts a line longer than <see cref="TraceEngineOptions.MaxLineLength"/>; its bytes were never buffered.</summary>

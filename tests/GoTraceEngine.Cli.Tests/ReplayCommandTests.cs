@@ -108,4 +108,76 @@ public sealed class ReplayCommandTests
         using JsonDocument json = JsonDocument.Parse(output);
         Assert.Equal(0, json.RootElement.GetProperty("lines").GetProperty("total").GetInt64());
     }
+
+    [Theory]
+    [InlineData(null, 6)]
+    [InlineData("1s", 5)]
+    [InlineData("4s", 3)]
+    [InlineData("1h", 0)]
+    public async Task Replay_LeakAfter_FiltersSuspects(string? leakAfter, int suspects)
+    {
+        string[] args = leakAfter is null
+            ? ["replay", Fixture("pool-full.trace.txt"), "--format", "json"]
+            : ["replay", Fixture("pool-full.trace.txt"), "--format", "json", "--leak-after", leakAfter];
+        (int exit, string output, _) = await RunAsync(args);
+        Assert.Equal(0, exit);
+        using JsonDocument json = JsonDocument.Parse(output);
+        Assert.Equal(suspects, json.RootElement.GetProperty("leaks").GetArrayLength());
+        Assert.Equal(6, json.RootElement.GetProperty("blocked").GetInt32());
+    }
+
+    [Fact]
+    public async Task Replay_FullFormatJson_HasGroupsAndWaitObjects()
+    {
+        (int exit, string output, _) = await RunAsync(["replay", Fixture("pool-full.trace.txt"), "--format", "json"]);
+        Assert.Equal(0, exit);
+        using JsonDocument json = JsonDocument.Parse(output);
+        JsonElement group = json.RootElement.GetProperty("leakGroups")[0];
+        Assert.Equal("main.Gather.func1", group.GetProperty("startFunction").GetString());
+        Assert.Equal("main.Gather", group.GetProperty("creator").GetString());
+        Assert.Equal("chan send", group.GetProperty("reason").GetString());
+        Assert.Equal(6, group.GetProperty("reasonCode").GetInt32());
+        Assert.Equal(3, group.GetProperty("count").GetInt64());
+        Assert.Equal(4_100_000_000, group.GetProperty("oldestBlockedNs").GetInt64());
+        Assert.Equal("0xc0000071a0", group.GetProperty("exampleG").GetString());
+        JsonElement obj = json.RootElement.GetProperty("waitObjects")[0];
+        Assert.Equal("0xc000020060", obj.GetProperty("obj").GetString());
+        Assert.Equal(3, obj.GetProperty("count").GetInt64());
+        JsonElement leak = json.RootElement.GetProperty("leaks")[0];
+        Assert.Equal(18, leak.GetProperty("goid").GetInt64());
+        Assert.Equal("main.Gather.func1", leak.GetProperty("startFunction").GetString());
+        Assert.Equal("main.Gather", leak.GetProperty("creator").GetString());
+        Assert.Equal(4_100_000_000, leak.GetProperty("blockedNs").GetInt64());
+        Assert.Contains("traceBlockReason/go1.22+", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Replay_GoAndReasonsOptions_SelectTheTable()
+    {
+        byte[] trace = Encoding.UTF8.GetBytes("newproc1: goroutine=c000\ngopark: goroutine=c000 reason=19\n");
+        (int exit, string output, _) = await RunAsync(["replay", "--go", "1.26", "--reasons", "wait", "--format", "json"], trace);
+        Assert.Equal(0, exit);
+        using JsonDocument json = JsonDocument.Parse(output);
+        Assert.Equal("chan receive", json.RootElement.GetProperty("leaks")[0].GetProperty("reason").GetString());
+    }
+
+    [Theory]
+    [InlineData("--go", "banana")]
+    [InlineData("--leak-after", "soon")]
+    [InlineData("--reorder-window", "5 parsecs")]
+    [InlineData("--reasons", "why")]
+    public async Task Replay_BadOptionValue_ExitsTwoWithOneLine(string option, string value)
+    {
+        (int exit, _, string error) = await RunAsync(["replay", Fixture("leaky.dtrace.txt"), option, value]);
+        Assert.Equal(2, exit);
+        Assert.Single(error.TrimEnd('\n').Split('\n'));
+    }
+
+    [Fact]
+    public async Task Replay_WaitNumberingWithoutATable_ExitsTwo()
+    {
+        (int exit, _, string error) = await RunAsync(["replay", Fixture("leaky.dtrace.txt"), "--go", "1.19", "--reasons", "wait"]);
+        Assert.Equal(2, exit);
+        Assert.Equal("gotrace: no waitReason table is known for go1.19; use --reasons trace\n", error);
+    }
 }

@@ -30,7 +30,17 @@ internal static class DTraceLineParser
     /// <param name="e">The event, or default.</param>
     /// <param name="failure">Why a <see cref="LineCategory.Malformed"/> line failed.</param>
     /// <returns>The line's category.</returns>
-    public static LineCategory Parse(ReadOnlySpan<byte> line, long lineNumber, out TraceEvent e, out ParseFailure failure)
+    public static LineCategory Parse(ReadOnlySpan<byte> line, long lineNumber, out TraceEvent e, out ParseFailure failure) =>
+        Parse(line, lineNumber, null, out e, out failure);
+
+    /// <summary>Classifies <paramref name="line"/>, interning function names into <paramref name="names"/>.</summary>
+    /// <param name="line">One line, without its terminating <c>\n</c>; a trailing <c>\r</c> is ignored.</param>
+    /// <param name="lineNumber">The 1-based line number, stored in the event.</param>
+    /// <param name="names">Where <c>fn=</c> and <c>creator=</c> names are interned; when null they are ignored.</param>
+    /// <param name="e">The event, or default.</param>
+    /// <param name="failure">Why a <see cref="LineCategory.Malformed"/> line failed.</param>
+    /// <returns>The line's category.</returns>
+    public static LineCategory Parse(ReadOnlySpan<byte> line, long lineNumber, NameTable? names, out TraceEvent e, out ParseFailure failure)
     {
         e = default;
         failure = ParseFailure.None;
@@ -48,15 +58,15 @@ internal static class DTraceLineParser
         // CPU numbers of three digits or more push the non-quiet prefix to column 0.
         if (start == 0 && !IsDigit(line[0]))
         {
-            LineCategory payload = TryParsePayload(line, lineNumber, out e, out failure);
+            LineCategory payload = TryParsePayload(line, lineNumber, names, out e, out failure);
             return payload != LineCategory.ProgramOutput ? payload : ClassifyUnindented(line);
         }
 
-        return ClassifyIndented(line, start, lineNumber, out e, out failure);
+        return ClassifyIndented(line, start, lineNumber, names, out e, out failure);
     }
 
     /// <summary>Parses a quiet-mode payload. Returns <see cref="LineCategory.ProgramOutput"/> when the line has no event keyword.</summary>
-    private static LineCategory TryParsePayload(ReadOnlySpan<byte> line, long lineNumber, out TraceEvent e, out ParseFailure failure)
+    private static LineCategory TryParsePayload(ReadOnlySpan<byte> line, long lineNumber, NameTable? names, out TraceEvent e, out ParseFailure failure)
     {
         e = default;
         failure = ParseFailure.None;
@@ -81,7 +91,7 @@ internal static class DTraceLineParser
                 keywordLength = 10;
                 break;
             case (byte)'g' when line.StartsWith("goroutine "u8):
-                return TryParseFirstScript(line[10..], lineNumber, out e, out failure);
+                return TryParseFirstScript(line[10..], lineNumber, names, out e, out failure);
             case (byte)'r' when line.StartsWith("ready: "u8):
                 kind = TraceEventKind.Ready;
                 keywordLength = 7;
@@ -98,15 +108,17 @@ internal static class DTraceLineParser
                 kind = TraceEventKind.End;
                 keywordLength = Math.Min(5, line.Length);
                 break;
+            case (byte)'#' when line.StartsWith("# gotrace "u8):
+                return LineCategory.TraceHeader;
             default:
                 return LineCategory.ProgramOutput;
         }
 
-        return ParseFields(kind, line[keywordLength..], lineNumber, out e, out failure);
+        return ParseFields(kind, line[keywordLength..], lineNumber, names, out e, out failure);
     }
 
     /// <summary>The seed's first script: <c>goroutine %p created: count=%d</c> and <c>goroutine %p destroyed: count=%d</c>.</summary>
-    private static LineCategory TryParseFirstScript(ReadOnlySpan<byte> rest, long lineNumber, out TraceEvent e, out ParseFailure failure)
+    private static LineCategory TryParseFirstScript(ReadOnlySpan<byte> rest, long lineNumber, NameTable? names, out TraceEvent e, out ParseFailure failure)
     {
         e = default;
         failure = ParseFailure.None;
@@ -147,13 +159,12 @@ internal static class DTraceLineParser
             return LineCategory.Malformed;
         }
 
-        LineCategory category = ParseFields(kind, verb, lineNumber, out e, out failure, g);
-        return category;
+        return ParseFields(kind, verb, lineNumber, names, out e, out failure, g);
     }
 
     /// <summary>Parses the space-separated <c>key=value</c> fields after the keyword.</summary>
     private static LineCategory ParseFields(
-        TraceEventKind kind, ReadOnlySpan<byte> fields, long lineNumber, out TraceEvent e, out ParseFailure failure, ulong presetG = 0)
+        TraceEventKind kind, ReadOnlySpan<byte> fields, long lineNumber, NameTable? names, out TraceEvent e, out ParseFailure failure, ulong presetG = 0)
     {
         e = default;
         failure = ParseFailure.None;
@@ -163,6 +174,12 @@ internal static class DTraceLineParser
         long count = 0;
         long blockedCount = 0;
         long blocked = 0;
+        long timestamp = 0;
+        long goId = 0;
+        ulong waitObject = 0;
+        long waitReason = 0;
+        int startFunction = 0;
+        int creator = 0;
         TraceEventFields present = TraceEventFields.None;
         bool hasG = presetG != 0;
 
@@ -246,6 +263,56 @@ internal static class DTraceLineParser
 
                     present |= TraceEventFields.ScriptBlocked;
                     break;
+                case 2 when key[0] == (byte)'t' && key[1] == (byte)'s':
+                    if (!NumberParser.TryParseInteger(value, out timestamp))
+                    {
+                        failure = ParseFailure.BadTimestamp;
+                        return LineCategory.Malformed;
+                    }
+
+                    present |= TraceEventFields.Timestamp;
+                    break;
+                case 4 when key.SequenceEqual("goid"u8):
+                    if (!NumberParser.TryParseInteger(value, out goId))
+                    {
+                        failure = ParseFailure.BadGoId;
+                        return LineCategory.Malformed;
+                    }
+
+                    present |= TraceEventFields.GoId;
+                    break;
+                case 2 when key[0] == (byte)'f' && key[1] == (byte)'n':
+                    if (names is not null && (startFunction = names.Intern(FunctionName(value))) != 0)
+                    {
+                        present |= TraceEventFields.StartFunction;
+                    }
+
+                    break;
+                case 7 when key.SequenceEqual("creator"u8):
+                    if (names is not null && (creator = names.Intern(FunctionName(value))) != 0)
+                    {
+                        present |= TraceEventFields.Creator;
+                    }
+
+                    break;
+                case 3 when key.SequenceEqual("obj"u8):
+                    if (!NumberParser.TryParseHex(value, out waitObject))
+                    {
+                        failure = ParseFailure.BadWaitObject;
+                        return LineCategory.Malformed;
+                    }
+
+                    present |= TraceEventFields.WaitObject;
+                    break;
+                case 4 when key.SequenceEqual("wait"u8):
+                    if (!NumberParser.TryParseInteger(value, out waitReason))
+                    {
+                        failure = ParseFailure.BadWaitReason;
+                        return LineCategory.Malformed;
+                    }
+
+                    present |= TraceEventFields.WaitReason;
+                    break;
                 default:
                     // Unknown keys are ignored so that tracers can add fields.
                     break;
@@ -278,8 +345,31 @@ internal static class DTraceLineParser
         }
 
         // The reason is a uint8 in the runtime; a tracer printing the whole register may carry junk above it.
-        e = new TraceEvent(kind, g, lineNumber, present, parent, (byte)reason, count, blockedCount, blocked != 0);
+        e = new TraceEvent(
+            kind, g, lineNumber, present, parent, (byte)reason, count, blockedCount, blocked != 0,
+            timestamp, goId, startFunction, creator, waitObject, (byte)waitReason);
         return LineCategory.Event;
+    }
+
+    /// <summary>
+    /// A function name as a tracer prints it, reduced to the symbol: dtrace's <c>usym</c> prints <c>module`symbol</c>
+    /// and <c>uaddr</c> adds <c>+0xoff</c>; bpftrace's <c>usym</c> prints the bare symbol.
+    /// </summary>
+    internal static ReadOnlySpan<byte> FunctionName(ReadOnlySpan<byte> value)
+    {
+        int tick = value.LastIndexOf(Backtick);
+        if (tick >= 0)
+        {
+            value = value[(tick + 1)..];
+        }
+
+        int plus = value.LastIndexOf("+0x"u8);
+        if (plus > 0)
+        {
+            value = value[..plus];
+        }
+
+        return value;
     }
 
     private static LineCategory ClassifyUnindented(ReadOnlySpan<byte> line)
@@ -313,7 +403,7 @@ internal static class DTraceLineParser
         return Utf8.IsValid(line) ? LineCategory.ProgramOutput : LineCategory.InvalidUtf8;
     }
 
-    private static LineCategory ClassifyIndented(ReadOnlySpan<byte> line, int start, long lineNumber, out TraceEvent e, out ParseFailure failure)
+    private static LineCategory ClassifyIndented(ReadOnlySpan<byte> line, int start, long lineNumber, NameTable? names, out TraceEvent e, out ParseFailure failure)
     {
         e = default;
         failure = ParseFailure.None;
@@ -338,7 +428,7 @@ internal static class DTraceLineParser
 
             if (IsFlowMarker(afterCpu))
             {
-                return ParseFlowPayload(afterCpu[2..], lineNumber, out e, out failure);
+                return ParseFlowPayload(afterCpu[2..], lineNumber, names, out e, out failure);
             }
 
             int idDigits = CountDigits(afterCpu);
@@ -364,7 +454,7 @@ internal static class DTraceLineParser
                         return LineCategory.OtherProbe;
                     }
 
-                    LineCategory category = TryParsePayload(payload, lineNumber, out e, out failure);
+                    LineCategory category = TryParsePayload(payload, lineNumber, names, out e, out failure);
                     return category == LineCategory.ProgramOutput ? LineCategory.OtherProbe : category;
                 }
 
@@ -392,7 +482,7 @@ internal static class DTraceLineParser
     /// A <c>-F</c> line: marker, function, then (for clauses that print) the payload. A script run with <c>-F</c> still
     /// prints its events after the function column, so they are parsed rather than skipped.
     /// </summary>
-    private static LineCategory ParseFlowPayload(ReadOnlySpan<byte> afterMarker, long lineNumber, out TraceEvent e, out ParseFailure failure)
+    private static LineCategory ParseFlowPayload(ReadOnlySpan<byte> afterMarker, long lineNumber, NameTable? names, out TraceEvent e, out ParseFailure failure)
     {
         e = default;
         failure = ParseFailure.None;
@@ -407,7 +497,7 @@ internal static class DTraceLineParser
                 int payloadStart = rest.IndexOfAnyExcept(Space, Tab);
                 if (payloadStart >= 0)
                 {
-                    LineCategory category = TryParsePayload(rest[payloadStart..], lineNumber, out e, out failure);
+                    LineCategory category = TryParsePayload(rest[payloadStart..], lineNumber, names, out e, out failure);
                     if (category != LineCategory.ProgramOutput)
                     {
                         return category;

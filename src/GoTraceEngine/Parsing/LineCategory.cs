@@ -12,6 +12,12 @@ public enum LineCategory : byte
     /// <summary>dtrace's column header: <c>CPU ID FUNCTION:NAME</c> or <c>CPU FUNCTION</c>.</summary>
     Header,
 
+    /// <summary>
+    /// The trace header a bundled tracer script prints first (<c># gotrace tracer=… os=… arch=… go=… reasons=trace|wait</c>):
+    /// it selects the reason numbering.
+    /// </summary>
+    TraceHeader,
+
     /// <summary>An informational tracer message (<c>dtrace: script … matched N probes</c>, <c>Attaching N probes...</c>).</summary>
     TracerMessage,
 

@@ -13,6 +13,10 @@ internal enum ParseFailure : byte
     BadCount,
     BadBlockedCount,
     BadBlocked,
+    BadTimestamp,
+    BadGoId,
+    BadWaitObject,
+    BadWaitReason,
 }
 
 internal static class ParseFailureText
@@ -28,6 +32,10 @@ internal static class ParseFailureText
         ParseFailure.BadCount => "count= is not an integer",
         ParseFailure.BadBlockedCount => "blocked_count= is not an integer",
         ParseFailure.BadBlocked => "blocked= is not an integer",
+        ParseFailure.BadTimestamp => "ts= is not an integer",
+        ParseFailure.BadGoId => "goid= is not an integer",
+        ParseFailure.BadWaitObject => "obj= is not a hex pointer",
+        ParseFailure.BadWaitReason => "wait= is not an integer",
         _ => "unparsable event line",
     };
 }

@@ -8,6 +8,7 @@ namespace GoTraceEngine.Parsing;
 /// </summary>
 /// <remarks>
 /// Optional values are meaningful only when <see cref="Fields"/> says the tracer printed them; otherwise they are 0.
+/// Function names are ids interned by the engine that parsed the line (<see cref="TraceEngine{TSink}.GetFunctionName"/>).
 /// The script's own counters (<see cref="ScriptCount"/>, <see cref="ScriptBlockedCount"/>, <see cref="ScriptBlocked"/>)
 /// are reported for comparison only: the engine never trusts them.
 /// </remarks>
@@ -24,6 +25,12 @@ public readonly struct TraceEvent
     /// <param name="scriptCount">The script's live counter (<c>count=</c>).</param>
     /// <param name="scriptBlockedCount">The script's blocked counter (<c>blocked_count=</c>).</param>
     /// <param name="scriptBlocked">The script's own verdict on a park (<c>blocked=</c>).</param>
+    /// <param name="timestamp">Nanoseconds on the tracer's clock (<c>ts=</c>).</param>
+    /// <param name="goId">The goroutine id (<c>goid=</c>).</param>
+    /// <param name="startFunction">The interned start function id (<c>fn=</c>).</param>
+    /// <param name="creator">The interned creator function id (<c>creator=</c>).</param>
+    /// <param name="waitObject">The address parked on (<c>obj=</c>).</param>
+    /// <param name="waitReason">The runtime's waitReason code, masked to 8 bits (<c>wait=</c>).</param>
     public TraceEvent(
         TraceEventKind kind,
         ulong gPointer,
@@ -33,7 +40,13 @@ public readonly struct TraceEvent
         byte reason = 0,
         long scriptCount = 0,
         long scriptBlockedCount = 0,
-        bool scriptBlocked = false)
+        bool scriptBlocked = false,
+        long timestamp = 0,
+        long goId = 0,
+        int startFunction = 0,
+        int creator = 0,
+        ulong waitObject = 0,
+        byte waitReason = 0)
     {
         Kind = kind;
         GPointer = gPointer;
@@ -44,6 +57,12 @@ public readonly struct TraceEvent
         ScriptCount = scriptCount;
         ScriptBlockedCount = scriptBlockedCount;
         ScriptBlocked = scriptBlocked;
+        Timestamp = timestamp;
+        GoId = goId;
+        StartFunction = startFunction;
+        Creator = creator;
+        WaitObject = waitObject;
+        WaitReason = waitReason;
     }
 
     /// <summary>What happened.</summary>
@@ -55,8 +74,17 @@ public readonly struct TraceEvent
     /// <summary>The park reason code (<c>reason=</c>), masked to its low 8 bits as the runtime's <c>uint8</c> enum is.</summary>
     public byte Reason { get; }
 
+    /// <summary>The runtime's waitReason code (<c>wait=</c>), masked to 8 bits.</summary>
+    public byte WaitReason { get; }
+
     /// <summary>The script's verdict on a park (<c>blocked=</c>); informational only.</summary>
     public bool ScriptBlocked { get; }
+
+    /// <summary>The interned id of the goroutine's start function (<c>fn=</c>), or 0.</summary>
+    public int StartFunction { get; }
+
+    /// <summary>The interned id of the function that ran the <c>go</c> statement (<c>creator=</c>), or 0.</summary>
+    public int Creator { get; }
 
     /// <summary>The address of the goroutine's <c>g</c> struct: the key of the goroutine tables. 0 for ticks.</summary>
     public ulong GPointer { get; }
@@ -64,8 +92,17 @@ public readonly struct TraceEvent
     /// <summary>The creating goroutine's g pointer, printed by the seed script as <c>parent=%d</c>.</summary>
     public ulong Parent { get; }
 
+    /// <summary>The address the goroutine parked on (<c>obj=</c>: <c>gopark</c>'s lock argument), or 0.</summary>
+    public ulong WaitObject { get; }
+
     /// <summary>The 1-based number of the line this event was read from.</summary>
     public long LineNumber { get; }
+
+    /// <summary>Nanoseconds on the tracer's clock (<c>ts=</c>), or 0.</summary>
+    public long Timestamp { get; }
+
+    /// <summary>The goroutine id (<c>goid=</c>), or 0.</summary>
+    public long GoId { get; }
 
     /// <summary>The script's own live counter (<c>count=</c>); informational only.</summary>
     public long ScriptCount { get; }
@@ -77,4 +114,11 @@ public readonly struct TraceEvent
     /// <param name="field">The field to test.</param>
     /// <returns><see langword="true"/> when every flag of <paramref name="field"/> is present.</returns>
     public bool Has(TraceEventFields field) => (Fields & field) == field;
+
+    /// <summary>Returns a copy with another timestamp (used to place an untimed line among timed ones).</summary>
+    /// <param name="timestamp">The timestamp.</param>
+    /// <returns>The copy; <see cref="Fields"/> is unchanged.</returns>
+    internal TraceEvent WithTimestamp(long timestamp) => new(
+        Kind, GPointer, LineNumber, Fields, Parent, Reason, ScriptCount, ScriptBlockedCount, ScriptBlocked,
+        timestamp, GoId, StartFunction, Creator, WaitObject, WaitReason);
 }

@@ -28,3 +28,26 @@ internal sealed class HexPointerJsonConverter : JsonConverter<ulong>
         writer.WriteStringValue(buffer[..(written + 2)]);
     }
 }
+
+/// <summary>Writes an optional pointer as <c>"0x…"</c> or null.</summary>
+internal sealed class NullableHexPointerJsonConverter : JsonConverter<ulong?>
+{
+    private static readonly HexPointerJsonConverter s_inner = new();
+
+    public override bool HandleNull => true;
+
+    public override ulong? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        reader.TokenType == JsonTokenType.Null ? null : s_inner.Read(ref reader, typeof(ulong), options);
+
+    public override void Write(Utf8JsonWriter writer, ulong? value, JsonSerializerOptions options)
+    {
+        if (value is { } v)
+        {
+            s_inner.Write(writer, v, options);
+        }
+        else
+        {
+            writer.WriteNullValue();
+        }
+    }
+}

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace GoTraceEngine.Reporting;
@@ -6,6 +7,12 @@ namespace GoTraceEngine.Reporting;
 /// <summary>Writes a <see cref="TraceSummary"/> as text for people or as JSON for tools.</summary>
 public static class ReportWriter
 {
+    // Relaxed escaping: reports go to files and terminals, not into HTML, so '+', 'µ' and non-ASCII names stay readable.
+    private static readonly ReportJsonContext s_context = new(new JsonSerializerOptions(ReportJsonContext.Default.Options)
+    {
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
+
     /// <summary>Writes the JSON form (UTF-8, indented, stable field names).</summary>
     /// <param name="summary">The report.</param>
     /// <param name="utf8Json">The destination stream.</param>
@@ -13,7 +20,7 @@ public static class ReportWriter
     {
         ArgumentNullException.ThrowIfNull(summary);
         ArgumentNullException.ThrowIfNull(utf8Json);
-        JsonSerializer.Serialize(utf8Json, summary, ReportJsonContext.Default.TraceSummary);
+        JsonSerializer.Serialize(utf8Json, summary, s_context.TraceSummary);
     }
 
     /// <summary>Returns the JSON form.</summary>
@@ -22,7 +29,7 @@ public static class ReportWriter
     public static string ToJson(TraceSummary summary)
     {
         ArgumentNullException.ThrowIfNull(summary);
-        return JsonSerializer.Serialize(summary, ReportJsonContext.Default.TraceSummary);
+        return JsonSerializer.Serialize(summary, s_context.TraceSummary);
     }
 
     /// <summary>Reads a report back from its JSON form.</summary>
@@ -30,7 +37,7 @@ public static class ReportWriter
     /// <returns>The report.</returns>
     /// <exception cref="JsonException">The JSON is not a report.</exception>
     public static TraceSummary FromJson(string json) =>
-        JsonSerializer.Deserialize(json, ReportJsonContext.Default.TraceSummary) ?? throw new JsonException("The JSON is null.");
+        JsonSerializer.Deserialize(json, s_context.TraceSummary) ?? throw new JsonException("The JSON is null.");
 
     /// <summary>Writes the text form: the verdict first, then the detail a person needs to act on it.</summary>
     /// <param name="summary">The report.</param>
@@ -43,9 +50,32 @@ public static class ReportWriter
         LineCounts lines = summary.Lines;
         EventCounts ev = summary.Events;
 
+        int groups = summary.LeakGroups.Count;
+        string when = summary.LeakAfterNs > 0
+            ? $"blocked for at least {FormatDuration(summary.LeakAfterNs)} at the end of the trace"
+            : "still blocked at the end of the trace";
         writer.WriteLine(summary.Leaks.Count == 0
-            ? "gotrace: no leak suspects"
-            : string.Create(c, $"gotrace: {summary.Leaks.Count} leak suspect{Plural(summary.Leaks.Count)} (goroutines still blocked at the end of the trace)"));
+            ? $"gotrace: no leak suspects (no goroutine {when})"
+            : string.Create(c, $"gotrace: {summary.Leaks.Count} leak suspect{Plural(summary.Leaks.Count)} in {groups} group{Plural(groups)} (goroutines {when})"));
+        foreach (LeakGroup group in summary.LeakGroups)
+        {
+            string where = group.StartFunction is null && group.Creator is null
+                ? "(start function unknown)"
+                : (group.StartFunction ?? "(unknown)") + (group.Creator is null ? string.Empty : "  created by " + group.Creator);
+            string oldest = group.OldestBlockedNs is { } ns ? "  oldest " + FormatDuration(ns) : string.Empty;
+            writer.WriteLine(string.Create(c, $"  {group.Count,5}  {where}  {group.Reason} ({group.ReasonCode}){oldest}  e.g. g 0x{group.ExampleG:x}"));
+        }
+
+        if (summary.WaitObjects.Count > 0)
+        {
+            writer.WriteLine("  waiting on the same object");
+            foreach (WaitObjectGroup obj in summary.WaitObjects)
+            {
+                writer.WriteLine(string.Create(c,
+                    $"  {obj.Count,5}  on 0x{obj.Obj:x}  {obj.Reason} ({obj.ReasonCode}){(obj.StartFunction is null ? string.Empty : "  " + obj.StartFunction)}  e.g. g 0x{obj.ExampleG:x}"));
+            }
+        }
+
         writer.WriteLine(string.Create(c, $"  live             {summary.Live}"));
         writer.WriteLine(string.Create(c, $"  blocked          {summary.Blocked}"));
         foreach (ReasonCount reason in summary.BlockedReasons)
@@ -58,8 +88,36 @@ public static class ReportWriter
             writer.WriteLine("  leak suspects");
             foreach (LeakSuspect leak in summary.Leaks)
             {
-                writer.WriteLine(string.Create(c,
-                    $"    g 0x{leak.G:x}  {leak.Reason} ({leak.ReasonCode})  parent 0x{leak.Parent:x}  parked at line {leak.Line}, created at line {leak.CreateLine}"));
+                var line = new System.Text.StringBuilder();
+                line.Append(c, $"    g 0x{leak.G:x}");
+                if (leak.GoId is { } goid)
+                {
+                    line.Append(c, $"  goroutine {goid}");
+                }
+
+                if (leak.StartFunction is { } fn)
+                {
+                    line.Append("  ").Append(fn);
+                }
+
+                line.Append(c, $"  {leak.Reason} ({leak.ReasonCode})");
+                if (leak.WaitReason is { } wait)
+                {
+                    line.Append(c, $" [{wait} ({leak.WaitReasonCode})]");
+                }
+
+                if (leak.BlockedNs is { } blockedNs)
+                {
+                    line.Append("  blocked ").Append(FormatDuration(blockedNs));
+                }
+
+                if (leak.Obj is { } obj)
+                {
+                    line.Append(c, $"  on 0x{obj:x}");
+                }
+
+                line.Append(c, $"  parent 0x{leak.Parent:x}  parked at line {leak.Line}, created at line {leak.CreateLine}");
+                writer.WriteLine(line.ToString());
             }
         }
 
@@ -85,7 +143,20 @@ public static class ReportWriter
 
         writer.WriteLine(string.Create(c,
             $"  events           create {ev.Create}, park {ev.Park}, ready {ev.Ready}, destroy {ev.Destroy}, tick {ev.Tick}, end {ev.End}"));
-        writer.WriteLine(string.Create(c, $"  reasons          {summary.ReasonTable}"));
+        writer.WriteLine(summary.WaitReasonTable is null
+            ? $"  reasons          {summary.ReasonTable}"
+            : $"  reasons          {summary.ReasonTable}; wait= names from {summary.WaitReasonTable}");
+        if (summary.Trace is { } trace)
+        {
+            writer.WriteLine(string.Create(c,
+                $"  trace header     line {trace.Line}: tracer={trace.Tracer ?? "?"} os={trace.Os ?? "?"} arch={trace.Arch ?? "?"} go={trace.GoVersion ?? "?"} reasons={trace.Reasons ?? "?"}"));
+        }
+
+        TimingSummary t = summary.Timing;
+        writer.WriteLine(!t.HasTimestamps
+            ? "  timing           no timestamps (ts=): events applied in arrival order"
+            : string.Create(c,
+                $"  timing           {FormatDuration(t.DurationNs ?? 0)} of trace, reorder window {FormatDuration(t.ReorderWindowNs)}: {t.Reordered} reordered, {t.Late} late{(t.Late > 0 ? $" (up to {FormatDuration(t.MaxLatenessNs)} behind)" : string.Empty)}{(t.Pending > 0 ? $", {t.Pending} pending" : string.Empty)}"));
 
         AnomalyCounts a = summary.Anomalies;
         writer.WriteLine(a.Total == 0
@@ -139,4 +210,21 @@ public static class ReportWriter
     }
 
     private static string Plural(long n) => n == 1 ? string.Empty : "s";
+
+    /// <summary>A duration for people: <c>850ns</c>, <c>12.5µs</c>, <c>340ms</c>, <c>1.25s</c>, <c>3m04s</c>, <c>2h05m</c>.</summary>
+    /// <param name="ns">Nanoseconds.</param>
+    /// <returns>The text.</returns>
+    public static string FormatDuration(long ns)
+    {
+        CultureInfo c = CultureInfo.InvariantCulture;
+        return ns switch
+        {
+            < 1_000 => string.Create(c, $"{ns}ns"),
+            < 1_000_000 => string.Create(c, $"{ns / 1e3:0.#}µs"),
+            < 1_000_000_000 => string.Create(c, $"{ns / 1e6:0.#}ms"),
+            < 60_000_000_000 => string.Create(c, $"{ns / 1e9:0.##}s"),
+            < 3_600_000_000_000 => string.Create(c, $"{ns / 60_000_000_000}m{ns / 1_000_000_000 % 60:00}s"),
+            _ => string.Create(c, $"{ns / 3_600_000_000_000}h{ns / 60_000_000_000 % 60:00}m"),
+        };
+    }
 }

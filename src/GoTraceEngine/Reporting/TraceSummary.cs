@@ -33,8 +33,29 @@ public sealed class TraceSummary
     /// <summary>Blocked goroutines by reason, with codes, biggest first.</summary>
     public required IReadOnlyList<ReasonCount> BlockedReasons { get; init; }
 
-    /// <summary>Leak suspects: goroutines still blocked at the end of the trace, in the order they parked.</summary>
+    /// <summary>
+    /// Leak suspects grouped by (start function, creator, reason), biggest group first: where to look. Groups of
+    /// unknown functions (traces without <c>fn=</c>/<c>creator=</c>) have null names.
+    /// </summary>
+    public required IReadOnlyList<LeakGroup> LeakGroups { get; init; }
+
+    /// <summary>Leak suspects grouped by the object they wait on (<c>obj=</c>): goroutines stuck on the same channel or lock.</summary>
+    public required IReadOnlyList<WaitObjectGroup> WaitObjects { get; init; }
+
+    /// <summary>Leak suspects: goroutines blocked at the end of the trace (for at least <see cref="LeakAfterNs"/>), in the order they parked.</summary>
     public required IReadOnlyList<LeakSuspect> Leaks { get; init; }
+
+    /// <summary>The <see cref="TraceEngineOptions.LeakAfter"/> threshold, in nanoseconds (0: blocked at the end).</summary>
+    public required long LeakAfterNs { get; init; }
+
+    /// <summary>The waitReason numbering used to name <c>wait=</c> codes, when one is known.</summary>
+    public required string? WaitReasonTable { get; init; }
+
+    /// <summary>What the trace's header said about the tracer and the traced program, if it had one.</summary>
+    public required TraceInfo? Trace { get; init; }
+
+    /// <summary>Timestamps, reordering and late events.</summary>
+    public required TimingSummary Timing { get; init; }
 
     /// <summary>Events that contradict the tables.</summary>
     public required AnomalyCounts Anomalies { get; init; }
@@ -87,13 +108,82 @@ public sealed record ReasonCount(string Reason, int ReasonCode, long Count);
 /// <param name="Parent">The creator's g pointer as printed by the tracer (<c>parent=</c>), or 0.</param>
 /// <param name="Line">The line number of the park.</param>
 /// <param name="CreateLine">The line number of its creation.</param>
+/// <param name="GoId">Its goroutine id, when the trace printed <c>goid=</c>.</param>
+/// <param name="StartFunction">Its start function, when printed (<c>fn=</c>).</param>
+/// <param name="Creator">The function that ran its <c>go</c> statement, when printed (<c>creator=</c>).</param>
+/// <param name="BlockedNs">How long it had been blocked at the end of the trace, when the park had <c>ts=</c>.</param>
+/// <param name="Obj">The address it waits on, when printed (<c>obj=</c>).</param>
+/// <param name="WaitReasonCode">The runtime's waitReason code, when printed (<c>wait=</c>).</param>
+/// <param name="WaitReason">That waitReason's name for the traced Go version.</param>
 public sealed record LeakSuspect(
     [property: JsonConverter(typeof(HexPointerJsonConverter))] ulong G,
     int ReasonCode,
     string Reason,
     [property: JsonConverter(typeof(HexPointerJsonConverter))] ulong Parent,
     long Line,
-    long CreateLine);
+    long CreateLine,
+    [property: JsonPropertyName("goid")] long? GoId = null,
+    string? StartFunction = null,
+    string? Creator = null,
+    long? BlockedNs = null,
+    [property: JsonConverter(typeof(NullableHexPointerJsonConverter))] ulong? Obj = null,
+    int? WaitReasonCode = null,
+    string? WaitReason = null);
+
+/// <summary>Leak suspects that started in the same function, from the same creator, blocked for the same reason.</summary>
+/// <param name="StartFunction">The goroutines' start function, or null when the trace does not say.</param>
+/// <param name="Creator">The function that ran their <c>go</c> statement, or null.</param>
+/// <param name="Reason">The blocking reason's name.</param>
+/// <param name="ReasonCode">Its code.</param>
+/// <param name="Count">Suspects in the group.</param>
+/// <param name="OldestBlockedNs">The longest time any of them had been blocked, when known.</param>
+/// <param name="ExampleG">One of them (the longest blocked, else the first to park).</param>
+public sealed record LeakGroup(
+    string? StartFunction,
+    string? Creator,
+    string Reason,
+    int ReasonCode,
+    long Count,
+    long? OldestBlockedNs,
+    [property: JsonConverter(typeof(HexPointerJsonConverter))] ulong ExampleG);
+
+/// <summary>Leak suspects waiting on the same object (<c>obj=</c>).</summary>
+/// <param name="Obj">The object's address.</param>
+/// <param name="Count">Suspects waiting on it.</param>
+/// <param name="Reason">The blocking reason of the first of them.</param>
+/// <param name="ReasonCode">Its code.</param>
+/// <param name="StartFunction">The start function of the first of them, when known.</param>
+/// <param name="ExampleG">The first of them to park.</param>
+public sealed record WaitObjectGroup(
+    [property: JsonConverter(typeof(HexPointerJsonConverter))] ulong Obj,
+    long Count,
+    string Reason,
+    int ReasonCode,
+    string? StartFunction,
+    [property: JsonConverter(typeof(HexPointerJsonConverter))] ulong ExampleG);
+
+/// <summary>What a <c># gotrace</c> header line said.</summary>
+/// <param name="Tracer">The tracer (<c>dtrace</c>, <c>bpftrace</c>).</param>
+/// <param name="Os">The traced program's OS.</param>
+/// <param name="Arch">Its CPU architecture.</param>
+/// <param name="GoVersion">Its Go version, as printed.</param>
+/// <param name="Reasons">The reason numbering (<c>trace</c> or <c>wait</c>).</param>
+/// <param name="Line">The header's line number.</param>
+public sealed record TraceInfo(string? Tracer, string? Os, string? Arch, string? GoVersion, string? Reasons, long Line);
+
+/// <summary>Time in the trace.</summary>
+/// <param name="HasTimestamps">Whether any event had <c>ts=</c>.</param>
+/// <param name="FirstTs">The earliest timestamp.</param>
+/// <param name="LastTs">The latest timestamp: the end of the trace, against which blocked durations are measured.</param>
+/// <param name="DurationNs">LastTs − FirstTs.</param>
+/// <param name="ReorderWindowNs">The reorder window.</param>
+/// <param name="Reordered">Events that arrived after a later-timestamped one and were put back in order.</param>
+/// <param name="Late">Events that arrived later than the window allows: applied out of order, not dropped.</param>
+/// <param name="MaxLatenessNs">How far behind the applied events the latest of the late ones was.</param>
+/// <param name="OverflowReleases">Events applied before their window closed because <see cref="TraceEngineOptions.MaxPendingEvents"/> were held.</param>
+/// <param name="Pending">Events held for reordering when the summary was taken (0 once the input is complete).</param>
+public sealed record TimingSummary(
+    bool HasTimestamps, long? FirstTs, long? LastTs, long? DurationNs, long ReorderWindowNs, long Reordered, long Late, long MaxLatenessNs, long OverflowReleases, int Pending);
 
 /// <summary>Events that contradict the tables; each is counted, none stops the run.</summary>
 /// <param name="MissedDestroy">Creates of a g that was still live: its destroy was lost or printed out of order.</param>

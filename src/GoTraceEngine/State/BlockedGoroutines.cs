@@ -22,7 +22,7 @@ public readonly struct BlockedGoroutines
             ref BlockedValue value = ref _table.GetValueRefOrNullRef(gPointer);
             if (!System.Runtime.CompilerServices.Unsafe.IsNullRef(ref value))
             {
-                record = new BlockedGoroutine(gPointer, value.Reason, value.ParkLineNumber);
+                record = BlockedGoroutine.From(gPointer, value);
                 return true;
             }
         }
@@ -53,7 +53,7 @@ public readonly struct BlockedGoroutines
             get
             {
                 ref readonly OpenTable<BlockedValue>.Entry entry = ref _table.DangerousGetEntry(_index);
-                return new BlockedGoroutine(entry.Key, entry.Value.Reason, entry.Value.ParkLineNumber);
+                return BlockedGoroutine.From(entry.Key, entry.Value);
             }
         }
 

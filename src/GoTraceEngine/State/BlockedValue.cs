@@ -4,5 +4,19 @@ namespace GoTraceEngine.State;
 internal struct BlockedValue
 {
     public long ParkLineNumber;
+    public long ParkTimestamp;
+    public ulong WaitObject;
     public byte Reason;
+    public byte WaitReason;
+    public BlockedFlags Flags;
+}
+
+/// <summary>Which optional values a blocked record has.</summary>
+[Flags]
+internal enum BlockedFlags : byte
+{
+    None = 0,
+    Timestamp = 1,
+    WaitObject = 2,
+    WaitReason = 4,
 }

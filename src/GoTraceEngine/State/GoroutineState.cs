@@ -13,7 +13,7 @@ internal sealed class GoroutineState
 {
     private readonly OpenTable<LiveValue> _live;
     private readonly OpenTable<BlockedValue> _blocked;
-    private readonly ReasonTable _reasons;
+    private ReasonTable _reasons;
 
     public GoroutineState(ReasonTable reasons, int initialCapacity)
     {
@@ -26,7 +26,8 @@ internal sealed class GoroutineState
 
     public OpenTable<BlockedValue> Blocked => _blocked;
 
-    public ReasonTable Reasons => _reasons;
+    /// <summary>The numbering of <c>reason=</c>; a trace header can change it.</summary>
+    public ReasonTable Reasons { get => _reasons; set => _reasons = value; }
 
     /// <summary>Creates for a g that was already live: its destroy was missed (lost, or printed out of order).</summary>
     public long MissedDestroys { get; private set; }
@@ -46,10 +47,10 @@ internal sealed class GoroutineState
         switch (e.Kind)
         {
             case TraceEventKind.Create:
-                Create(e.GPointer, e.Parent, e.LineNumber);
+                Create(in e);
                 break;
             case TraceEventKind.Park:
-                Park(e.GPointer, e.Reason, e.LineNumber);
+                Park(in e);
                 break;
             case TraceEventKind.Ready:
                 Ready(e.GPointer);
@@ -62,8 +63,9 @@ internal sealed class GoroutineState
         }
     }
 
-    private void Create(ulong g, ulong parent, long lineNumber)
+    private void Create(in TraceEvent e)
     {
+        ulong g = e.GPointer;
         ref LiveValue value = ref _live.GetValueRefOrAddDefault(g, out bool exists);
         if (exists)
         {
@@ -71,27 +73,48 @@ internal sealed class GoroutineState
             _blocked.Remove(g);
         }
 
-        value.Parent = parent;
-        value.CreateLineNumber = lineNumber;
+        value.Parent = e.Parent;
+        value.CreateLineNumber = e.LineNumber;
+        value.CreateTimestamp = e.Timestamp;
+        value.GoId = e.GoId;
+        value.StartFunction = e.StartFunction;
+        value.Creator = e.Creator;
     }
 
-    private void Park(ulong g, byte reason, long lineNumber)
+    private void Park(in TraceEvent e)
     {
-        if (!_live.ContainsKey(g))
+        ulong g = e.GPointer;
+        ref LiveValue live = ref _live.GetValueRefOrNullRef(g);
+        if (Unsafe.IsNullRef(ref live))
         {
             UntrackedParks++;
             return;
         }
 
+        if ((e.Fields & (TraceEventFields.GoId | TraceEventFields.StartFunction | TraceEventFields.Creator)) != 0)
+        {
+            FillIdentity(ref live, in e);
+        }
+
+        byte reason = e.Reason;
         if (_reasons.IsBlocking(reason))
         {
             ref BlockedValue value = ref _blocked.GetValueRefOrAddDefault(g, out bool exists);
 
-            // A second park with no ready between (the prologue retried after morestack) is the same park: keep its line.
+            // A second park with no ready between (the prologue retried after morestack) is the same park: keep its start.
             if (!exists || value.Reason != reason)
             {
                 value.Reason = reason;
-                value.ParkLineNumber = lineNumber;
+                value.ParkLineNumber = e.LineNumber;
+                value.ParkTimestamp = e.Timestamp;
+                value.WaitObject = e.WaitObject;
+                value.WaitReason = e.WaitReason;
+                value.Flags = BlockedFlagsOf(e.Fields);
+                if (e.WaitObject == 0)
+                {
+                    // obj=0: the park had no lock argument (select, sleep): nothing to group by.
+                    value.Flags &= ~BlockedFlags.WaitObject;
+                }
             }
         }
         else
@@ -99,6 +122,31 @@ internal sealed class GoroutineState
             _blocked.Remove(g);
         }
     }
+
+    /// <summary>A create line may lack what a later park line prints (goid, fn): keep the first values seen.</summary>
+    private static void FillIdentity(ref LiveValue live, in TraceEvent e)
+    {
+        if (live.GoId == 0)
+        {
+            live.GoId = e.GoId;
+        }
+
+        if (live.StartFunction == 0)
+        {
+            live.StartFunction = e.StartFunction;
+        }
+
+        if (live.Creator == 0)
+        {
+            live.Creator = e.Creator;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static BlockedFlags BlockedFlagsOf(TraceEventFields fields) =>
+        ((fields & TraceEventFields.Timestamp) != 0 ? BlockedFlags.Timestamp : BlockedFlags.None)
+        | ((fields & TraceEventFields.WaitObject) != 0 ? BlockedFlags.WaitObject : BlockedFlags.None)
+        | ((fields & TraceEventFields.WaitReason) != 0 ? BlockedFlags.WaitReason : BlockedFlags.None);
 
     private void Ready(ulong g)
     {

@@ -22,7 +22,7 @@ public readonly struct LiveGoroutines
             ref LiveValue value = ref _table.GetValueRefOrNullRef(gPointer);
             if (!System.Runtime.CompilerServices.Unsafe.IsNullRef(ref value))
             {
-                record = new GoroutineRecord(gPointer, value.Parent, value.CreateLineNumber);
+                record = GoroutineRecord.From(gPointer, value);
                 return true;
             }
         }
@@ -53,7 +53,7 @@ public readonly struct LiveGoroutines
             get
             {
                 ref readonly OpenTable<LiveValue>.Entry entry = ref _table.DangerousGetEntry(_index);
-                return new GoroutineRecord(entry.Key, entry.Value.Parent, entry.Value.CreateLineNumber);
+                return GoroutineRecord.From(entry.Key, entry.Value);
             }
         }
 

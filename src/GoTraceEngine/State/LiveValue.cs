@@ -5,4 +5,8 @@ internal struct LiveValue
 {
     public ulong Parent;
     public long CreateLineNumber;
+    public long CreateTimestamp;
+    public long GoId;
+    public int StartFunction;
+    public int Creator;
 }

@@ -9,17 +9,25 @@ internal static class Fixtures
 
     public static byte[] Read(string name) => File.ReadAllBytes(PathOf(name));
 
-    /// <summary>Every captured trace fixture (the <c>*.dtrace.txt</c> files).</summary>
+    /// <summary>Every trace fixture (<c>*.dtrace.txt</c> from dtrace, <c>*.trace.txt</c> in the full format).</summary>
     public static TheoryData<string> TraceNames()
     {
         var data = new TheoryData<string>();
-        foreach (string path in System.IO.Directory.GetFiles(Directory, "*.dtrace.txt").Order(StringComparer.Ordinal))
+        foreach (string path in System.IO.Directory.GetFiles(Directory, "*.txt").Order(StringComparer.Ordinal))
         {
-            data.Add(Path.GetFileName(path));
+            string name = Path.GetFileName(path);
+            if (name.EndsWith(".dtrace.txt", StringComparison.Ordinal) || name.EndsWith(".trace.txt", StringComparison.Ordinal))
+            {
+                data.Add(name);
+            }
         }
 
         return data;
     }
+
+    /// <summary>The golden report of a trace fixture: <c>leaky.dtrace.txt</c> → <c>leaky.expected.txt</c>.</summary>
+    public static string ExpectedName(string trace) =>
+        trace.Replace(".dtrace.txt", ".expected.txt", StringComparison.Ordinal).Replace(".trace.txt", ".expected.txt", StringComparison.Ordinal);
 
     /// <summary>The source tree's fixtures folder, for rewriting golden files on request.</summary>
     public static string SourceDirectory()

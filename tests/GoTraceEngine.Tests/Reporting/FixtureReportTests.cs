@@ -16,7 +16,7 @@ public sealed class FixtureReportTests
         var text = new StringWriter { NewLine = "\n" };
         ReportWriter.WriteText(engine.GetSummary(), text);
 
-        string expectedName = fixture.Replace(".dtrace.txt", ".expected.txt", StringComparison.Ordinal);
+        string expectedName = Fixtures.ExpectedName(fixture);
         if (Fixtures.UpdateGolden)
         {
             File.WriteAllText(Path.Combine(Fixtures.SourceDirectory(), expectedName), text.ToString());

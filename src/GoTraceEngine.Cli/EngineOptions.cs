@@ -1,0 +1,94 @@
+using System.CommandLine;
+using GoTraceEngine.State;
+
+namespace GoTraceEngine.Cli;
+
+/// <summary>The options every command that runs the engine shares: reason numbering, time window, leak threshold.</summary>
+internal sealed class EngineOptions
+{
+    public Option<string?> Go { get; } = new("--go")
+    {
+        Description = "Go version of the traced program (e.g. 1.22, go1.19.8), used when the trace has no '# gotrace' header. Default: 1.22.",
+        HelpName = "VERSION",
+    };
+
+    public Option<string> Reasons { get; } = new("--reasons")
+    {
+        Description = "What reason= carries when the trace has no header: trace (traceBlockReason) or wait (waitReason).",
+        DefaultValueFactory = _ => "trace",
+    };
+
+    public Option<string?> LeakAfter { get; } = new("--leak-after")
+    {
+        Description = "A leak suspect must have been blocked at least this long at the end of the trace (e.g. 500ms, 30s, 1m). Default: blocked at the end.",
+        HelpName = "DURATION",
+    };
+
+    public Option<string?> ReorderWindow { get; } = new("--reorder-window")
+    {
+        Description = "How late (in trace time) a timestamped event may arrive and still be put in order. Default: 2s.",
+        HelpName = "DURATION",
+    };
+
+    public EngineOptions()
+    {
+        Reasons.AcceptOnlyFromAmong("trace", "wait");
+        Go.Validators.Add(result =>
+        {
+            string? value = result.GetValueOrDefault<string?>();
+            if (value is not null && !GoVersion.TryParse(value, out _))
+            {
+                result.AddError($"'{value}' is not a Go version (expected e.g. 1.22 or go1.19.8).");
+            }
+        });
+        foreach (Option<string?> duration in new[] { LeakAfter, ReorderWindow })
+        {
+            duration.Validators.Add(result =>
+            {
+                string? value = result.GetValueOrDefault<string?>();
+                if (value is not null && !DurationParser.TryParse(value, out _))
+                {
+                    result.AddError($"'{value}' is not a duration (expected e.g. 500ms, 30s, 1m).");
+                }
+            });
+        }
+    }
+
+    public void AddTo(Command command)
+    {
+        command.Options.Add(Go);
+        command.Options.Add(Reasons);
+        command.Options.Add(LeakAfter);
+        command.Options.Add(ReorderWindow);
+    }
+
+    /// <summary>Builds engine options, or returns an error message for a combination no table covers.</summary>
+    public TraceEngineOptions Build(ParseResult parse, out string? error)
+    {
+        error = null;
+        GoVersion version = GoVersion.Default;
+        if (parse.GetValue(Go) is { } go)
+        {
+            GoVersion.TryParse(go, out version);
+        }
+
+        ReasonNumbering numbering = parse.GetValue(Reasons) == "wait" ? ReasonNumbering.Wait : ReasonNumbering.Trace;
+        if (!ReasonTable.TryFor(numbering, version, out _))
+        {
+            error = $"no waitReason table is known for {version}; use --reasons trace";
+        }
+
+        var options = new TraceEngineOptions { GoVersion = version, ReasonNumbering = numbering };
+        if (parse.GetValue(LeakAfter) is { } leakAfter && DurationParser.TryParse(leakAfter, out TimeSpan threshold))
+        {
+            options = options with { LeakAfter = threshold };
+        }
+
+        if (parse.GetValue(ReorderWindow) is { } window && DurationParser.TryParse(window, out TimeSpan span))
+        {
+            options = options with { ReorderWindow = span };
+        }
+
+        return options;
+    }
+}
