@@ -28,4 +28,13 @@ public sealed class ReadmeTests
         Assert.Equal(3, blocked.Count);
         Assert.All(blocked, g => Assert.Equal(6, g.Reason));
     }
+
+    [Theory]
+    [InlineData("leaky.expected.txt")]
+    [InlineData("pool-full.expected.txt")]
+    public void Readme_SampleReports_AreTheToolsRealOutput(string golden)
+    {
+        string readme = File.ReadAllText(Path.Combine(Path.GetDirectoryName(Fixtures.SourceDirectory())!, "README.md"));
+        Assert.Contains("```\n" + File.ReadAllText(Fixtures.PathOf(golden)) + "```", readme, StringComparison.Ordinal);
+    }
 }
