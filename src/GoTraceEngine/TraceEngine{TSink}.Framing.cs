@@ -1,3 +1,8 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
 namespace GoTraceEngine;
 
 // Line framing. Complete lines are parsed straight from the caller's buffer; only the tail of a chunk (a line cut by
@@ -34,6 +39,8 @@ public partial class TraceEngine<TSink>
             data = data[(end + 1)..];
         }
 
+        int consumed = Vector256.IsHardwareAccelerated ? FrameVectorized(data) : 0;
+        data = data[consumed..];
         int max = _maxLineLength;
         while (true)
         {
@@ -59,6 +66,45 @@ public partial class TraceEngine<TSink>
         {
             Carry(data);
         }
+    }
+
+    /// <summary>
+    /// Finds line ends 32 bytes at a time (one compare and one movemask per block, then one bit per line) and
+    /// processes every complete line; returns how many bytes were consumed. Trace lines are short, so this beats an
+    /// <c>IndexOf</c> call per line, whose setup cost dominates on 60-byte lines.
+    /// </summary>
+    private int FrameVectorized(ReadOnlySpan<byte> data)
+    {
+        ref byte start = ref MemoryMarshal.GetReference(data);
+        int length = data.Length;
+        int max = _maxLineLength;
+        Vector256<byte> newLines = Vector256.Create(NewLine);
+        int lineStart = 0;
+        int block = 0;
+        while (block <= length - Vector256<byte>.Count)
+        {
+            uint mask = Vector256.Equals(Vector256.LoadUnsafe(ref start, (nuint)block), newLines).ExtractMostSignificantBits();
+            while (mask != 0)
+            {
+                int end = block + BitOperations.TrailingZeroCount(mask);
+                int lineLength = end - lineStart;
+                if (lineLength <= max)
+                {
+                    ProcessLine(MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref start, lineStart), lineLength));
+                }
+                else
+                {
+                    ProcessTooLong(lineLength);
+                }
+
+                lineStart = end + 1;
+                mask &= mask - 1;
+            }
+
+            block += Vector256<byte>.Count;
+        }
+
+        return lineStart;
     }
 
     /// <summary>Ends the input: a last line without <c>\n</c> is processed. Further feeding throws.</summary>

@@ -49,7 +49,8 @@ internal static class DTraceLineParser
             line = line[..^1];
         }
 
-        int start = line.IndexOfAnyExcept(Space, Tab);
+        // Quiet event lines start at column 0: test the first byte before searching for the first non-blank.
+        int start = !line.IsEmpty && line[0] != Space && line[0] != Tab ? 0 : line.IndexOfAnyExcept(Space, Tab);
         if (start < 0)
         {
             return LineCategory.Blank;
@@ -163,8 +164,12 @@ internal static class DTraceLineParser
     }
 
     /// <summary>Parses the space-separated <c>key=value</c> fields after the keyword.</summary>
+    /// <remarks>
+    /// One pass: each token's key is matched by its first byte and a fixed-length compare of <c>key=</c>, and its
+    /// value is parsed while it is scanned, so a line's bytes are read about once.
+    /// </remarks>
     private static LineCategory ParseFields(
-        TraceEventKind kind, ReadOnlySpan<byte> fields, long lineNumber, NameTable? names, out TraceEvent e, out ParseFailure failure, ulong presetG = 0)
+        TraceEventKind kind, ReadOnlySpan<byte> s, long lineNumber, NameTable? names, out TraceEvent e, out ParseFailure failure, ulong presetG = 0)
     {
         e = default;
         failure = ParseFailure.None;
@@ -183,42 +188,42 @@ internal static class DTraceLineParser
         TraceEventFields present = TraceEventFields.None;
         bool hasG = presetG != 0;
 
-        while (!fields.IsEmpty)
+        int i = 0;
+        while ((uint)i < (uint)s.Length)
         {
-            int end = fields.IndexOf(Space);
-            ReadOnlySpan<byte> token;
-            if (end < 0)
+            byte first = s[i];
+            if (first == Space)
             {
-                token = fields;
-                fields = default;
-            }
-            else
-            {
-                token = fields[..end];
-                fields = fields[(end + 1)..];
-            }
-
-            int eq = token.IndexOf(Equal);
-            if (eq <= 0)
-            {
+                i++;
                 continue;
             }
 
-            ReadOnlySpan<byte> key = token[..eq];
-            ReadOnlySpan<byte> value = token[(eq + 1)..];
-            switch (key.Length)
+            ReadOnlySpan<byte> rest = s[i..];
+            switch (first)
             {
-                case 9 when key.SequenceEqual("goroutine"u8):
-                    if (!NumberParser.TryParseHex(value, out g))
+                case (byte)'g' when rest.StartsWith("goroutine="u8):
+                    i += 10;
+                    if (!ParseHex(s, ref i, out g))
                     {
                         failure = ParseFailure.BadGoroutine;
                         return LineCategory.Malformed;
                     }
 
                     hasG = true;
-                    break;
-                case 6 when key.SequenceEqual("parent"u8):
-                    if (!NumberParser.TryParseInteger(value, out long p))
+                    continue;
+                case (byte)'g' when rest.StartsWith("goid="u8):
+                    i += 5;
+                    if (!ParseDecimal(s, ref i, out goId))
+                    {
+                        failure = ParseFailure.BadGoId;
+                        return LineCategory.Malformed;
+                    }
+
+                    present |= TraceEventFields.GoId;
+                    continue;
+                case (byte)'p' when rest.StartsWith("parent="u8):
+                    i += 7;
+                    if (!ParseDecimal(s, ref i, out long p))
                     {
                         failure = ParseFailure.BadParent;
                         return LineCategory.Malformed;
@@ -226,96 +231,100 @@ internal static class DTraceLineParser
 
                     parent = (ulong)p;
                     present |= TraceEventFields.Parent;
-                    break;
-                case 6 when key.SequenceEqual("reason"u8):
-                    if (!NumberParser.TryParseInteger(value, out reason))
+                    continue;
+                case (byte)'r' when rest.StartsWith("reason="u8):
+                    i += 7;
+                    if (!ParseDecimal(s, ref i, out reason))
                     {
                         failure = ParseFailure.BadReason;
                         return LineCategory.Malformed;
                     }
 
                     present |= TraceEventFields.Reason;
-                    break;
-                case 5 when key.SequenceEqual("count"u8):
-                    if (!NumberParser.TryParseInteger(value, out count))
+                    continue;
+                case (byte)'c' when rest.StartsWith("count="u8):
+                    i += 6;
+                    if (!ParseDecimal(s, ref i, out count))
                     {
                         failure = ParseFailure.BadCount;
                         return LineCategory.Malformed;
                     }
 
                     present |= TraceEventFields.ScriptCount;
-                    break;
-                case 13 when key.SequenceEqual("blocked_count"u8):
-                    if (!NumberParser.TryParseInteger(value, out blockedCount))
+                    continue;
+                case (byte)'b' when rest.StartsWith("blocked_count="u8):
+                    i += 14;
+                    if (!ParseDecimal(s, ref i, out blockedCount))
                     {
                         failure = ParseFailure.BadBlockedCount;
                         return LineCategory.Malformed;
                     }
 
                     present |= TraceEventFields.ScriptBlockedCount;
-                    break;
-                case 7 when key.SequenceEqual("blocked"u8):
-                    if (!NumberParser.TryParseInteger(value, out blocked))
+                    continue;
+                case (byte)'b' when rest.StartsWith("blocked="u8):
+                    i += 8;
+                    if (!ParseDecimal(s, ref i, out blocked))
                     {
                         failure = ParseFailure.BadBlocked;
                         return LineCategory.Malformed;
                     }
 
                     present |= TraceEventFields.ScriptBlocked;
-                    break;
-                case 2 when key[0] == (byte)'t' && key[1] == (byte)'s':
-                    if (!NumberParser.TryParseInteger(value, out timestamp))
+                    continue;
+                case (byte)'t' when rest.StartsWith("ts="u8):
+                    i += 3;
+                    if (!ParseDecimal(s, ref i, out timestamp))
                     {
                         failure = ParseFailure.BadTimestamp;
                         return LineCategory.Malformed;
                     }
 
                     present |= TraceEventFields.Timestamp;
-                    break;
-                case 4 when key.SequenceEqual("goid"u8):
-                    if (!NumberParser.TryParseInteger(value, out goId))
-                    {
-                        failure = ParseFailure.BadGoId;
-                        return LineCategory.Malformed;
-                    }
-
-                    present |= TraceEventFields.GoId;
-                    break;
-                case 2 when key[0] == (byte)'f' && key[1] == (byte)'n':
-                    if (names is not null && (startFunction = names.Intern(FunctionName(value))) != 0)
-                    {
-                        present |= TraceEventFields.StartFunction;
-                    }
-
-                    break;
-                case 7 when key.SequenceEqual("creator"u8):
-                    if (names is not null && (creator = names.Intern(FunctionName(value))) != 0)
-                    {
-                        present |= TraceEventFields.Creator;
-                    }
-
-                    break;
-                case 3 when key.SequenceEqual("obj"u8):
-                    if (!NumberParser.TryParseHex(value, out waitObject))
+                    continue;
+                case (byte)'o' when rest.StartsWith("obj="u8):
+                    i += 4;
+                    if (!ParseHex(s, ref i, out waitObject))
                     {
                         failure = ParseFailure.BadWaitObject;
                         return LineCategory.Malformed;
                     }
 
                     present |= TraceEventFields.WaitObject;
-                    break;
-                case 4 when key.SequenceEqual("wait"u8):
-                    if (!NumberParser.TryParseInteger(value, out waitReason))
+                    continue;
+                case (byte)'w' when rest.StartsWith("wait="u8):
+                    i += 5;
+                    if (!ParseDecimal(s, ref i, out waitReason))
                     {
                         failure = ParseFailure.BadWaitReason;
                         return LineCategory.Malformed;
                     }
 
                     present |= TraceEventFields.WaitReason;
-                    break;
+                    continue;
+                case (byte)'f' when rest.StartsWith("fn="u8):
+                    i += 3;
+                    startFunction = InternToken(s, ref i, names);
+                    if (startFunction != 0)
+                    {
+                        present |= TraceEventFields.StartFunction;
+                    }
+
+                    continue;
+                case (byte)'c' when rest.StartsWith("creator="u8):
+                    i += 8;
+                    creator = InternToken(s, ref i, names);
+                    if (creator != 0)
+                    {
+                        present |= TraceEventFields.Creator;
+                    }
+
+                    continue;
                 default:
-                    // Unknown keys are ignored so that tracers can add fields.
-                    break;
+                    // Unknown keys (and tokens without '=') are ignored so that tracers can add fields.
+                    int next = rest.IndexOf(Space);
+                    i = next < 0 ? s.Length : i + next;
+                    continue;
             }
         }
 
@@ -349,6 +358,107 @@ internal static class DTraceLineParser
             kind, g, lineNumber, present, parent, (byte)reason, count, blockedCount, blocked != 0,
             timestamp, goId, startFunction, creator, waitObject, (byte)waitReason);
         return LineCategory.Event;
+    }
+
+    /// <summary>Parses hex digits from <paramref name="i"/> up to a space or the end; the whole token must be a number.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool ParseHex(ReadOnlySpan<byte> s, ref int i, out ulong value)
+    {
+        if (SimdNumbers.IsSupported && (uint)(i + 16) < (uint)s.Length)
+        {
+            int vector = SimdNumbers.TryParseHex(s, ref i, out value);
+            if (vector >= 0)
+            {
+                return vector > 0;
+            }
+        }
+
+        int start = i;
+        if ((uint)(i + 1) < (uint)s.Length && s[i] == (byte)'0' && (s[i + 1] | 0x20) == (byte)'x')
+        {
+            i += 2;
+            start = i;
+        }
+
+        ulong result = 0;
+        while ((uint)i < (uint)s.Length)
+        {
+            byte b = s[i];
+            uint digit = NumberParser.HexDigit(b);
+            if (digit > 15)
+            {
+                if (b == Space)
+                {
+                    break;
+                }
+
+                value = 0;
+                return false;
+            }
+
+            result = (result << 4) | digit;
+            i++;
+        }
+
+        value = result;
+        return (uint)(i - start - 1) < 16;
+    }
+
+    /// <summary>Parses a signed decimal (or <c>0x</c> hex) from <paramref name="i"/> up to a space or the end.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool ParseDecimal(ReadOnlySpan<byte> s, ref int i, out long value)
+    {
+        if (SimdNumbers.IsSupported && (uint)(i + 16) < (uint)s.Length && SimdNumbers.TryParseDecimal(s, ref i, out value) > 0)
+        {
+            return true;
+        }
+
+        int start = i;
+        long result = 0;
+        while ((uint)i < (uint)s.Length)
+        {
+            byte b = s[i];
+            uint digit = (uint)(b - '0');
+            if (digit > 9)
+            {
+                if (b == Space)
+                {
+                    break;
+                }
+
+                return ParseIntegerSlow(s, start, ref i, out value);
+            }
+
+            result = (result * 10) + digit;
+            i++;
+        }
+
+        int digits = i - start;
+        if ((uint)(digits - 1) < 18)
+        {
+            value = result;
+            return true;
+        }
+
+        return ParseIntegerSlow(s, start, ref i, out value);
+    }
+
+    /// <summary>Signs, <c>0x</c>, and numbers long enough to overflow: the token is re-read with the careful parser.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static bool ParseIntegerSlow(ReadOnlySpan<byte> s, int start, ref int i, out long value)
+    {
+        int end = s[start..].IndexOf(Space);
+        i = end < 0 ? s.Length : start + end;
+        return NumberParser.TryParseInteger(s[start..i], out value);
+    }
+
+    /// <summary>Interns the token at <paramref name="i"/> as a function name.</summary>
+    private static int InternToken(ReadOnlySpan<byte> s, ref int i, NameTable? names)
+    {
+        int start = i;
+        int end = s[start..].IndexOf(Space);
+        i = end < 0 ? s.Length : start + end;
+        return names is null ? 0 : names.Intern(FunctionName(s[start..i]));
     }
 
     /// <summary>

@@ -4,83 +4,177 @@ using GoTraceEngine.Parsing;
 namespace GoTraceEngine.Pipeline;
 
 /// <summary>
-/// A binary min-heap of events ordered by (timestamp, line number): it holds timestamped events until the reorder
-/// window has passed them, so that events from per-CPU buffers reach the tables in time order. Events hold no
-/// references, so the heap is one array that grows to the window's size and is then reused.
+/// Holds timestamped events until the reorder window has passed them and hands them back in (timestamp, line) order.
 /// </summary>
+/// <remarks>
+/// <para>Tracer output is a merge of per-CPU streams, each already in time order. So instead of one big heap, events
+/// go into a few sorted <em>lanes</em> (patience sorting): an event joins the lane whose last timestamp is the largest
+/// one not after its own, and opens a new lane only when it is earlier than every lane's tail. With C CPUs about C
+/// lanes exist, so a push and a pop each scan a handful of lanes and touch memory sequentially.</para>
+/// <para>Lanes are capped (<see cref="MaxLanes"/>); an event that fits no lane then goes into a binary heap, so
+/// adversarial orderings stay O(log n) instead of growing lanes without bound. Events hold no references: every
+/// lane is a reused circular array, and after warm-up nothing allocates.</para>
+/// </remarks>
 internal sealed class ReorderBuffer
 {
-    private TraceEvent[] _heap = new TraceEvent[256];
+    public const int MaxLanes = 16;
+
+    private readonly Lane[] _lanes = new Lane[MaxLanes];
+    private readonly EventHeap _overflow = new();
+    private int _laneCount;
     private int _count;
 
     public int Count => _count;
 
     /// <summary>The smallest timestamp held; only valid when <see cref="Count"/> &gt; 0.</summary>
-    public long MinTimestamp => _heap[0].Timestamp;
+    public long MinTimestamp
+    {
+        get
+        {
+            FindMin(out long ts, out _);
+            return ts;
+        }
+    }
 
     public void Push(in TraceEvent e)
     {
-        if (_count == _heap.Length)
+        long ts = e.Timestamp;
+        int best = -1;
+        long bestTail = long.MinValue;
+        int empty = -1;
+        Lane[] lanes = _lanes;
+        for (int i = 0; i < _laneCount; i++)
         {
-            Array.Resize(ref _heap, _heap.Length * 2);
-        }
-
-        TraceEvent[] heap = _heap;
-        int i = _count++;
-        while (i > 0)
-        {
-            int parent = (i - 1) >> 1;
-            if (!Less(in e, in heap[parent]))
+            Lane lane = lanes[i];
+            if (lane.Count == 0)
             {
-                break;
+                empty = i;
+                continue;
             }
 
-            heap[i] = heap[parent];
-            i = parent;
+            long tail = lane.TailTimestamp;
+            if (tail <= ts && tail >= bestTail)
+            {
+                best = i;
+                bestTail = tail;
+            }
         }
 
-        heap[i] = e;
+        if (best < 0)
+        {
+            if (empty >= 0)
+            {
+                best = empty;
+            }
+            else if (_laneCount < MaxLanes)
+            {
+                best = _laneCount;
+                lanes[_laneCount++] ??= new Lane();
+            }
+            else
+            {
+                _overflow.Push(in e);
+                _count++;
+                return;
+            }
+        }
+
+        lanes[best].Append(in e);
+        _count++;
     }
 
     public TraceEvent Pop()
     {
-        TraceEvent[] heap = _heap;
-        TraceEvent top = heap[0];
-        int count = --_count;
-        if (count > 0)
-        {
-            TraceEvent last = heap[count];
-            int i = 0;
-            while (true)
-            {
-                int child = (2 * i) + 1;
-                if (child >= count)
-                {
-                    break;
-                }
-
-                if (child + 1 < count && Less(in heap[child + 1], in heap[child]))
-                {
-                    child++;
-                }
-
-                if (!Less(in heap[child], in last))
-                {
-                    break;
-                }
-
-                heap[i] = heap[child];
-                i = child;
-            }
-
-            heap[i] = last;
-        }
-
-        heap[count] = default;
-        return top;
+        FindMin(out _, out int lane);
+        _count--;
+        return lane < 0 ? _overflow.Pop() : _lanes[lane].RemoveHead();
     }
 
+    /// <summary>The earliest event among the lane heads and the overflow heap; ties go to the earlier line.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool Less(in TraceEvent a, in TraceEvent b) =>
-        a.Timestamp < b.Timestamp || (a.Timestamp == b.Timestamp && a.LineNumber < b.LineNumber);
+    private void FindMin(out long timestamp, out int laneIndex)
+    {
+        long bestTs = long.MaxValue;
+        long bestLine = long.MaxValue;
+        int best = -1;
+        Lane[] lanes = _lanes;
+        for (int i = 0; i < _laneCount; i++)
+        {
+            Lane lane = lanes[i];
+            if (lane.Count == 0)
+            {
+                continue;
+            }
+
+            ref readonly TraceEvent head = ref lane.Head;
+            if (head.Timestamp < bestTs || (head.Timestamp == bestTs && head.LineNumber < bestLine))
+            {
+                bestTs = head.Timestamp;
+                bestLine = head.LineNumber;
+                best = i;
+            }
+        }
+
+        if (_overflow.Count > 0)
+        {
+            ref readonly TraceEvent top = ref _overflow.Top;
+            if (top.Timestamp < bestTs || (top.Timestamp == bestTs && top.LineNumber < bestLine))
+            {
+                bestTs = top.Timestamp;
+                best = -1;
+            }
+        }
+
+        timestamp = bestTs;
+        laneIndex = best;
+    }
+
+    /// <summary>A growable circular queue of events in non-decreasing (timestamp, line) order.</summary>
+    private sealed class Lane
+    {
+        private TraceEvent[] _items = new TraceEvent[1024];
+        private int _head;
+        private int _count;
+        private long _tail;
+
+        public int Count => _count;
+
+        public long TailTimestamp => _tail;
+
+        public ref readonly TraceEvent Head => ref _items[_head];
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Append(in TraceEvent e)
+        {
+            if (_count == _items.Length)
+            {
+                Grow();
+            }
+
+            _items[(_head + _count) & (_items.Length - 1)] = e;
+            _count++;
+            _tail = e.Timestamp;
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public TraceEvent RemoveHead()
+        {
+            TraceEvent e = _items[_head];
+            _head = (_head + 1) & (_items.Length - 1);
+            _count--;
+            return e;
+        }
+
+        private void Grow()
+        {
+            var items = new TraceEvent[_items.Length * 2];
+            for (int i = 0; i < _count; i++)
+            {
+                items[i] = _items[(_head + i) & (_items.Length - 1)];
+            }
+
+            _items = items;
+            _head = 0;
+        }
+    }
 }

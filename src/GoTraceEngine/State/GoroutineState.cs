@@ -70,7 +70,10 @@ internal sealed class GoroutineState
         if (exists)
         {
             MissedDestroys++;
-            _blocked.Remove(g);
+            if (value.IsBlocked)
+            {
+                _blocked.Remove(g);
+            }
         }
 
         value.Parent = e.Parent;
@@ -79,6 +82,7 @@ internal sealed class GoroutineState
         value.GoId = e.GoId;
         value.StartFunction = e.StartFunction;
         value.Creator = e.Creator;
+        value.IsBlocked = false;
     }
 
     private void Park(in TraceEvent e)
@@ -116,10 +120,13 @@ internal sealed class GoroutineState
                     value.Flags &= ~BlockedFlags.WaitObject;
                 }
             }
+
+            live.IsBlocked = true;
         }
-        else
+        else if (live.IsBlocked)
         {
             _blocked.Remove(g);
+            live.IsBlocked = false;
         }
     }
 
@@ -150,23 +157,34 @@ internal sealed class GoroutineState
 
     private void Ready(ulong g)
     {
-        if (!_live.ContainsKey(g))
+        ref LiveValue live = ref _live.GetValueRefOrNullRef(g);
+        if (Unsafe.IsNullRef(ref live))
         {
             UntrackedReadies++;
             return;
         }
 
-        _blocked.Remove(g);
+        if (live.IsBlocked)
+        {
+            _blocked.Remove(g);
+            live.IsBlocked = false;
+        }
     }
 
     private void Destroy(ulong g)
     {
-        if (!_live.Remove(g))
+        ref LiveValue live = ref _live.GetValueRefOrNullRef(g);
+        if (Unsafe.IsNullRef(ref live))
         {
             UntrackedDestroys++;
             return;
         }
 
-        _blocked.Remove(g);
+        if (live.IsBlocked)
+        {
+            _blocked.Remove(g);
+        }
+
+        _live.Remove(g);
     }
 }

@@ -3,10 +3,26 @@ namespace GoTraceEngine.State;
 /// <summary>What the live table stores per goroutine (the key, the g pointer, is stored by the table).</summary>
 internal struct LiveValue
 {
+    private const uint BlockedBit = 1u << 31;
+
     public ulong Parent;
     public long CreateLineNumber;
     public long CreateTimestamp;
     public long GoId;
     public int StartFunction;
-    public int Creator;
+    private uint _creatorAndFlags;
+
+    /// <summary>The interned creator id (ids stay far below 2^31: the name table is capped).</summary>
+    public int Creator
+    {
+        readonly get => (int)(_creatorAndFlags & ~BlockedBit);
+        set => _creatorAndFlags = (_creatorAndFlags & BlockedBit) | (uint)value;
+    }
+
+    /// <summary>Whether the goroutine is in the blocked table: only then does a ready, park or destroy touch it.</summary>
+    public bool IsBlocked
+    {
+        readonly get => (_creatorAndFlags & BlockedBit) != 0;
+        set => _creatorAndFlags = value ? _creatorAndFlags | BlockedBit : _creatorAndFlags & ~BlockedBit;
+    }
 }

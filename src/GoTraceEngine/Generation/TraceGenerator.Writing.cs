@@ -1,0 +1,301 @@
+using System.Buffers;
+using System.Buffers.Text;
+using System.Runtime.CompilerServices;
+using System.Text;
+
+namespace GoTraceEngine.Generation;
+
+// Formatting: every number goes straight into a byte buffer with Utf8Formatter; nothing per line allocates.
+public sealed partial class TraceGenerator
+{
+    private static readonly StandardFormat s_hex = new('x');
+    private static readonly byte[] s_createPrefix = Prefix(80134, "runtime.newproc1:return");
+    private static readonly byte[] s_parkPrefix = Prefix(80131, "runtime.gopark:entry");
+    private static readonly byte[] s_readyPrefix = Prefix(80133, "runtime.ready:entry");
+    private static readonly byte[] s_destroyPrefix = Prefix(80129, "runtime.gdestroy:entry");
+    private static readonly byte[] s_tickPrefix = Prefix(80200, ":profile-1s");
+    private static readonly byte[] s_endPrefix = Prefix(2, ":END");
+
+    /// <summary>" %6d %32s ": the part of dtrace's non-quiet record prefix after the CPU.</summary>
+    private static byte[] Prefix(int id, string probe) =>
+        Encoding.ASCII.GetBytes(" " + id.ToString(System.Globalization.CultureInfo.InvariantCulture).PadLeft(6) + " " + probe.PadLeft(32) + " ");
+
+    private void WriteHeader()
+    {
+        switch (_options.Format)
+        {
+            case TraceFormat.Full:
+                Raw("# gotrace tracer=gen os=linux arch=amd64 go=go1.22 reasons=trace\n"u8);
+                break;
+            case TraceFormat.NonQuiet:
+                Raw("dtrace: script 'goroutines.d' matched 6 probes\nCPU     ID                    FUNCTION:NAME\n"u8);
+                break;
+            default:
+                break;
+        }
+    }
+
+    private void WriteCreate(in Slot slot, string function, string creator)
+    {
+        Span<byte> s = Begin(slot.Cpu, s_createPrefix, out int p);
+        if (_options.Format == TraceFormat.Full)
+        {
+            Put(s, ref p, "newproc1: ts="u8);
+            Dec(s, ref p, _ts);
+            Put(s, ref p, " goroutine="u8);
+            Hex(s, ref p, slot.G);
+            Put(s, ref p, " parent="u8);
+            Dec(s, ref p, (long)ParentG);
+            Put(s, ref p, " goid="u8);
+            Dec(s, ref p, slot.GoId);
+            Put(s, ref p, " fn="u8);
+            p += Encoding.ASCII.GetBytes(function, s[p..]);
+            Put(s, ref p, " creator="u8);
+            p += Encoding.ASCII.GetBytes(creator, s[p..]);
+        }
+        else
+        {
+            Put(s, ref p, "newproc1: goroutine="u8);
+            Hex(s, ref p, slot.G);
+            Put(s, ref p, " parent="u8);
+            Dec(s, ref p, (long)ParentG);
+            Counters(s, ref p, withCount: true);
+        }
+
+        End(slot.Cpu, p);
+    }
+
+    private void WritePark(in Slot slot, byte reason, byte wait, ulong obj)
+    {
+        Span<byte> s = Begin(slot.Cpu, s_parkPrefix, out int p);
+        if (_options.Format == TraceFormat.Full)
+        {
+            Put(s, ref p, "gopark: ts="u8);
+            Dec(s, ref p, _ts);
+            Put(s, ref p, " goroutine="u8);
+            Hex(s, ref p, slot.G);
+            Put(s, ref p, " reason="u8);
+            Dec(s, ref p, reason);
+            Put(s, ref p, " wait="u8);
+            Dec(s, ref p, wait);
+            Put(s, ref p, " obj="u8);
+            Hex(s, ref p, obj);
+        }
+        else
+        {
+            Put(s, ref p, "gopark: goroutine="u8);
+            Hex(s, ref p, slot.G);
+            Put(s, ref p, slot.State == SlotState.Blocked ? " blocked=1 reason="u8 : " blocked=0 reason="u8);
+            Dec(s, ref p, reason);
+            Counters(s, ref p, withCount: false);
+        }
+
+        End(slot.Cpu, p);
+    }
+
+    private void WriteSimple(in Slot slot, EventKind kind)
+    {
+        Span<byte> s = Begin(slot.Cpu, kind == EventKind.Ready ? s_readyPrefix : s_destroyPrefix, out int p);
+        Put(s, ref p, kind == EventKind.Ready ? "ready: "u8 : "godestroy: "u8);
+        if (_options.Format == TraceFormat.Full)
+        {
+            Put(s, ref p, "ts="u8);
+            Dec(s, ref p, _ts);
+            Put(s, ref p, " "u8);
+        }
+
+        Put(s, ref p, "goroutine="u8);
+        Hex(s, ref p, slot.G);
+        if (kind == EventKind.Destroy && _options.Format != TraceFormat.Full)
+        {
+            Counters(s, ref p, withCount: true);
+        }
+
+        End(slot.Cpu, p);
+    }
+
+    /// <summary><c>profile-1s</c> fires on every CPU.</summary>
+    private void Ticks()
+    {
+        for (int cpu = 0; cpu < _options.Cpus; cpu++)
+        {
+            Span<byte> s = Begin(cpu, s_tickPrefix, out int p);
+            Put(s, ref p, "profile-1s:"u8);
+            if (_options.Format == TraceFormat.Full)
+            {
+                Put(s, ref p, " ts="u8);
+                Dec(s, ref p, _ts + cpu);
+            }
+            else
+            {
+                Counters(s, ref p, withCount: true);
+            }
+
+            End(cpu, p);
+        }
+    }
+
+    private void End()
+    {
+        if (_options.Format == TraceFormat.Full)
+        {
+            DrainCpuBuffers();
+        }
+
+        Span<byte> s = Begin(0, s_endPrefix, out int p);
+        Put(s, ref p, "END:"u8);
+        if (_options.Format == TraceFormat.Full)
+        {
+            Put(s, ref p, " ts="u8);
+            Dec(s, ref p, _ts + 1);
+        }
+        else
+        {
+            Counters(s, ref p, withCount: true);
+        }
+
+        End(0, p);
+        DrainCpuBuffers();
+    }
+
+    /// <summary>The script's own counters, printed true: a generated trace's counters agree with the engine.</summary>
+    private void Counters(Span<byte> s, ref int p, bool withCount)
+    {
+        if (withCount)
+        {
+            Put(s, ref p, " count="u8);
+            Dec(s, ref p, _liveCount + _leakedLive);
+        }
+
+        Put(s, ref p, " blocked_count="u8);
+        Dec(s, ref p, _blockedCount);
+    }
+
+    /// <summary>Starts a record: the full format goes to its CPU's buffer, the others to the output buffer.</summary>
+    private Span<byte> Begin(int cpu, byte[] prefix, out int p)
+    {
+        p = 0;
+        Span<byte> s;
+        if (_options.Format == TraceFormat.Full)
+        {
+            if (_cpuLengths[cpu] + MaxRecord > _cpuBuffers[cpu].Length)
+            {
+                DrainCpuBuffers();
+            }
+
+            s = _cpuBuffers[cpu].AsSpan(_cpuLengths[cpu]);
+        }
+        else
+        {
+            if (_position + MaxRecord > _buffer.Length)
+            {
+                FlushBuffer();
+            }
+
+            s = _buffer.AsSpan(_position);
+        }
+
+        if (_options.Format == TraceFormat.NonQuiet)
+        {
+            int digits = cpu < 10 ? 1 : cpu < 100 ? 2 : 3;
+            for (int i = digits; i < 3; i++)
+            {
+                s[p++] = (byte)' ';
+            }
+
+            Dec(s, ref p, cpu);
+            Put(s, ref p, prefix);
+        }
+
+        return s;
+    }
+
+    private void End(int cpu, int p)
+    {
+        Span<byte> s = _options.Format == TraceFormat.Full ? _cpuBuffers[cpu].AsSpan(_cpuLengths[cpu]) : _buffer.AsSpan(_position);
+        s[p++] = (byte)'\n';
+        if (_options.Format == TraceFormat.NonQuiet)
+        {
+            // dtrace closes every non-quiet record with an empty line.
+            s[p++] = (byte)'\n';
+        }
+
+        if (_options.Format == TraceFormat.Full)
+        {
+            _cpuLengths[cpu] += p;
+        }
+        else
+        {
+            _position += p;
+        }
+
+        _events++;
+    }
+
+    /// <summary>A per-CPU consumer reads each CPU's buffer in turn: lines from different CPUs come out of time order.</summary>
+    private void DrainCpuBuffers()
+    {
+        for (int cpu = 0; cpu < _cpuBuffers.Length; cpu++)
+        {
+            int length = _cpuLengths[cpu];
+            if (length == 0)
+            {
+                continue;
+            }
+
+            if (_position + length > _buffer.Length)
+            {
+                FlushBuffer();
+            }
+
+            _cpuBuffers[cpu].AsSpan(0, length).CopyTo(_buffer.AsSpan(_position));
+            _position += length;
+            _cpuLengths[cpu] = 0;
+        }
+    }
+
+    private void Raw(ReadOnlySpan<byte> bytes)
+    {
+        if (_position + bytes.Length > _buffer.Length)
+        {
+            FlushBuffer();
+        }
+
+        bytes.CopyTo(_buffer.AsSpan(_position));
+        _position += bytes.Length;
+    }
+
+    private void FlushBuffer()
+    {
+        _output.Write(_buffer, 0, _position);
+        _flushed += _position;
+        _position = 0;
+    }
+
+    private void Flush()
+    {
+        FlushBuffer();
+        _output.Flush();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Put(Span<byte> s, ref int p, ReadOnlySpan<byte> text)
+    {
+        text.CopyTo(s[p..]);
+        p += text.Length;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Dec(Span<byte> s, ref int p, long value)
+    {
+        Utf8Formatter.TryFormat(value, s[p..], out int written);
+        p += written;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Hex(Span<byte> s, ref int p, ulong value)
+    {
+        Utf8Formatter.TryFormat(value, s[p..], out int written, s_hex);
+        p += written;
+    }
+}
