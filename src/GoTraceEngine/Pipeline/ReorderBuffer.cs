@@ -12,8 +12,8 @@ namespace GoTraceEngine.Pipeline;
 /// one not after its own, and opens a new lane only when it is earlier than every lane's tail. With C CPUs about C
 /// lanes exist, so a push and a pop each scan a handful of lanes and touch memory sequentially.</para>
 /// <para>Lanes are capped (<see cref="MaxLanes"/>); an event that fits no lane then goes into a binary heap, so
-/// adversarial orderings stay O(log n) instead of growing lanes without bound. Events hold no references: every
-/// lane is a reused circular array, and after warm-up nothing allocates.</para>
+/// adversarial orderings stay O(log n) instead of growing lanes without bound. Events hold no references; lanes
+/// store them in pooled fixed-size chunks, so growth never copies and after warm-up nothing allocates.</para>
 /// </remarks>
 internal sealed class ReorderBuffer
 {
@@ -21,6 +21,7 @@ internal sealed class ReorderBuffer
 
     private readonly Lane[] _lanes = new Lane[MaxLanes];
     private readonly EventHeap _overflow = new();
+    private readonly Stack<TraceEvent[]> _chunkPool = new();
     private int _laneCount;
     private int _count;
 
@@ -69,7 +70,7 @@ internal sealed class ReorderBuffer
             else if (_laneCount < MaxLanes)
             {
                 best = _laneCount;
-                lanes[_laneCount++] ??= new Lane();
+                lanes[_laneCount++] ??= new Lane(_chunkPool);
             }
             else
             {
@@ -129,11 +130,19 @@ internal sealed class ReorderBuffer
         laneIndex = best;
     }
 
-    /// <summary>A growable circular queue of events in non-decreasing (timestamp, line) order.</summary>
-    private sealed class Lane
+    /// <summary>
+    /// A queue of events in non-decreasing (timestamp, line) order, stored in fixed-size chunks taken from and
+    /// returned to the buffer's pool: growing never copies, and the chunks of a drained lane serve the next one.
+    /// </summary>
+    private sealed class Lane(Stack<TraceEvent[]> pool)
     {
-        private TraceEvent[] _items = new TraceEvent[1024];
+        public const int ChunkSize = 512;
+
+        private TraceEvent[][] _chunks = new TraceEvent[8][];
+        private int _firstChunk;
+        private int _chunkCount;
         private int _head;
+        private int _tailInLast = ChunkSize;
         private int _count;
         private long _tail;
 
@@ -141,17 +150,17 @@ internal sealed class ReorderBuffer
 
         public long TailTimestamp => _tail;
 
-        public ref readonly TraceEvent Head => ref _items[_head];
+        public ref readonly TraceEvent Head => ref _chunks[_firstChunk][_head];
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Append(in TraceEvent e)
         {
-            if (_count == _items.Length)
+            if (_tailInLast == ChunkSize)
             {
-                Grow();
+                AddChunk();
             }
 
-            _items[(_head + _count) & (_items.Length - 1)] = e;
+            _chunks[(_firstChunk + _chunkCount - 1) & (_chunks.Length - 1)][_tailInLast++] = e;
             _count++;
             _tail = e.Timestamp;
         }
@@ -159,22 +168,47 @@ internal sealed class ReorderBuffer
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public TraceEvent RemoveHead()
         {
-            TraceEvent e = _items[_head];
-            _head = (_head + 1) & (_items.Length - 1);
+            TraceEvent[] chunk = _chunks[_firstChunk];
+            TraceEvent e = chunk[_head++];
             _count--;
+            if (_head == ChunkSize || _count == 0)
+            {
+                ReleaseHeadChunk();
+            }
+
             return e;
         }
 
-        private void Grow()
+        private void AddChunk()
         {
-            var items = new TraceEvent[_items.Length * 2];
-            for (int i = 0; i < _count; i++)
+            if (_chunkCount == _chunks.Length)
             {
-                items[i] = _items[(_head + i) & (_items.Length - 1)];
+                var chunks = new TraceEvent[_chunks.Length * 2][];
+                for (int i = 0; i < _chunkCount; i++)
+                {
+                    chunks[i] = _chunks[(_firstChunk + i) & (_chunks.Length - 1)];
+                }
+
+                _chunks = chunks;
+                _firstChunk = 0;
             }
 
-            _items = items;
+            _chunks[(_firstChunk + _chunkCount) & (_chunks.Length - 1)] = pool.Count > 0 ? pool.Pop() : new TraceEvent[ChunkSize];
+            _chunkCount++;
+            _tailInLast = 0;
+        }
+
+        private void ReleaseHeadChunk()
+        {
+            pool.Push(_chunks[_firstChunk]);
+            _chunks[_firstChunk] = null!;
+            _firstChunk = (_firstChunk + 1) & (_chunks.Length - 1);
+            _chunkCount--;
             _head = 0;
+            if (_chunkCount == 0)
+            {
+                _tailInLast = ChunkSize;
+            }
         }
     }
 }
