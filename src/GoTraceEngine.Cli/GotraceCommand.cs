@@ -17,7 +17,7 @@ internal static class GotraceCommand
     public static async Task<int> RunAsync(
         string[] args, Func<Stream> openStdin, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
-        var context = new CliContext(openStdin, stdout, stderr);
+        var context = new CliContext(openStdin, stdout, stderr, StderrIsTerminal: ReferenceEquals(stderr, Console.Error) && !Console.IsErrorRedirected);
         RootCommand root = new("gotrace: finds goroutine leaks in DTrace and bpftrace output of the Go runtime.")
         {
             ReplayCommand.Create(context),
@@ -41,4 +41,4 @@ internal static class GotraceCommand
 }
 
 /// <summary>The process's standard streams, injectable for in-process tests.</summary>
-internal sealed record CliContext(Func<Stream> OpenStdin, TextWriter Stdout, TextWriter Stderr);
+internal sealed record CliContext(Func<Stream> OpenStdin, TextWriter Stdout, TextWriter Stderr, bool StderrIsTerminal);

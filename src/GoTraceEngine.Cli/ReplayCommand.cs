@@ -20,12 +20,22 @@ internal static class ReplayCommand
             DefaultValueFactory = _ => "text",
         };
         format.AcceptOnlyFromAmong("text", "json");
+        Option<bool> stats = new("--stats")
+        {
+            Description = "Print one line to stderr at the end: events, bytes, seconds and events/s.",
+        };
+        Option<bool> noProgress = new("--no-progress")
+        {
+            Description = "Never show the progress bar (it is shown on stderr only when stderr is a terminal).",
+        };
         var engineOptions = new EngineOptions();
 
         Command command = new("replay", "Replay captured dtrace/bpftrace output and report live, blocked and leaked goroutines, grouped by where they started.")
         {
             file,
             format,
+            stats,
+            noProgress,
         };
         engineOptions.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
@@ -39,15 +49,18 @@ internal static class ReplayCommand
                 return GotraceCommand.ExitError;
             }
 
-            return await RunAsync(context, path, json, options, cancellationToken).ConfigureAwait(false);
+            var run = new ReplayRun(path, json, parse.GetValue(stats), context.StderrIsTerminal && !parse.GetValue(noProgress));
+            return await RunAsync(context, run, options, cancellationToken).ConfigureAwait(false);
         });
         return command;
     }
 
-    private static async Task<int> RunAsync(
-        CliContext context, string path, bool json, TraceEngineOptions options, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(CliContext context, ReplayRun run, TraceEngineOptions options, CancellationToken cancellationToken)
     {
+        string path = run.Path;
+        bool json = run.Json;
         var engine = new TraceEngine(options);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         try
         {
             if (path == "-")
@@ -57,6 +70,12 @@ internal static class ReplayCommand
                 {
                     await engine.ReplayAsync(stdin, cancellationToken).ConfigureAwait(false);
                 }
+            }
+            else if (run.Progress && new FileInfo(path) is { Exists: true, Length: > 64 << 20 } info)
+            {
+                Task replay = engine.ReplayFileAsync(path, cancellationToken).AsTask();
+                await ProgressDisplay.RunAsync(replay, () => engine.BytesRead, info.Length, () => engine.EventsRead, context.Stderr).ConfigureAwait(false);
+                await replay.ConfigureAwait(false);
             }
             else
             {
@@ -69,6 +88,7 @@ internal static class ReplayCommand
             return GotraceCommand.ExitError;
         }
 
+        double seconds = clock.Elapsed.TotalSeconds;
         TraceSummary summary = engine.GetSummary();
         if (json)
         {
@@ -80,6 +100,12 @@ internal static class ReplayCommand
         }
 
         await context.Stdout.FlushAsync(cancellationToken).ConfigureAwait(false);
+        if (run.Stats)
+        {
+            await context.Stderr.WriteLineAsync(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"gotrace: {engine.EventsRead} events, {engine.LinesRead} lines, {engine.BytesRead} bytes in {seconds:0.000} s: {engine.EventsRead / Math.Max(seconds, 1e-9) / 1e6:0.00} M events/s, {engine.BytesRead / Math.Max(seconds, 1e-9) / 1e6:0} MB/s")).ConfigureAwait(false);
+        }
+
         return GotraceCommand.ExitOk;
     }
 
@@ -90,3 +116,6 @@ internal static class ReplayCommand
         _ => e.Message,
     };
 }
+
+/// <summary>What one <c>replay</c> invocation asked for.</summary>
+internal sealed record ReplayRun(string Path, bool Json, bool Stats, bool Progress);

@@ -18,6 +18,10 @@ public partial class TraceEngine<TSink>
     private int _carryLength;
     private bool _discarding;
     private long _discardedLength;
+    private long _bytesRead;
+
+    /// <summary>Bytes fed so far. Like <see cref="LinesRead"/>, it may be read from another thread to show progress.</summary>
+    public long BytesRead => Volatile.Read(ref _bytesRead);
 
     /// <summary>Feeds a chunk of tracer output. Lines may be split across chunks at any byte.</summary>
     /// <param name="data">The next bytes of input; not kept after the call returns.</param>
@@ -25,6 +29,7 @@ public partial class TraceEngine<TSink>
     public void Feed(ReadOnlySpan<byte> data)
     {
         ThrowIfCompleted();
+        _bytesRead += data.Length;
         if (_carryLength > 0 || _discarding)
         {
             int end = data.IndexOf(NewLine);
