@@ -1,8 +1,6 @@
 using System.Globalization;
 using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
-using BenchmarkDotNet.Exporters;
-using BenchmarkDotNet.Exporters.Csv;
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
 using GoTraceEngine.Generation;
@@ -14,13 +12,12 @@ public sealed class BenchConfig : ManualConfig
 {
     public BenchConfig()
     {
+        Add(DefaultConfig.Instance);
         AddColumn(StatisticColumn.Median);
         AddColumn(new ThroughputColumn(Throughput.EventsPerSecond));
         AddColumn(new ThroughputColumn(Throughput.MegabytesPerSecond));
         AddColumn(new ThroughputColumn(Throughput.NanosecondsPerEvent));
         AddColumn(new ThroughputColumn(Throughput.BytesPerEntry));
-        AddExporter(MarkdownExporter.GitHub);
-        AddExporter(CsvExporter.Default);
         WithOptions(ConfigOptions.DisableLogFile);
         SummaryStyle = SummaryStyle.Default.WithRatioStyle(RatioStyle.Trend);
     }

@@ -11,12 +11,17 @@ public static class Program
     /// With arguments: BenchmarkDotNet (<c>--filter *</c>, <c>--job short</c>…). With <c>loop [quiet|full] [seconds]</c>:
     /// replays the generated trace from memory in a loop and prints events/s, for profiling with dotnet-trace or perf.
     /// </summary>
-    public static void Main(string[] args)
+    public static int Main(string[] args)
     {
+        if (args.Length > 0 && args[0] == "gate")
+        {
+            return Gate.Run(args[1..]);
+        }
+
         if (args.Length > 0 && args[0] == "loop")
         {
             Loop(args.Length > 1 && args[1] == "full" ? TraceFormat.Full : TraceFormat.Quiet, args.Length > 2 ? double.Parse(args[2], CultureInfo.InvariantCulture) : 10);
-            return;
+            return 0;
         }
 
         if (args.Length > 0 && args[0] == "parseloop")
@@ -48,7 +53,7 @@ public static class Program
                 });
             }
 
-            return;
+            return 0;
         }
 
         if (args.Length > 0 && args[0] == "lines")
@@ -86,7 +91,7 @@ public static class Program
                 GC.KeepAlive(sum);
             }
 
-            return;
+            return 0;
         }
 
         if (args.Length > 0 && args[0] == "stages")
@@ -102,10 +107,11 @@ public static class Program
                 Time($"{format} naive", events, () => bench.Naive());
             }
 
-            return;
+            return 0;
         }
 
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, new BenchConfig());
+        return 0;
     }
 
     private static void Time(string name, long events, Func<long> run)

@@ -236,6 +236,7 @@ public sealed partial class TraceGenerator
         (string fn, string creator, byte reason, byte wait) = s_leakKinds[_leaked % s_leakKinds.Length];
         _leaked++;
         var slot = new Slot { G = NewG(), GoId = _nextGoId++, Cpu = _random.Next(_options.Cpus), State = SlotState.Blocked };
+        _leakedLive++;
         WriteCreate(in slot, fn, creator);
         if (_options.Format == TraceFormat.Full)
         {
@@ -243,7 +244,6 @@ public sealed partial class TraceGenerator
         }
 
         _blockedCount++;
-        _leakedLive++;
         WritePark(in slot, reason, wait, reason == 3 ? 0 : ChannelBase + 0x100000 + ((ulong)(_leaked % s_leakKinds.Length) * 0x60));
     }
 

@@ -87,18 +87,18 @@ public sealed class OpenTableTests
     }
 
     [Fact]
-    public void GetValueRefOrAddDefault_PastThreeQuarters_GrowsByDoubling()
+    public void GetValueRefOrAddDefault_PastHalf_GrowsByDoubling()
     {
         var table = new OpenTable<int>(16);
-        for (ulong i = 1; i <= 12; i++)
+        for (ulong i = 1; i <= 8; i++)
         {
             table.GetValueRefOrAddDefault(i << 12, out _) = (int)i;
         }
 
         Assert.Equal(16, table.Capacity);
-        table.GetValueRefOrAddDefault(13UL << 12, out _) = 13;
+        table.GetValueRefOrAddDefault(9UL << 12, out _) = 9;
         Assert.Equal(32, table.Capacity);
-        for (ulong i = 1; i <= 13; i++)
+        for (ulong i = 1; i <= 9; i++)
         {
             Assert.Equal((int)i, table.GetValueRefOrNullRef(i << 12));
         }

@@ -1,0 +1,112 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Reports;
+using BenchmarkDotNet.Running;
+using GoTraceEngine.Generation;
+
+namespace GoTraceEngine.Benchmarks;
+
+/// <summary>
+/// The performance regression gate: a short BenchmarkDotNet run of <see cref="PipelineBench"/>, each row's speed-up
+/// over the naive baseline measured in the same run, compared with the committed speed-ups for this machine kind.
+/// Ratios, not times: a shared, noisy machine slows both sides alike.
+/// </summary>
+internal static class Gate
+{
+    public static int Run(string[] args)
+    {
+        string baselinePath = Option(args, "--baseline") ?? Path.Combine(RepositoryRoot(), "bench", "results", "gate-baseline.json");
+        double tolerance = double.Parse(Option(args, "--tolerance") ?? "0.25", CultureInfo.InvariantCulture);
+        bool update = args.Contains("--update");
+
+        IConfig config = new BenchConfig()
+            .AddJob(Job.ShortRun.WithId("gate"))
+            .WithOptions(ConfigOptions.JoinSummary);
+        Summary summary = BenchmarkRunner.Run<PipelineBench>(config);
+        Dictionary<string, (double Speedup, double NsPerEvent)> measured = Speedups(summary);
+        if (measured.Count == 0)
+        {
+            Console.Error.WriteLine("gate: the benchmark run produced no results");
+            return 2;
+        }
+
+        if (update)
+        {
+            var json = new JsonObject
+            {
+                ["machine"] = summary.HostEnvironmentInfo.Cpu.Value.ProcessorName,
+                ["runtime"] = summary.HostEnvironmentInfo.RuntimeVersion,
+                ["tolerance"] = tolerance,
+                ["speedups"] = new JsonObject(measured.OrderBy(p => p.Key, StringComparer.Ordinal)
+                    .Select(p => KeyValuePair.Create(p.Key, (JsonNode?)Math.Round(p.Value.Speedup, 2)))),
+            };
+            File.WriteAllText(baselinePath, json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+            Console.WriteLine($"gate: wrote {baselinePath}");
+        }
+
+        JsonObject baseline = JsonNode.Parse(File.ReadAllText(baselinePath))!.AsObject();
+        JsonObject committed = baseline["speedups"]!.AsObject();
+        int failures = 0;
+        Console.WriteLine();
+        Console.WriteLine($"| Row | ns/event | Speed-up vs naive (this run) | Committed | Floor (-{tolerance:P0}) | |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---|");
+        foreach ((string row, (double speedup, double ns)) in measured.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            double? expected = committed[row]?.GetValue<double>();
+            double? floor = expected * (1 - tolerance);
+            bool ok = floor is null || speedup >= floor;
+            failures += ok ? 0 : 1;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {row} | {ns:0.0} | {speedup:0.00}x | {(expected is null ? "-" : $"{expected:0.00}x")} | {(floor is null ? "-" : $"{floor:0.00}x")} | {(ok ? "ok" : "REGRESSION")} |"));
+        }
+
+        Console.WriteLine();
+        Console.WriteLine(failures == 0 ? "gate: passed" : $"gate: {failures} row(s) slower than the committed speed-up allows");
+        return failures == 0 ? 0 : 1;
+    }
+
+    private static Dictionary<string, (double Speedup, double NsPerEvent)> Speedups(Summary summary)
+    {
+        var result = new Dictionary<string, (double, double)>();
+        foreach (IGrouping<TraceFormat, BenchmarkReport> group in summary.Reports
+            .Where(r => r.ResultStatistics is not null)
+            .GroupBy(r => (TraceFormat)r.BenchmarkCase.Parameters["Format"]))
+        {
+            BenchmarkReport? naive = group.FirstOrDefault(r => r.BenchmarkCase.Descriptor.Baseline);
+            if (naive is null)
+            {
+                continue;
+            }
+
+            long events = BenchInputs.EventCount(group.Key);
+            foreach (BenchmarkReport report in group.Where(r => !r.BenchmarkCase.Descriptor.Baseline))
+            {
+                double median = report.ResultStatistics!.Median;
+                result[$"{group.Key}: {report.BenchmarkCase.Descriptor.WorkloadMethodDisplayInfo}"] =
+                    (naive.ResultStatistics!.Median / median, median / events);
+            }
+        }
+
+        return result;
+    }
+
+    private static string? Option(string[] args, string name)
+    {
+        int at = Array.IndexOf(args, name);
+        return at >= 0 && at + 1 < args.Length ? args[at + 1] : null;
+    }
+
+    private static string RepositoryRoot()
+    {
+        string? dir = AppContext.BaseDirectory;
+        while (dir is not null && !File.Exists(Path.Combine(dir, "GoTraceEngine.sln")))
+        {
+            dir = Path.GetDirectoryName(dir);
+        }
+
+        return dir ?? Directory.GetCurrentDirectory();
+    }
+}
