@@ -21,6 +21,7 @@ internal static class GotraceCommand
         RootCommand root = new("gotrace: finds goroutine leaks in DTrace and bpftrace output of the Go runtime.")
         {
             ReplayCommand.Create(context),
+            CheckCommand.Create(context),
             GenCommand.Create(context),
         };
 

@@ -57,40 +57,16 @@ internal static class ReplayCommand
 
     private static async Task<int> RunAsync(CliContext context, ReplayRun run, TraceEngineOptions options, CancellationToken cancellationToken)
     {
-        string path = run.Path;
-        bool json = run.Json;
-        var engine = new TraceEngine(options);
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        try
+        TraceEngine? engine = await Replay.RunEngineAsync(context, run.Path, options, run.Progress, cancellationToken).ConfigureAwait(false);
+        if (engine is null)
         {
-            if (path == "-")
-            {
-                Stream stdin = context.OpenStdin();
-                await using (stdin.ConfigureAwait(false))
-                {
-                    await engine.ReplayAsync(stdin, cancellationToken).ConfigureAwait(false);
-                }
-            }
-            else if (run.Progress && new FileInfo(path) is { Exists: true, Length: > 64 << 20 } info)
-            {
-                Task replay = engine.ReplayFileAsync(path, cancellationToken).AsTask();
-                await ProgressDisplay.RunAsync(replay, () => engine.BytesRead, info.Length, () => engine.EventsRead, context.Stderr).ConfigureAwait(false);
-                await replay.ConfigureAwait(false);
-            }
-            else
-            {
-                await engine.ReplayFileAsync(path, cancellationToken).ConfigureAwait(false);
-            }
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            await context.Stderr.WriteLineAsync($"gotrace: cannot read '{path}': {Describe(e)}").ConfigureAwait(false);
             return GotraceCommand.ExitError;
         }
 
         double seconds = clock.Elapsed.TotalSeconds;
         TraceSummary summary = engine.GetSummary();
-        if (json)
+        if (run.Json)
         {
             await context.Stdout.WriteLineAsync(ReportWriter.ToJson(summary)).ConfigureAwait(false);
         }
@@ -108,13 +84,6 @@ internal static class ReplayCommand
 
         return GotraceCommand.ExitOk;
     }
-
-    private static string Describe(Exception e) => e switch
-    {
-        FileNotFoundException => "no such file",
-        DirectoryNotFoundException => "no such directory",
-        _ => e.Message,
-    };
 }
 
 /// <summary>What one <c>replay</c> invocation asked for.</summary>

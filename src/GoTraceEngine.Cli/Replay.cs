@@ -1,0 +1,52 @@
+using GoTraceEngine.Reporting;
+
+namespace GoTraceEngine.Cli;
+
+/// <summary>Runs the engine over a file or standard input for any command; I/O failures become one line on stderr.</summary>
+internal static class Replay
+{
+    /// <summary>Replays <paramref name="path"/> ('-' for stdin); returns the completed engine, or null after reporting an error.</summary>
+    public static async Task<TraceEngine?> RunEngineAsync(CliContext context, string path, TraceEngineOptions options, bool progress, CancellationToken cancellationToken)
+    {
+        var engine = new TraceEngine(options);
+        try
+        {
+            if (path == "-")
+            {
+                Stream stdin = context.OpenStdin();
+                await using (stdin.ConfigureAwait(false))
+                {
+                    await engine.ReplayAsync(stdin, cancellationToken).ConfigureAwait(false);
+                }
+            }
+            else if (progress && new FileInfo(path) is { Exists: true, Length: > 64 << 20 } info)
+            {
+                Task replay = engine.ReplayFileAsync(path, cancellationToken).AsTask();
+                await ProgressDisplay.RunAsync(replay, () => engine.BytesRead, info.Length, () => engine.EventsRead, context.Stderr).ConfigureAwait(false);
+                await replay.ConfigureAwait(false);
+            }
+            else
+            {
+                await engine.ReplayFileAsync(path, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            await context.Stderr.WriteLineAsync($"gotrace: cannot read '{path}': {Describe(e)}").ConfigureAwait(false);
+            return null;
+        }
+
+        return engine;
+    }
+
+    /// <summary>Replays and returns the report, or null after reporting an error.</summary>
+    public static async Task<TraceSummary?> RunAsync(CliContext context, string path, TraceEngineOptions options, CancellationToken cancellationToken) =>
+        (await RunEngineAsync(context, path, options, progress: context.StderrIsTerminal, cancellationToken).ConfigureAwait(false))?.GetSummary();
+
+    private static string Describe(Exception e) => e switch
+    {
+        FileNotFoundException => "no such file",
+        DirectoryNotFoundException => "no such directory",
+        _ => e.Message,
+    };
+}

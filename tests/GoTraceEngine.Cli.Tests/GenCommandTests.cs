@@ -1,0 +1,80 @@
+using System.Text.Json;
+
+namespace GoTraceEngine.Cli.Tests;
+
+public sealed class GenCommandTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("gotrace-gen-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    private static async Task<(int Exit, string Out, string Err)> RunAsync(params string[] args)
+    {
+        var stdout = new StringWriter { NewLine = "\n" };
+        var stderr = new StringWriter { NewLine = "\n" };
+        int exit = await GotraceCommand.RunAsync(args, () => new MemoryStream(), stdout, stderr, TestContext.Current.CancellationToken);
+        return (exit, stdout.ToString(), stderr.ToString());
+    }
+
+    [Theory]
+    [InlineData("quiet")]
+    [InlineData("nonquiet")]
+    [InlineData("full")]
+    public async Task Gen_ThenReplay_FindsTheLeaksItWrote(string format)
+    {
+        string path = Path.Combine(_directory, format + ".txt");
+        (int exit, _, string error) = await RunAsync("gen", "-f", format, "-n", "100k", "--leaks", "4", "--live", "300", "--seed", "11", "-o", path);
+        Assert.Equal(0, exit);
+        Assert.StartsWith("gotrace: wrote ", error, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_directory, "." + format + ".txt.partial")));
+
+        (exit, string output, _) = await RunAsync("replay", path, "--format", "json");
+        Assert.Equal(0, exit);
+        using JsonDocument json = JsonDocument.Parse(output);
+        Assert.Equal(304, json.RootElement.GetProperty("live").GetInt32());
+        Assert.Equal(0, json.RootElement.GetProperty("lines").GetProperty("skippedByCategory").GetProperty("malformed").GetInt64());
+    }
+
+    [Fact]
+    public async Task Gen_SameSeed_WritesTheSameFile()
+    {
+        string a = Path.Combine(_directory, "a.txt");
+        string b = Path.Combine(_directory, "b.txt");
+        await RunAsync("gen", "-s", "200KB", "--seed", "5", "-o", a);
+        await RunAsync("gen", "-s", "200KB", "--seed", "5", "-o", b);
+        Assert.Equal(File.ReadAllBytes(a), File.ReadAllBytes(b));
+        Assert.InRange(new FileInfo(a).Length, 200 * 1024, (200 * 1024) + 4096);
+    }
+
+    [Theory]
+    [InlineData("gen")]
+    [InlineData("gen", "-n", "lots")]
+    [InlineData("gen", "-n", "10", "--live", "0")]
+    [InlineData("gen", "-n", "10", "-f", "xml")]
+    public async Task Gen_BadArguments_ExitTwoWithOneLine(params string[] args)
+    {
+        (int exit, _, string error) = await RunAsync(args);
+        Assert.Equal(2, exit);
+        Assert.Single(error.TrimEnd('\n').Split('\n'));
+    }
+
+    [Fact]
+    public async Task Gen_UnwritablePath_ExitsTwoAndLeavesNoFile()
+    {
+        string path = Path.Combine(_directory, "missing-dir", "x.txt");
+        (int exit, _, string error) = await RunAsync("gen", "-n", "10", "-o", path);
+        Assert.Equal(2, exit);
+        Assert.StartsWith("gotrace: cannot write", error, StringComparison.Ordinal);
+        Assert.False(File.Exists(path));
+    }
+
+    [Fact]
+    public async Task Replay_Stats_PrintsOneLineWithTheRate()
+    {
+        string path = Path.Combine(_directory, "stats.txt");
+        await RunAsync("gen", "-n", "10k", "-o", path);
+        (int exit, _, string error) = await RunAsync("replay", path, "--stats");
+        Assert.Equal(0, exit);
+        Assert.Matches(@"^gotrace: \d+ events, \d+ lines, \d+ bytes in [0-9.]+ s: [0-9.]+ M events/s, \d+ MB/s\n$", error);
+    }
+}
