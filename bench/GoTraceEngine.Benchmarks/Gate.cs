@@ -85,7 +85,7 @@ internal static class Gate
             foreach (BenchmarkReport report in group.Where(r => !r.BenchmarkCase.Descriptor.Baseline))
             {
                 double median = report.ResultStatistics!.Median;
-                result[$"{group.Key}: {report.BenchmarkCase.Descriptor.WorkloadMethodDisplayInfo}"] =
+                result[$"{group.Key}: {report.BenchmarkCase.Descriptor.WorkloadMethodDisplayInfo.Trim('\'')}"] =
                     (naive.ResultStatistics!.Median / median, median / events);
             }
         }
