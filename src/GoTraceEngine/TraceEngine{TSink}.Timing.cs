@@ -21,6 +21,9 @@ public partial class TraceEngine<TSink>
     private long _maxLateness;
     private long _overflowReleases;
 
+    /// <summary>Events that arrived later than the reorder window (applied at once, out of order).</summary>
+    public long LateEvents => _lateEvents;
+
     /// <summary>Timestamped events held for reordering, not yet applied.</summary>
     public int PendingEvents => _reorder.Count;
 

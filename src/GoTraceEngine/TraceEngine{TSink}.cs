@@ -60,6 +60,9 @@ public partial class TraceEngine<TSink>
         _window = (long)(options.ReorderWindow.Ticks * 100L);
     }
 
+    /// <summary>The tables and their counters, for <see cref="TraceEngineMetrics"/>.</summary>
+    internal GoroutineState State => _state;
+
     /// <summary>The settings this engine runs with.</summary>
     public TraceEngineOptions Options => _options;
 

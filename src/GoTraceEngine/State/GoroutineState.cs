@@ -14,6 +14,7 @@ internal sealed class GoroutineState
     private readonly OpenTable<LiveValue> _live;
     private readonly OpenTable<BlockedValue> _blocked;
     private ReasonTable _reasons;
+    private readonly long[] _blockedByReason = new long[256];
 
     public GoroutineState(ReasonTable reasons, int initialCapacity)
     {
@@ -28,6 +29,9 @@ internal sealed class GoroutineState
 
     /// <summary>The numbering of <c>reason=</c>; a trace header can change it.</summary>
     public ReasonTable Reasons { get => _reasons; set => _reasons = value; }
+
+    /// <summary>Blocked goroutines with reason <paramref name="code"/>; kept per event so it can be read at any time (metrics).</summary>
+    public long BlockedWithReason(byte code) => Volatile.Read(ref _blockedByReason[code]);
 
     /// <summary>Creates for a g that was already live: its destroy was missed (lost, or printed out of order).</summary>
     public long MissedDestroys { get; private set; }
@@ -72,7 +76,7 @@ internal sealed class GoroutineState
             MissedDestroys++;
             if (value.IsBlocked)
             {
-                _blocked.Remove(g);
+                Unblock(g);
             }
         }
 
@@ -108,6 +112,12 @@ internal sealed class GoroutineState
             // A second park with no ready between (the prologue retried after morestack) is the same park: keep its start.
             if (!exists || value.Reason != reason)
             {
+                if (exists)
+                {
+                    _blockedByReason[value.Reason]--;
+                }
+
+                _blockedByReason[reason]++;
                 value.Reason = reason;
                 value.ParkLineNumber = e.LineNumber;
                 value.ParkTimestamp = e.Timestamp;
@@ -125,8 +135,16 @@ internal sealed class GoroutineState
         }
         else if (live.IsBlocked)
         {
-            _blocked.Remove(g);
+            Unblock(g);
             live.IsBlocked = false;
+        }
+    }
+
+    private void Unblock(ulong g)
+    {
+        if (_blocked.Remove(g, out BlockedValue removed))
+        {
+            _blockedByReason[removed.Reason]--;
         }
     }
 
@@ -166,7 +184,7 @@ internal sealed class GoroutineState
 
         if (live.IsBlocked)
         {
-            _blocked.Remove(g);
+            Unblock(g);
             live.IsBlocked = false;
         }
     }
@@ -182,7 +200,7 @@ internal sealed class GoroutineState
 
         if (live.IsBlocked)
         {
-            _blocked.Remove(g);
+            Unblock(g);
         }
 
         _live.Remove(g);

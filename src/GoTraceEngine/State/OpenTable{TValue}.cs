@@ -102,7 +102,10 @@ internal sealed class OpenTable<TValue>
     }
 
     /// <summary>Removes <paramref name="key"/> and shifts later entries of its cluster back, leaving no tombstone.</summary>
-    public bool Remove(ulong key)
+    public bool Remove(ulong key) => Remove(key, out _);
+
+    /// <summary>Removes <paramref name="key"/>, returning its value, and shifts later entries of its cluster back.</summary>
+    public bool Remove(ulong key, out TValue removed)
     {
         Debug.Assert(key != 0);
         Entry[] entries = _entries;
@@ -120,11 +123,14 @@ internal sealed class OpenTable<TValue>
 
             if (entry.Key == 0)
             {
+                removed = default;
                 return false;
             }
 
             i = (i + 1) & mask;
         }
+
+        removed = Unsafe.Add(ref first, i).Value;
 
         // Backward shift: move each later entry of the cluster into the hole unless that would put it before its home.
         int hole = i;
