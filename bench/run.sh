@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 args=("$@")
 [ ${#args[@]} -gt 0 ] || args=(--filter '*')
+rm -rf BenchmarkDotNet.Artifacts/results
 dotnet run -c Release --project bench/GoTraceEngine.Benchmarks -- "${args[@]}"
 model=$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null || true)
 machine=$(printf '%s-%score' "${model:-unknown}" "$(nproc)" | tr -cs 'A-Za-z0-9' '-' | tr 'A-Z' 'a-z')
