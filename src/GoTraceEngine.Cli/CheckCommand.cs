@@ -59,6 +59,12 @@ internal static class CheckCommand
                 return GotraceCommand.ExitError;
             }
 
+            if (summary.Incomplete.Contains("replay was interrupted"))
+            {
+                await context.Stderr.WriteLineAsync("gotrace: interrupted before the end of the trace: no verdict").ConfigureAwait(false);
+                return GotraceCommand.ExitError;
+            }
+
             var budget = new LeakBudget(parse.GetValue(ignore) ?? [], parse.GetValue(ignoreReason) ?? [], accepted, parse.GetValue(maxLeaks));
             CheckResult result = budget.Judge(summary);
             try

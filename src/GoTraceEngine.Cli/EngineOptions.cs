@@ -30,6 +30,12 @@ internal sealed class EngineOptions
         HelpName = "DURATION",
     };
 
+    public Option<int?> MaxGoroutines { get; } = new("--max-goroutines")
+    {
+        Description = "Track at most this many live goroutines; creates past the cap are counted with a warning. Default: 4194304.",
+        HelpName = "N",
+    };
+
     public EngineOptions()
     {
         Reasons.AcceptOnlyFromAmong("trace", "wait");
@@ -60,6 +66,7 @@ internal sealed class EngineOptions
         command.Options.Add(Reasons);
         command.Options.Add(LeakAfter);
         command.Options.Add(ReorderWindow);
+        command.Options.Add(MaxGoroutines);
     }
 
     /// <summary>Builds engine options, or returns an error message for a combination no table covers.</summary>
@@ -87,6 +94,16 @@ internal sealed class EngineOptions
         if (parse.GetValue(ReorderWindow) is { } window && DurationParser.TryParse(window, out TimeSpan span))
         {
             options = options with { ReorderWindow = span };
+        }
+
+        if (parse.GetValue(MaxGoroutines) is { } max)
+        {
+            if (max < 1)
+            {
+                error = "--max-goroutines must be at least 1";
+            }
+
+            options = options with { MaxGoroutines = max };
         }
 
         return options;

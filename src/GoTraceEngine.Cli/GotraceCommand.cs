@@ -14,6 +14,9 @@ internal static class GotraceCommand
     /// <summary>Usage or I/O error.</summary>
     public const int ExitError = 2;
 
+    /// <summary>Interrupted (Ctrl-C) after printing what was read, as shells report SIGINT.</summary>
+    public const int ExitInterrupted = 130;
+
     public static async Task<int> RunAsync(
         string[] args, Func<Stream> openStdin, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {

@@ -30,6 +30,12 @@ internal static class Replay
                 await engine.ReplayFileAsync(path, cancellationToken).ConfigureAwait(false);
             }
         }
+        catch (OperationCanceledException)
+        {
+            // Ctrl-C: report what was read, marked incomplete.
+            engine.Complete("replay was interrupted");
+            return engine;
+        }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             await context.Stderr.WriteLineAsync($"gotrace: cannot read '{path}': {Describe(e)}").ConfigureAwait(false);

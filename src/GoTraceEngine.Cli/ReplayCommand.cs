@@ -75,14 +75,14 @@ internal static class ReplayCommand
             ReportWriter.WriteText(summary, context.Stdout);
         }
 
-        await context.Stdout.FlushAsync(cancellationToken).ConfigureAwait(false);
+        await context.Stdout.FlushAsync(CancellationToken.None).ConfigureAwait(false);
         if (run.Stats)
         {
             await context.Stderr.WriteLineAsync(string.Create(System.Globalization.CultureInfo.InvariantCulture,
                 $"gotrace: {engine.EventsRead} events, {engine.LinesRead} lines, {engine.BytesRead} bytes in {seconds:0.000} s: {engine.EventsRead / Math.Max(seconds, 1e-9) / 1e6:0.00} M events/s, {engine.BytesRead / Math.Max(seconds, 1e-9) / 1e6:0} MB/s")).ConfigureAwait(false);
         }
 
-        return GotraceCommand.ExitOk;
+        return summary.Incomplete.Contains("replay was interrupted") ? GotraceCommand.ExitInterrupted : GotraceCommand.ExitOk;
     }
 }
 

@@ -27,6 +27,10 @@ public readonly record struct TraceEngineOptions
     private readonly int _maxDiagnostics;
     private readonly int _initialCapacity;
     private readonly int _maxPendingEvents;
+    private readonly int _maxGoroutines;
+
+    /// <summary>Default of <see cref="MaxGoroutines"/>: 4 Mi live goroutines (about 400 MiB of tables at most).</summary>
+    public const int DefaultMaxGoroutines = 4 << 20;
 
     /// <summary>Default of <see cref="MaxPendingEvents"/>: 1 Mi events (about 90 MiB).</summary>
     public const int DefaultMaxPendingEvents = 1 << 20;
@@ -75,6 +79,12 @@ public readonly record struct TraceEngineOptions
     /// oldest are applied early (counted as <c>timing.overflowReleases</c>), so memory stays bounded.
     /// </summary>
     public int MaxPendingEvents { get => _maxPendingEvents > 0 ? _maxPendingEvents : DefaultMaxPendingEvents; init => _maxPendingEvents = value; }
+
+    /// <summary>
+    /// The most live goroutines tracked (default 4 Mi). Past it, creates of new g pointers are counted and not
+    /// tracked, with a warning, so that a trace of 100 M distinct g pointers cannot exhaust memory.
+    /// </summary>
+    public int MaxGoroutines { get => _maxGoroutines > 0 ? _maxGoroutines : DefaultMaxGoroutines; init => _maxGoroutines = value; }
 
     /// <summary>
     /// How long a goroutine must have been blocked at the end of the trace to be a leak suspect (default 0: blocked at

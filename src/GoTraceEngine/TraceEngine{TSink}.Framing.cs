@@ -19,13 +19,15 @@ public partial class TraceEngine<TSink>
     private bool _discarding;
     private long _discardedLength;
     private long _bytesRead;
+    private bool _endedMidLine;
+    private readonly List<string> _incompleteReasons = [];
 
     /// <summary>Bytes fed so far. Like <see cref="LinesRead"/>, it may be read from another thread to show progress.</summary>
     public long BytesRead => Volatile.Read(ref _bytesRead);
 
     /// <summary>Feeds a chunk of tracer output. Lines may be split across chunks at any byte.</summary>
     /// <param name="data">The next bytes of input; not kept after the call returns.</param>
-    /// <exception cref="InvalidOperationException"><see cref="Complete"/> was already called.</exception>
+    /// <exception cref="InvalidOperationException"><see cref="Complete()"/> was already called.</exception>
     public void Feed(ReadOnlySpan<byte> data)
     {
         ThrowIfCompleted();
@@ -122,11 +124,25 @@ public partial class TraceEngine<TSink>
 
         if (_carryLength > 0 || _discarding)
         {
+            // A last line with no newline: processed, and the report says the input may have been cut.
+            _endedMidLine = true;
             FinishCarriedLine();
         }
 
         DrainReorderBuffer();
         _completed = true;
+    }
+
+    /// <summary>
+    /// Ends the input early (the reader was cancelled, the tracer was killed): what was read is applied, and the
+    /// report is marked incomplete with <paramref name="reason"/>.
+    /// </summary>
+    /// <param name="reason">Why the input ended, for the report (<c>replay was interrupted</c>).</param>
+    public void Complete(string reason)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(reason);
+        _incompleteReasons.Add(reason);
+        Complete();
     }
 
     private void Carry(ReadOnlySpan<byte> part)

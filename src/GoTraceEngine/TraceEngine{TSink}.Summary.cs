@@ -93,7 +93,7 @@ public partial class TraceEngine<TSink>
             Leaks = leaks,
             LeakAfterNs = leakAfter,
             Anomalies = new AnomalyCounts(_state.MissedDestroys, _state.UntrackedParks, _state.UntrackedReadies, _state.UntrackedDestroys),
-            Warnings = _warnings.ToArray(),
+            Warnings = [.. _warnings, .. LimitWarnings()],
             WarningsOmitted = _warningsOmitted,
             Diagnostics = _diagnostics.ToArray(),
             DiagnosticsOmitted = _diagnosticsOmitted,
@@ -111,7 +111,52 @@ public partial class TraceEngine<TSink>
                 _overflowReleases,
                 _reorder.Count),
             Completed = _completed,
+            Incomplete = IncompleteReasons(),
         };
+    }
+
+    /// <summary>Why the report may not show the whole run: the input was cut, the tracer failed, or reading stopped.</summary>
+    private string[] IncompleteReasons()
+    {
+        var reasons = new List<string>(_incompleteReasons);
+        if (_endedMidLine)
+        {
+            reasons.Add("the last line had no newline: the input may have been cut (a tracer killed mid-write, a truncated file)");
+        }
+
+        if (_lineCounts[(int)LineCategory.TracerFatal] > 0)
+        {
+            reasons.Add("the tracer reported a fatal error");
+        }
+
+        if (_lineCounts[(int)LineCategory.DataLoss] > 0)
+        {
+            reasons.Add("the tracer lost data");
+        }
+
+        return [.. reasons];
+    }
+
+    /// <summary>Bounded-memory limits that were reached: each one means data was counted but not kept.</summary>
+    private IEnumerable<TraceWarning> LimitWarnings()
+    {
+        if (_state.DroppedCreates > 0)
+        {
+            yield return new TraceWarning("limit", _state.FirstDroppedLine, string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"{_state.DroppedCreates} creates not tracked: {_options.MaxGoroutines} goroutines were live (MaxGoroutines, --max-goroutines)"));
+        }
+
+        if (_overflowReleases > 0)
+        {
+            yield return new TraceWarning("limit", 0, string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"{_overflowReleases} events applied before their reorder window closed: {_options.MaxPendingEvents} were held (MaxPendingEvents)"));
+        }
+
+        if (_names.Overflowed > 0)
+        {
+            yield return new TraceWarning("limit", 0, string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"{_names.Overflowed} function names past the cap of {NameTable.MaxNames} distinct names are reported as '{NameTable.OverflowName}'"));
+        }
     }
 
     private string? NameOrNull(int id) => id == 0 ? null : _names.GetName(id);

@@ -12,7 +12,7 @@ namespace GoTraceEngine;
 /// </summary>
 /// <typeparam name="TSink">A struct sink called once per event; the JIT specialises the engine for it.</typeparam>
 /// <remarks>
-/// <para>Feed bytes with <see cref="Feed"/> (any chunking: lines may straddle chunks) and call <see cref="Complete"/> at
+/// <para>Feed bytes with <see cref="Feed"/> (any chunking: lines may straddle chunks) and call <see cref="Complete()"/> at
 /// the end of input, or use <see cref="Replay(Stream)"/>, <see cref="ReplayFile"/> or <see cref="ReplayAsync(System.IO.Pipelines.PipeReader, CancellationToken)"/>.</para>
 /// <para>Buffer lifetimes: the engine never keeps a reference to the bytes it is given; events carry no references.
 /// Threading: single writer. Feed from one thread at a time and read views and summaries between feeds.</para>
@@ -54,7 +54,7 @@ public partial class TraceEngine<TSink>
             throw new ArgumentException($"No {numbering} reason table is known for {version}.", nameof(options));
         }
 
-        _state = new GoroutineState(reasons, options.InitialCapacity);
+        _state = new GoroutineState(reasons, options.InitialCapacity, options.MaxGoroutines);
         ReasonTable.TryFor(ReasonNumbering.Wait, version, out _waitReasons);
         _maxLineLength = options.MaxLineLength;
         _window = (long)(options.ReorderWindow.Ticks * 100L);
@@ -92,7 +92,7 @@ public partial class TraceEngine<TSink>
     /// <summary>Events applied so far.</summary>
     public long EventsRead => _lineCounts[(int)LineCategory.Event];
 
-    /// <summary>Whether <see cref="Complete"/> was called.</summary>
+    /// <summary>Whether <see cref="Complete()"/> was called.</summary>
     public bool IsCompleted => _completed;
 
     /// <summary>Lines read so far in <paramref name="category"/>.</summary>

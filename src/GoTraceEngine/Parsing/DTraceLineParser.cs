@@ -659,8 +659,8 @@ internal static class DTraceLineParser
         }
 
         ReadOnlySpan<byte> rest = line[3..];
-        rest = rest[rest.IndexOfAnyExcept(Space, Tab)..];
-        return rest.StartsWith("ID"u8) || rest.StartsWith("FUNCTION"u8);
+        int word = rest.IndexOfAnyExcept(Space, Tab);
+        return word >= 0 && (rest[word..].StartsWith("ID"u8) || rest[word..].StartsWith("FUNCTION"u8));
     }
 
     /// <summary><c>module`symbol+0x1c</c>, <c>module`0x…</c> or a bare <c>0x…</c>: one token with no inner blanks.</summary>

@@ -26,6 +26,9 @@ internal sealed class NameTable
     private readonly List<int> _hashes = [0, 0];
     private int[] _buckets = new int[64];
 
+    /// <summary>Sightings of new names after the cap was reached.</summary>
+    public long Overflowed { get; private set; }
+
     /// <summary>Distinct names, the two reserved ids included.</summary>
     public int Count => _names.Count;
 
@@ -66,6 +69,7 @@ internal sealed class NameTable
 
         if (_names.Count >= MaxNames)
         {
+            Overflowed++;
             return OverflowId;
         }
 

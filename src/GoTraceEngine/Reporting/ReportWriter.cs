@@ -50,6 +50,11 @@ public static class ReportWriter
         LineCounts lines = summary.Lines;
         EventCounts ev = summary.Events;
 
+        if (summary.Incomplete.Count > 0)
+        {
+            writer.WriteLine("gotrace: INCOMPLETE: " + string.Join("; ", summary.Incomplete));
+        }
+
         int groups = summary.LeakGroups.Count;
         string when = summary.LeakAfterNs > 0
             ? $"blocked for at least {FormatDuration(summary.LeakAfterNs)} at the end of the trace"
@@ -168,7 +173,9 @@ public static class ReportWriter
         writer.WriteLine(warningCount == 0 ? "  warnings         none" : string.Create(c, $"  warnings         {warningCount}"));
         foreach (TraceWarning warning in summary.Warnings)
         {
-            writer.WriteLine(string.Create(c, $"    line {warning.Line}: {warning.Kind}: {warning.Message}"));
+            writer.WriteLine(warning.Line > 0
+                ? string.Create(c, $"    line {warning.Line}: {warning.Kind}: {warning.Message}")
+                : $"    {warning.Kind}: {warning.Message}");
         }
 
         if (summary.WarningsOmitted > 0)

@@ -77,6 +77,12 @@ public sealed class TraceSummary
 
     /// <summary>Whether the input was read to its end; <see langword="false"/> for a snapshot taken mid-stream.</summary>
     public required bool Completed { get; init; }
+
+    /// <summary>
+    /// Why this report may not show the whole run (empty when nothing suggests so): the input ended mid-line, the
+    /// tracer failed or lost data, or reading was interrupted. The report still shows everything that was read.
+    /// </summary>
+    public required IReadOnlyList<string> Incomplete { get; init; }
 }
 
 /// <summary>Line accounting.</summary>
@@ -197,8 +203,8 @@ public sealed record AnomalyCounts(long MissedDestroy, long UntrackedPark, long 
 }
 
 /// <summary>A line that means the trace is incomplete or a probe misbehaved.</summary>
-/// <param name="Kind"><c>dataLoss</c>, <c>probeError</c> or <c>tracerFatal</c>.</param>
-/// <param name="Line">Its line number.</param>
+/// <param name="Kind"><c>dataLoss</c>, <c>probeError</c>, <c>tracerFatal</c>, or <c>limit</c> (a memory bound was reached).</param>
+/// <param name="Line">Its line number (0 for limits reached over the whole run).</param>
 /// <param name="Message">The line as the tracer printed it.</param>
 public sealed record TraceWarning(string Kind, long Line, string Message);
 

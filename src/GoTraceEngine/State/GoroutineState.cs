@@ -15,9 +15,11 @@ internal sealed class GoroutineState
     private readonly OpenTable<BlockedValue> _blocked;
     private ReasonTable _reasons;
     private readonly long[] _blockedByReason = new long[256];
+    private readonly int _maxGoroutines;
 
-    public GoroutineState(ReasonTable reasons, int initialCapacity)
+    public GoroutineState(ReasonTable reasons, int initialCapacity, int maxGoroutines = int.MaxValue)
     {
+        _maxGoroutines = maxGoroutines;
         _reasons = reasons;
         _live = new OpenTable<LiveValue>(initialCapacity);
         _blocked = new OpenTable<BlockedValue>(initialCapacity);
@@ -35,6 +37,12 @@ internal sealed class GoroutineState
 
     /// <summary>Creates for a g that was already live: its destroy was missed (lost, or printed out of order).</summary>
     public long MissedDestroys { get; private set; }
+
+    /// <summary>Creates not tracked because <see cref="TraceEngineOptions.MaxGoroutines"/> goroutines were live.</summary>
+    public long DroppedCreates { get; private set; }
+
+    /// <summary>The line of the first create dropped at the cap, or 0.</summary>
+    public long FirstDroppedLine { get; private set; }
 
     /// <summary>Parks of goroutines the trace never saw created.</summary>
     public long UntrackedParks { get; private set; }
@@ -70,6 +78,12 @@ internal sealed class GoroutineState
     private void Create(in TraceEvent e)
     {
         ulong g = e.GPointer;
+        if (_live.Count >= _maxGoroutines && !_live.ContainsKey(g))
+        {
+            DropCreate(e.LineNumber);
+            return;
+        }
+
         ref LiveValue value = ref _live.GetValueRefOrAddDefault(g, out bool exists);
         if (exists)
         {
@@ -87,6 +101,15 @@ internal sealed class GoroutineState
         value.StartFunction = e.StartFunction;
         value.Creator = e.Creator;
         value.IsBlocked = false;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void DropCreate(long lineNumber)
+    {
+        if (DroppedCreates++ == 0)
+        {
+            FirstDroppedLine = lineNumber;
+        }
     }
 
     private void Park(in TraceEvent e)

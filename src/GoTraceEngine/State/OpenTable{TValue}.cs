@@ -10,8 +10,12 @@ namespace GoTraceEngine.State;
 /// Fibonacci (multiplicative) hashing, growth at 1/2 load, and deletion by backward shift, so churn leaves no tombstones.
 /// </summary>
 /// <remarks>
-/// Key 0 marks an empty slot: the runtime never hands out a g at address 0 and the parser rejects it.
-/// After warm-up the only allocation is growth. Single writer; not thread-safe.
+/// <para>Key 0 marks an empty slot: the runtime never hands out a g at address 0 and the parser rejects it.
+/// After warm-up the only allocation is growth. Single writer; not thread-safe.</para>
+/// <para>Hash flooding: the multiplicative hash is public, so g pointers can be chosen to collide (a crafted trace
+/// file). An insert that probes more than <see cref="MaxProbes"/> slots switches the table, once, to a seeded
+/// SplitMix64 finalizer with a per-table random seed and rehashes; colliding inputs then spread like any others, and
+/// ordinary traces never pay for the stronger hash.</para>
 /// </remarks>
 internal sealed class OpenTable<TValue>
     where TValue : struct
@@ -19,10 +23,15 @@ internal sealed class OpenTable<TValue>
     private const ulong Fibonacci = 0x9E3779B97F4A7C15UL;
     private const int MinCapacity = 16;
 
+    /// <summary>Probes an insert may take before the table hardens its hash.</summary>
+    public const int MaxProbes = 128;
+
     private Entry[] _entries;
     private int _count;
     private int _shift;
     private int _growAt;
+    private bool _hardened;
+    private ulong _seed;
 
     public OpenTable(int initialCapacity = MinCapacity)
     {
@@ -34,6 +43,9 @@ internal sealed class OpenTable<TValue>
     public int Count => _count;
 
     public int Capacity => _entries.Length;
+
+    /// <summary>Whether a flood of colliding keys switched the table to its seeded hash.</summary>
+    public bool IsHardened => _hardened;
 
     /// <summary>Bytes held by the entry array.</summary>
     public long AllocatedBytes => (long)_entries.Length * Unsafe.SizeOf<Entry>();
@@ -79,6 +91,7 @@ internal sealed class OpenTable<TValue>
         int mask = entries.Length - 1;
         int i = HomeIndex(key, _shift);
         ref Entry first = ref MemoryMarshal.GetArrayDataReference(entries);
+        int probes = 0;
         while (true)
         {
             ref Entry entry = ref Unsafe.Add(ref first, i);
@@ -90,6 +103,12 @@ internal sealed class OpenTable<TValue>
 
             if (entry.Key == 0)
             {
+                if (probes > MaxProbes && !_hardened)
+                {
+                    Harden();
+                    return ref GetValueRefOrAddDefault(key, out exists);
+                }
+
                 entry.Key = key;
                 entry.Value = default;
                 _count++;
@@ -98,6 +117,7 @@ internal sealed class OpenTable<TValue>
             }
 
             i = (i + 1) & mask;
+            probes++;
         }
     }
 
@@ -169,13 +189,32 @@ internal sealed class OpenTable<TValue>
     public ref readonly Entry DangerousGetEntry(int index) => ref _entries[index];
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int HomeIndex(ulong key, int shift) => (int)((key * Fibonacci) >> shift);
+    private int HomeIndex(ulong key, int shift) => _hardened ? (int)(Mix(key ^ _seed) >> shift) : (int)((key * Fibonacci) >> shift);
+
+    /// <summary>SplitMix64's finalizer: every key bit affects every hash bit.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong Mix(ulong h)
+    {
+        h = (h ^ (h >> 30)) * 0xBF58476D1CE4E5B9UL;
+        h = (h ^ (h >> 27)) * 0x94D049BB133111EBUL;
+        return h ^ (h >> 31);
+    }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private void Grow()
+    private void Harden()
+    {
+        _hardened = true;
+        _seed = (ulong)Random.Shared.NextInt64() | 1;
+        Rehash(_entries.Length);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void Grow() => Rehash(_entries.Length * 2);
+
+    private void Rehash(int capacity)
     {
         Entry[] old = _entries;
-        var entries = new Entry[old.Length * 2];
+        var entries = new Entry[capacity];
         int mask = entries.Length - 1;
         int shift = 64 - BitOperations.Log2((uint)entries.Length);
         foreach (ref readonly Entry entry in old.AsSpan())

@@ -129,6 +129,8 @@ public sealed class DTraceLineParserTests
     [InlineData("  5  65087                    os.Stat:entry ", LineCategory.OtherProbe)]
     [InlineData("  5  65162                   os.Stat:return err=0", LineCategory.OtherProbe)]
     [InlineData("  5  52085       sort.(*reverse).Len:return 1", LineCategory.OtherProbe)]
+    [InlineData("CPU   ", LineCategory.ProgramOutput)]
+    [InlineData("CPU \t\r", LineCategory.ProgramOutput)]
     [InlineData("nGoro = 3", LineCategory.ProgramOutput)]
     [InlineData("host=localhost addr=45564", LineCategory.ProgramOutput)]
     [InlineData("goroutine 1 [running]:", LineCategory.ProgramOutput)]
