@@ -9,6 +9,18 @@ internal static class OutputFile
     public static async Task<T> WriteAsync<T>(string path, Func<Stream, T> write, CancellationToken cancellationToken)
     {
         string full = Path.GetFullPath(path);
+        if (full.StartsWith("/dev/", StringComparison.Ordinal) || full.StartsWith("/proc/", StringComparison.Ordinal))
+        {
+            // A device or pipe (/dev/stdout, /dev/null): written in place, never replaced by a renamed file.
+            var device = new FileStream(full, FileMode.Open, FileAccess.Write, FileShare.ReadWrite, bufferSize: 0);
+            await using (device.ConfigureAwait(false))
+            {
+                T written = write(device);
+                await device.FlushAsync(cancellationToken).ConfigureAwait(false);
+                return written;
+            }
+        }
+
         string temporary = Path.Combine(Path.GetDirectoryName(full) ?? ".", "." + Path.GetFileName(full) + ".partial");
         try
         {

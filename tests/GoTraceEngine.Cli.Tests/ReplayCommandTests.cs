@@ -180,4 +180,59 @@ public sealed class ReplayCommandTests
         Assert.Equal(2, exit);
         Assert.Equal("gotrace: no waitReason table is known for go1.19; use --reasons trace\n", error);
     }
+
+    [Fact]
+    public async Task Replay_Interrupted_PrintsWhatWasReadMarkedIncompleteAndExits130()
+    {
+        using var cancel = new CancellationTokenSource();
+        var stdout = new StringWriter { NewLine = "\n" };
+        var stderr = new StringWriter { NewLine = "\n" };
+        var stdin = new StallingStream("newproc1: goroutine=c000\ngopark: goroutine=c000 reason=6\n"u8.ToArray(), cancel);
+        int exit = await GotraceCommand.RunAsync(["replay"], () => stdin, stdout, stderr, cancel.Token);
+        Assert.Equal(130, exit);
+        Assert.StartsWith("gotrace: INCOMPLETE: replay was interrupted", stdout.ToString(), StringComparison.Ordinal);
+        Assert.Contains("  blocked          1", stdout.ToString(), StringComparison.Ordinal);
+    }
+
+    /// <summary>Hands out its data, then waits for more until cancelled (a tracer's pipe when the user presses Ctrl-C).</summary>
+    private sealed class StallingStream(byte[] data, CancellationTokenSource cancel) : Stream
+    {
+        private bool _sent;
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => 0; set => throw new NotSupportedException(); }
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            if (!_sent)
+            {
+                _sent = true;
+                data.CopyTo(buffer);
+                return data.Length;
+            }
+
+            await cancel.CancelAsync();
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+            return 0;
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
 }
