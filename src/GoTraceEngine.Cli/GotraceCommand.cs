@@ -25,6 +25,8 @@ internal static class GotraceCommand
         {
             ReplayCommand.Create(context),
             CheckCommand.Create(context),
+            TraceCommand.Create(context),
+            ScriptCommand.Create(context),
             GenCommand.Create(context),
         };
 
@@ -35,7 +37,8 @@ internal static class GotraceCommand
             return ExitError;
         }
 
-        var configuration = new InvocationConfiguration { Output = stdout, Error = stderr };
+        // Ctrl-C cancels the token; commands then finish their report (a traced program and bpftrace need a moment).
+        var configuration = new InvocationConfiguration { Output = stdout, Error = stderr, ProcessTerminationTimeout = TimeSpan.FromSeconds(20) };
         return await parse.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
     }
 

@@ -112,6 +112,7 @@ public partial class TraceEngine<TSink>
                 _reorder.Count),
             Completed = _completed,
             Incomplete = IncompleteReasons(),
+            Program = _program,
         };
     }
 
@@ -158,6 +159,13 @@ public partial class TraceEngine<TSink>
                 $"{_names.Overflowed} function names past the cap of {NameTable.MaxNames} distinct names are reported as '{NameTable.OverflowName}'"));
         }
     }
+
+    private TracedProgram? _program;
+
+    /// <summary>Records the program a live trace ran, for the report.</summary>
+    /// <param name="command">Its command line.</param>
+    /// <param name="exitCode">Its exit code, or null when it did not exit normally.</param>
+    public void SetTracedProgram(string command, int? exitCode) => _program = new TracedProgram(command, exitCode);
 
     private string? NameOrNull(int id) => id == 0 ? null : _names.GetName(id);
 

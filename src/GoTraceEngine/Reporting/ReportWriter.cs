@@ -108,7 +108,7 @@ public static class ReportWriter
                 line.Append(c, $"  {leak.Reason} ({leak.ReasonCode})");
                 if (leak.WaitReason is { } wait)
                 {
-                    line.Append(c, $" [{wait} ({leak.WaitReasonCode})]");
+                    line.Append(wait.StartsWith("wait(", StringComparison.Ordinal) ? $" [waitReason {leak.WaitReasonCode}]" : $" [{wait} ({leak.WaitReasonCode})]");
                 }
 
                 if (leak.BlockedNs is { } blockedNs)
@@ -121,7 +121,12 @@ public static class ReportWriter
                     line.Append(c, $"  on 0x{obj:x}");
                 }
 
-                line.Append(c, $"  parent 0x{leak.Parent:x}  parked at line {leak.Line}, created at line {leak.CreateLine}");
+                if (leak.Parent != 0)
+                {
+                    line.Append(c, $"  parent 0x{leak.Parent:x}");
+                }
+
+                line.Append(c, $"  parked at line {leak.Line}, created at line {leak.CreateLine}");
                 writer.WriteLine(line.ToString());
             }
         }
@@ -155,6 +160,11 @@ public static class ReportWriter
         {
             writer.WriteLine(string.Create(c,
                 $"  trace header     line {trace.Line}: tracer={trace.Tracer ?? "?"} os={trace.Os ?? "?"} arch={trace.Arch ?? "?"} go={trace.GoVersion ?? "?"} reasons={trace.Reasons ?? "?"}"));
+        }
+
+        if (summary.Program is { } program)
+        {
+            writer.WriteLine($"  program          {program.Command}: {(program.ExitCode is { } code ? "exit code " + code.ToString(c) : "did not exit normally")}");
         }
 
         TimingSummary t = summary.Timing;

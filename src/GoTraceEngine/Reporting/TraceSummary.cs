@@ -54,6 +54,9 @@ public sealed class TraceSummary
     /// <summary>What the trace's header said about the tracer and the traced program, if it had one.</summary>
     public required TraceInfo? Trace { get; init; }
 
+    /// <summary>The traced program and its exit code, when the engine ran under a live tracer (<c>gotrace trace</c>).</summary>
+    public TracedProgram? Program { get; init; }
+
     /// <summary>Timestamps, reordering and late events.</summary>
     public required TimingSummary Timing { get; init; }
 
@@ -243,3 +246,8 @@ public sealed record ScriptCounterCheck(
     int? EngineLive,
     int? EngineBlocked,
     bool? Agree);
+
+/// <summary>The program a live trace ran.</summary>
+/// <param name="Command">The command line.</param>
+/// <param name="ExitCode">Its exit code, or null when it did not exit normally (killed, interrupted).</param>
+public sealed record TracedProgram(string Command, int? ExitCode);

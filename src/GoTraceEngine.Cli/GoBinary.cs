@@ -1,0 +1,172 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using GoTraceEngine.State;
+
+namespace GoTraceEngine.Cli;
+
+/// <summary>The offsets of the <c>runtime.g</c> fields the tracer scripts read, from a binary's DWARF.</summary>
+/// <param name="GoId">g.goid.</param>
+/// <param name="GoPc">g.gopc: the PC of the go statement.</param>
+/// <param name="StartPc">g.startpc: the goroutine's function.</param>
+internal sealed record GOffsets(int GoId, int GoPc, int StartPc);
+
+/// <summary>Reads what tracing needs from a Go executable: its architecture, its Go version, the g struct layout.</summary>
+internal static class GoBinary
+{
+    /// <summary>"\xff Go buildinf:" (the first byte is 0xFF, not UTF-8).</summary>
+    private static ReadOnlySpan<byte> BuildInfoMagic => [0xFF, 0x20, 0x47, 0x6F, 0x20, 0x62, 0x75, 0x69, 0x6C, 0x64, 0x69, 0x6E, 0x66, 0x3A];
+
+    private static ReadOnlySpan<byte> ElfMagic => [0x7F, 0x45, 0x4C, 0x46];
+
+    /// <summary>The ELF machine: "amd64", "arm64", or null when the file is not ELF.</summary>
+    public static string? ElfArchitecture(ReadOnlySpan<byte> file)
+    {
+        if (file.Length < 20 || !file.StartsWith(ElfMagic))
+        {
+            return null;
+        }
+
+        ushort machine = (ushort)(file[18] | (file[19] << 8));
+        return machine switch { 0x3E => "amd64", 0xB7 => "arm64", _ => "other" };
+    }
+
+    /// <summary>The Go version recorded in the binary's build info (<c>go1.19.8</c>), or null when it is not a Go binary.</summary>
+    public static string? GoVersion(ReadOnlySpan<byte> file)
+    {
+        int at = file.IndexOf(BuildInfoMagic);
+        if (at < 0 || at + 32 >= file.Length)
+        {
+            return null;
+        }
+
+        byte flags = file[at + 15];
+        if ((flags & 2) == 0)
+        {
+            // Before Go 1.18 the version is behind a pointer; those releases are older than the register ABI anyway.
+            return "go1.17-or-older";
+        }
+
+        ReadOnlySpan<byte> rest = file[(at + 32)..];
+        ulong length = 0;
+        int shift = 0, i = 0;
+        while (i < rest.Length && i < 10)
+        {
+            byte b = rest[i++];
+            length |= (ulong)(b & 0x7F) << shift;
+            if (b < 0x80)
+            {
+                break;
+            }
+
+            shift += 7;
+        }
+
+        return length is > 0 and < 64 && i + (int)length <= rest.Length ? Encoding.ASCII.GetString(rest.Slice(i, (int)length)) : null;
+    }
+
+    /// <summary>Reads the offsets of g.goid, g.gopc and g.startpc with <c>readelf --debug-dump=info</c>.</summary>
+    public static GOffsets? ReadGOffsets(string path, out string? error)
+    {
+        error = null;
+        var start = new ProcessStartInfo("readelf", ["--debug-dump=info", path])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        Process? process;
+        try
+        {
+            process = Process.Start(start);
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            error = "readelf is not installed (binutils): it reads the g struct's layout from the binary's DWARF";
+            return null;
+        }
+
+        if (process is null)
+        {
+            error = "cannot start readelf";
+            return null;
+        }
+
+        using (process)
+        {
+            int? goid = null, gopc = null, startpc = null;
+            bool inG = false;
+            string? member = null;
+            string? line;
+            while ((line = process.StandardOutput.ReadLine()) is not null)
+            {
+                if (line.Contains("DW_TAG_structure_type", StringComparison.Ordinal))
+                {
+                    if (inG && goid is not null)
+                    {
+                        break;
+                    }
+
+                    inG = false;
+                    continue;
+                }
+
+                if (line.EndsWith("DW_AT_name        : runtime.g", StringComparison.Ordinal) || line.EndsWith("DW_AT_name        : runtime.g\t", StringComparison.Ordinal))
+                {
+                    inG = true;
+                    continue;
+                }
+
+                if (!inG)
+                {
+                    continue;
+                }
+
+                int name = line.IndexOf("DW_AT_name        : ", StringComparison.Ordinal);
+                if (name >= 0)
+                {
+                    member = line[(name + 20)..].Trim();
+                    continue;
+                }
+
+                int location = line.IndexOf("DW_AT_data_member_location: ", StringComparison.Ordinal);
+                if (location >= 0 && member is not null
+                    && int.TryParse(line.AsSpan(location + 28).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out int offset))
+                {
+                    switch (member)
+                    {
+                        case "goid": goid = offset; break;
+                        case "gopc": gopc = offset; break;
+                        case "startpc": startpc = offset; break;
+                        default: break;
+                    }
+
+                    member = null;
+                }
+            }
+
+            process.StandardOutput.ReadToEnd();
+            process.WaitForExit();
+            if (goid is { } a && gopc is { } b && startpc is { } c)
+            {
+                return new GOffsets(a, b, c);
+            }
+
+            error = "the binary has no DWARF for runtime.g (built with -ldflags=-w or stripped?)";
+            return null;
+        }
+    }
+
+    /// <summary>Parses a build-info version (<c>go1.19.8</c>, <c>devel go1.23-…</c>) into major.minor.</summary>
+    public static bool TryParseVersion(string? text, out GoVersion version)
+    {
+        version = default;
+        if (text is null)
+        {
+            return false;
+        }
+
+        int at = text.IndexOf("go1.", StringComparison.Ordinal);
+        return at >= 0 && State.GoVersion.TryParse(text.AsSpan(at), out version);
+    }
+}

@@ -1,0 +1,46 @@
+using System.Globalization;
+using System.Reflection;
+using GoTraceEngine.State;
+
+namespace GoTraceEngine.Cli;
+
+/// <summary>The tracer scripts shipped in <c>scripts/</c>, embedded in the tool, and how their placeholders are filled.</summary>
+internal static class ScriptCatalog
+{
+    /// <summary>The offsets of Go 1.17 to 1.21 on 64-bit platforms, for scripts printed without a binary to read.</summary>
+    public static GOffsets DefaultOffsets { get; } = new(152, 296, 312);
+
+    /// <summary>The resource name of the script for a tracer, architecture and Go version, or null when there is none.</summary>
+    public static string? ScriptName(string tracer, string arch, GoVersion go) => (tracer, arch) switch
+    {
+        ("bpftrace", "amd64") when go >= new GoVersion(1, 22) => "bpftrace/go1.22-amd64.bt",
+        ("bpftrace", "amd64") when go >= new GoVersion(1, 17) => "bpftrace/go1.17-1.21-amd64.bt",
+        ("dtrace", "amd64") when go >= new GoVersion(1, 17) => "dtrace/go-amd64.d",
+        ("dtrace", "arm64") when go >= new GoVersion(1, 18) => "dtrace/go-arm64.d",
+        _ => null,
+    };
+
+    public static IEnumerable<string> All => ["bpftrace/go1.17-1.21-amd64.bt", "bpftrace/go1.22-amd64.bt", "dtrace/go-amd64.d", "dtrace/go-arm64.d"];
+
+    public static string Read(string name)
+    {
+        using Stream stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("scripts/" + name)
+            ?? throw new InvalidOperationException($"The script {name} is not embedded in the tool.");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+
+    /// <summary>Fills the placeholders: the binary's path (bpftrace), Go version, OS, destroy function and g offsets.</summary>
+    public static string Render(string name, GoVersion go, string goText, GOffsets offsets, string? binary, string os)
+    {
+        CultureInfo c = CultureInfo.InvariantCulture;
+        string text = Read(name)
+            .Replace("@GO@", goText, StringComparison.Ordinal)
+            .Replace("@OS@", os, StringComparison.Ordinal)
+            .Replace("@DESTROY@", go >= new GoVersion(1, 22) ? "gdestroy" : "goexit0", StringComparison.Ordinal)
+            .Replace("@GOID@", offsets.GoId.ToString(c), StringComparison.Ordinal)
+            .Replace("@GOPC@", offsets.GoPc.ToString(c), StringComparison.Ordinal)
+            .Replace("@STARTPC@", offsets.StartPc.ToString(c), StringComparison.Ordinal);
+        return binary is null ? text : text.Replace("@BINARY@", binary, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,72 @@
+using System.CommandLine;
+using GoTraceEngine.State;
+
+namespace GoTraceEngine.Cli;
+
+/// <summary><c>gotrace script --tracer dtrace|bpftrace [--arch] [--go] [--binary]</c>: prints a bundled tracer script.</summary>
+internal static class ScriptCommand
+{
+    public static Command Create(CliContext context)
+    {
+        Option<string> tracer = new("--tracer") { Description = "dtrace (macOS, illumos, FreeBSD) or bpftrace (Linux).", Required = true };
+        tracer.AcceptOnlyFromAmong("dtrace", "bpftrace");
+        Option<string> arch = new("--arch") { Description = "amd64 or arm64 (bpftrace: amd64).", DefaultValueFactory = _ => "amd64" };
+        arch.AcceptOnlyFromAmong("amd64", "arm64");
+        Option<string?> go = new("--go") { Description = "The program's Go version (default: read from --binary, else 1.22).", HelpName = "VERSION" };
+        Option<string?> binary = new("--binary") { Description = "The Go program to trace: fills its path (bpftrace), Go version and g offsets from its DWARF.", HelpName = "PATH" };
+        Option<string> os = new("--os") { Description = "The OS named in the DTrace script's header.", DefaultValueFactory = _ => "darwin" };
+
+        Command command = new("script", "Print a tracer script that writes the full event format, ready for gotrace replay.")
+        {
+            tracer, arch, go, binary, os,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            string? binaryPath = parse.GetValue(binary);
+            string goText = parse.GetValue(go) ?? "1.22";
+            GOffsets offsets = ScriptCatalog.DefaultOffsets;
+            if (binaryPath is not null)
+            {
+                byte[] file;
+                try
+                {
+                    file = await File.ReadAllBytesAsync(binaryPath, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    await context.Stderr.WriteLineAsync($"gotrace: cannot read '{binaryPath}': {e.Message}").ConfigureAwait(false);
+                    return GotraceCommand.ExitError;
+                }
+
+                goText = parse.GetValue(go) ?? GoBinary.GoVersion(file) ?? goText;
+                if (GoBinary.ReadGOffsets(binaryPath, out string? error) is { } read)
+                {
+                    offsets = read;
+                }
+                else
+                {
+                    await context.Stderr.WriteLineAsync($"gotrace: {error}").ConfigureAwait(false);
+                    return GotraceCommand.ExitError;
+                }
+            }
+
+            if (!GoBinary.TryParseVersion(goText.StartsWith("go", StringComparison.Ordinal) ? goText : "go" + goText, out GoVersion version))
+            {
+                await context.Stderr.WriteLineAsync($"gotrace: '{goText}' is not a Go version").ConfigureAwait(false);
+                return GotraceCommand.ExitError;
+            }
+
+            string? name = ScriptCatalog.ScriptName(parse.GetValue(tracer)!, parse.GetValue(arch)!, version);
+            if (name is null)
+            {
+                await context.Stderr.WriteLineAsync($"gotrace: no {parse.GetValue(tracer)} script for {parse.GetValue(arch)} and {version} (bpftrace: amd64, Go >= 1.17; dtrace: amd64 Go >= 1.17, arm64 Go >= 1.18)").ConfigureAwait(false);
+                return GotraceCommand.ExitError;
+            }
+
+            string script = ScriptCatalog.Render(name, version, version.ToString()[2..], offsets, binaryPath is null ? null : Path.GetFullPath(binaryPath), parse.GetValue(os)!);
+            await context.Stdout.WriteAsync(script).ConfigureAwait(false);
+            return GotraceCommand.ExitOk;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,75 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using GoTraceEngine.Parsing;
+using GoTraceEngine.State;
+
+namespace GoTraceEngine.Cli.Tests;
+
+/// <summary>Scripts and parser can never drift apart: every printf of every bundled script renders lines the engine parses.</summary>
+public sealed partial class ScriptTests
+{
+    public static TheoryData<string> Scripts() => [.. ScriptCatalog.All];
+
+    [Theory]
+    [MemberData(nameof(Scripts))]
+    public void EveryPrintfFormat_RendersLinesTheEngineParses(string script)
+    {
+        string text = ScriptCatalog.Render(script, new GoVersion(1, 22), "1.22", ScriptCatalog.DefaultOffsets, "/usr/local/bin/prog", "darwin");
+        string[] formats = [.. PrintfFormat().Matches(text).Select(m => m.Groups[1].Value)];
+        Assert.True(formats.Length >= 6, $"{script}: only {formats.Length} printf formats found");
+        foreach (string format in formats)
+        {
+            string line = Render(format).TrimEnd('\n');
+            var engine = new TraceEngine();
+            engine.Feed(Encoding.UTF8.GetBytes(line + "\n"));
+            engine.Complete();
+            bool isEvent = engine.GetLineCount(LineCategory.Event) == 1;
+            Assert.True(isEvent || engine.GetLineCount(LineCategory.TraceHeader) == 1, $"{script}: \"{format}\" renders \"{line}\", which is not an event");
+            if (isEvent)
+            {
+                Assert.True(engine.GetSummary().Timing.HasTimestamps, $"{script}: \"{format}\" prints no ts=");
+            }
+        }
+
+        Assert.DoesNotContain("@", text.Replace("@creating", string.Empty, StringComparison.Ordinal), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("bpftrace", "amd64", "1.19", "bpftrace/go1.17-1.21-amd64.bt")]
+    [InlineData("bpftrace", "amd64", "1.26", "bpftrace/go1.22-amd64.bt")]
+    [InlineData("dtrace", "arm64", "1.25", "dtrace/go-arm64.d")]
+    [InlineData("dtrace", "amd64", "1.20", "dtrace/go-amd64.d")]
+    public void ScriptName_PicksTheScriptForTheVersion(string tracer, string arch, string go, string expected)
+    {
+        Assert.True(GoVersion.TryParse(go, out GoVersion version));
+        Assert.Equal(expected, ScriptCatalog.ScriptName(tracer, arch, version));
+    }
+
+    [Fact]
+    public async Task Script_Command_PrintsAFilledScriptAndRefusesUnsupportedCombinations()
+    {
+        var stdout = new StringWriter { NewLine = "\n" };
+        var stderr = new StringWriter { NewLine = "\n" };
+        int exit = await GotraceCommand.RunAsync(["script", "--tracer", "dtrace", "--arch", "arm64", "--go", "1.21"], () => new MemoryStream(), stdout, stderr, TestContext.Current.CancellationToken);
+        Assert.Equal(0, exit);
+        Assert.Contains("pid$target::runtime.goexit0:entry", stdout.ToString(), StringComparison.Ordinal);
+        Assert.Contains("go=1.21 reasons=trace", stdout.ToString(), StringComparison.Ordinal);
+
+        exit = await GotraceCommand.RunAsync(["script", "--tracer", "bpftrace", "--arch", "arm64"], () => new MemoryStream(), TextWriter.Null, stderr, TestContext.Current.CancellationToken);
+        Assert.Equal(2, exit);
+    }
+
+    /// <summary>Renders a printf format the way the tracer would, with plausible values.</summary>
+    private static string Render(string format) => Conversion().Replace(format.Replace("\\n", "\n", StringComparison.Ordinal), m => m.Value switch
+    {
+        "%s" or "%A" => "main.worker",
+        "%lx" or "%llx" or "%p" or "%x" => "c000012340",
+        _ => "1234567",
+    });
+
+    [GeneratedRegex("printf\\(\"((?:[^\"\\\\]|\\\\.)*)\"")]
+    private static partial Regex PrintfFormat();
+
+    [GeneratedRegex("%(?:lld|llu|lx|llx|ld|d|u|x|p|s|A)")]
+    private static partial Regex Conversion();
+}
