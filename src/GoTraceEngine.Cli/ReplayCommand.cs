@@ -28,6 +28,11 @@ internal static class ReplayCommand
         {
             Description = "Never show the progress bar (it is shown on stderr only when stderr is a terminal).",
         };
+        Option<string?> timeline = new("--timeline")
+        {
+            Description = "Also draw live and blocked goroutines over time to FILE: .html (self-contained), .svg or .csv.",
+            HelpName = "FILE",
+        };
         var engineOptions = new EngineOptions();
 
         Command command = new("replay", "Replay captured dtrace/bpftrace output and report live, blocked and leaked goroutines, grouped by where they started.")
@@ -36,6 +41,7 @@ internal static class ReplayCommand
             format,
             stats,
             noProgress,
+            timeline,
         };
         engineOptions.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
@@ -49,7 +55,19 @@ internal static class ReplayCommand
                 return GotraceCommand.ExitError;
             }
 
-            var run = new ReplayRun(path, json, parse.GetValue(stats), context.StderrIsTerminal && !parse.GetValue(noProgress));
+            string? timelinePath = parse.GetValue(timeline);
+            if (timelinePath is not null && Path.GetExtension(timelinePath).ToUpperInvariant() is not (".HTML" or ".HTM" or ".SVG" or ".CSV"))
+            {
+                await context.Stderr.WriteLineAsync($"gotrace: --timeline '{timelinePath}': the file must end in .html, .svg or .csv").ConfigureAwait(false);
+                return GotraceCommand.ExitError;
+            }
+
+            if (timelinePath is not null)
+            {
+                options = options with { TimelinePoints = 2000 };
+            }
+
+            var run = new ReplayRun(path, json, parse.GetValue(stats), context.StderrIsTerminal && !parse.GetValue(noProgress), timelinePath);
             return await RunAsync(context, run, options, cancellationToken).ConfigureAwait(false);
         });
         return command;
@@ -76,6 +94,25 @@ internal static class ReplayCommand
         }
 
         await context.Stdout.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+        if (run.Timeline is { } timelinePath)
+        {
+            try
+            {
+                Timeline timeline = engine.GetTimeline();
+                await OutputFile.WriteAsync(timelinePath, stream =>
+                {
+                    using var writer = new StreamWriter(stream, new System.Text.UTF8Encoding(false), 1 << 16, leaveOpen: true);
+                    TimelineWriter.Write(timeline, summary, timelinePath, writer);
+                    return 0;
+                }, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                await context.Stderr.WriteLineAsync($"gotrace: cannot write '{timelinePath}': {e.Message}").ConfigureAwait(false);
+                return GotraceCommand.ExitError;
+            }
+        }
+
         if (run.Stats)
         {
             await context.Stderr.WriteLineAsync(string.Create(System.Globalization.CultureInfo.InvariantCulture,
@@ -87,4 +124,4 @@ internal static class ReplayCommand
 }
 
 /// <summary>What one <c>replay</c> invocation asked for.</summary>
-internal sealed record ReplayRun(string Path, bool Json, bool Stats, bool Progress);
+internal sealed record ReplayRun(string Path, bool Json, bool Stats, bool Progress, string? Timeline = null);

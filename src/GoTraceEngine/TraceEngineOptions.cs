@@ -87,6 +87,12 @@ public readonly record struct TraceEngineOptions
     public int MaxGoroutines { get => _maxGoroutines > 0 ? _maxGoroutines : DefaultMaxGoroutines; init => _maxGoroutines = value; }
 
     /// <summary>
+    /// When above 0, the engine samples live and blocked-by-reason counts at up to this many points over the trace,
+    /// for <see cref="TraceEngine{TSink}.GetTimeline"/> (default 0: off; <c>gotrace replay --timeline</c> uses 2000).
+    /// </summary>
+    public int TimelinePoints { get; init; }
+
+    /// <summary>
     /// How long a goroutine must have been blocked at the end of the trace to be a leak suspect (default 0: blocked at
     /// the end). Needs <c>ts=</c>; a blocked goroutine whose park had no timestamp stays a suspect.
     /// </summary>

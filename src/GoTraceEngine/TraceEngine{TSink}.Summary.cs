@@ -162,6 +162,56 @@ public partial class TraceEngine<TSink>
 
     private TracedProgram? _program;
 
+    /// <summary>
+    /// Live and blocked goroutines over the trace (sampled when <see cref="TraceEngineOptions.TimelinePoints"/> is
+    /// above 0), with each leak group's first appearance marked.
+    /// </summary>
+    /// <returns>The timeline; empty when sampling is off.</returns>
+    public Timeline GetTimeline()
+    {
+        TraceSummary summary = GetSummary();
+        string axis = _hasTimestamps ? "ns" : "line";
+        var reasons = new List<string>();
+        var points = new List<TimelinePoint>();
+        if (_timeline is { } recorder)
+        {
+            foreach (byte code in recorder.Codes)
+            {
+                reasons.Add(_state.Reasons.GetName(code));
+            }
+
+            for (int i = 0; i < recorder.Count; i++)
+            {
+                ReadOnlySpan<long> p = recorder.Point(i);
+                points.Add(new TimelinePoint(p[0], p[1], p[2], p[3..].ToArray()));
+            }
+
+            long end = _hasTimestamps ? _lastTimestamp : _lineNumber;
+            if (points.Count == 0 || points[^1].X < end)
+            {
+                points.Add(new TimelinePoint(end, _state.Live.Count, _state.Blocked.Count, [.. recorder.Codes.ToArray().Select(c => _state.BlockedWithReason(c))]));
+            }
+        }
+
+        var markers = new List<TimelineMarker>();
+        foreach (LeakGroup group in summary.LeakGroups)
+        {
+            long first = long.MaxValue;
+            foreach (LeakSuspect leak in summary.Leaks)
+            {
+                if (leak.StartFunction == group.StartFunction && leak.Creator == group.Creator && leak.ReasonCode == group.ReasonCode)
+                {
+                    long x = _hasTimestamps && leak.BlockedNs is { } blocked ? _lastTimestamp - blocked : leak.Line;
+                    first = Math.Min(first, x);
+                }
+            }
+
+            markers.Add(new TimelineMarker(first, $"{group.StartFunction ?? "(start function unknown)"}: {group.Reason}", group.Count));
+        }
+
+        return new Timeline(axis, reasons, points, markers);
+    }
+
     /// <summary>Records the program a live trace ran, for the report.</summary>
     /// <param name="command">Its command line.</param>
     /// <param name="exitCode">Its exit code, or null when it did not exit normally.</param>

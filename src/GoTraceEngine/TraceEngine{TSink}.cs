@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using GoTraceEngine.Internal;
 using GoTraceEngine.Parsing;
+using GoTraceEngine.Reporting;
 using GoTraceEngine.State;
 
 namespace GoTraceEngine;
@@ -33,6 +34,7 @@ public partial class TraceEngine<TSink>
     private readonly TraceEngineOptions _options;
     private readonly GoroutineState _state;
     private readonly NameTable _names = new();
+    private readonly TimelineRecorder? _timeline;
     private readonly long[] _eventCounts = new long[KindCount];
     private readonly long[] _lineCounts = new long[CategoryCount];
     private TSink _sink;
@@ -57,6 +59,7 @@ public partial class TraceEngine<TSink>
         _state = new GoroutineState(reasons, options.InitialCapacity, options.MaxGoroutines);
         ReasonTable.TryFor(ReasonNumbering.Wait, version, out _waitReasons);
         _maxLineLength = options.MaxLineLength;
+        _timeline = options.TimelinePoints > 0 ? new TimelineRecorder(options.TimelinePoints, reasons) : null;
         _window = (long)(options.ReorderWindow.Ticks * 100L);
     }
 
@@ -141,6 +144,7 @@ public partial class TraceEngine<TSink>
     private void Apply(in TraceEvent e)
     {
         _state.Apply(in e);
+        _timeline?.Observe(_hasTimestamps ? e.Timestamp : e.LineNumber, _state);
         if ((e.Fields & (TraceEventFields.ScriptCount | TraceEventFields.ScriptBlockedCount)) != 0)
         {
             CheckScriptCounters(in e);
