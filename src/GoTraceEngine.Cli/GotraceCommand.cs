@@ -25,6 +25,7 @@ internal static class GotraceCommand
         {
             ReplayCommand.Create(context),
             CheckCommand.Create(context),
+            WatchCommand.Create(context),
             TraceCommand.Create(context),
             ScriptCommand.Create(context),
             GenCommand.Create(context),

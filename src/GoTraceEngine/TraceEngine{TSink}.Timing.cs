@@ -21,6 +21,9 @@ public partial class TraceEngine<TSink>
     private long _maxLateness;
     private long _overflowReleases;
 
+    /// <summary>The latest <c>ts=</c> read so far (0 without timestamps): the trace's "now".</summary>
+    public long LatestTimestamp => _lastTimestamp;
+
     /// <summary>Events that arrived later than the reorder window (applied at once, out of order).</summary>
     public long LateEvents => _lateEvents;
 

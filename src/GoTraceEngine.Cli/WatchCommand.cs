@@ -1,0 +1,267 @@
+using System.Buffers;
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO.Pipelines;
+using System.Text;
+using GoTraceEngine.Reporting;
+using Microsoft.Extensions.ObjectPool;
+using Spectre.Console;
+
+namespace GoTraceEngine.Cli;
+
+/// <summary>
+/// <c>gotrace watch [FILE|-]</c>: a live dashboard while events stream in (a terminal table refreshed a few times a
+/// second, or one plain status line a second when stdout is not a terminal), then the final report.
+/// </summary>
+/// <remarks>
+/// The engine runs on its own task at full speed; every refresh interval it fills a pooled <see cref="WatchSnapshot"/>
+/// and publishes it. The display takes the latest snapshot, draws it and returns it to the pool, so a slow terminal
+/// never slows ingestion and a long watch allocates no snapshots once warm.
+/// </remarks>
+internal static class WatchCommand
+{
+    public static Command Create(CliContext context)
+    {
+        Argument<string> file = new("FILE") { Description = "Tracer output to watch; '-' or nothing reads standard input.", Arity = ArgumentArity.ZeroOrOne, DefaultValueFactory = _ => "-" };
+        Option<string> format = new("--format", "-f") { Description = "Final report format: text or json.", DefaultValueFactory = _ => "text" };
+        format.AcceptOnlyFromAmong("text", "json");
+        Option<int> refresh = new("--refresh") { Description = "Refresh interval in milliseconds (the plain status line is printed once a second).", DefaultValueFactory = _ => 250 };
+        var engineOptions = new EngineOptions();
+        Command command = new("watch", "Watch tracer output live: events/s, live, blocked by reason, the top leak groups, warnings.") { file, format, refresh };
+        engineOptions.AddTo(command);
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            TraceEngineOptions options = engineOptions.Build(parse, out string? error);
+            if (error is not null || parse.GetValue(refresh) is < 20 or > 60_000)
+            {
+                await context.Stderr.WriteLineAsync($"gotrace: {error ?? "--refresh must be between 20 and 60000 ms"}").ConfigureAwait(false);
+                return GotraceCommand.ExitError;
+            }
+
+            string path = parse.GetValue(file) ?? "-";
+            Stream input;
+            try
+            {
+                input = path == "-" ? context.OpenStdin() : new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, FileOptions.Asynchronous);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                await context.Stderr.WriteLineAsync($"gotrace: cannot read '{path}': {(e is FileNotFoundException ? "no such file" : e.Message)}").ConfigureAwait(false);
+                return GotraceCommand.ExitError;
+            }
+
+            await using (input.ConfigureAwait(false))
+            {
+                var session = new WatchSession(new TraceEngine(options), TimeSpan.FromMilliseconds(parse.GetValue(refresh)));
+                bool terminal = ReferenceEquals(context.Stdout, Console.Out) && !Console.IsOutputRedirected;
+                Task ingest = Task.Run(() => session.IngestAsync(input, cancellationToken), CancellationToken.None);
+                if (terminal)
+                {
+                    await LiveDashboardAsync(session, ingest).ConfigureAwait(false);
+                }
+                else
+                {
+                    await StatusLinesAsync(session, ingest, context.Stdout).ConfigureAwait(false);
+                }
+
+                try
+                {
+                    await ingest.ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    await context.Stderr.WriteLineAsync($"gotrace: cannot read '{path}': {e.Message}").ConfigureAwait(false);
+                    return GotraceCommand.ExitError;
+                }
+
+                TraceSummary summary = session.Engine.GetSummary();
+                if (parse.GetValue(format) == "json")
+                {
+                    await context.Stdout.WriteLineAsync(ReportWriter.ToJson(summary)).ConfigureAwait(false);
+                }
+                else
+                {
+                    ReportWriter.WriteText(summary, context.Stdout);
+                }
+
+                return summary.Incomplete.Contains("replay was interrupted") ? GotraceCommand.ExitInterrupted : GotraceCommand.ExitOk;
+            }
+        });
+        return command;
+    }
+
+    private static async Task LiveDashboardAsync(WatchSession session, Task ingest)
+    {
+        IAnsiConsole console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Ansi = Environment.GetEnvironmentVariable("NO_COLOR") is null ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = Environment.GetEnvironmentVariable("NO_COLOR") is null ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+            Interactive = InteractionSupport.Yes,
+        });
+        await console.Live(Render(null)).AutoClear(true).StartAsync(async context =>
+        {
+            while (!ingest.IsCompleted)
+            {
+                await Task.WhenAny(ingest, Task.Delay(session.Interval)).ConfigureAwait(false);
+                WatchSnapshot? snapshot = session.TakeLatest();
+                if (snapshot is not null)
+                {
+                    context.UpdateTarget(Render(snapshot));
+                    session.Return(snapshot);
+                }
+            }
+        }).ConfigureAwait(false);
+    }
+
+    private static async Task StatusLinesAsync(WatchSession session, Task ingest, TextWriter output)
+    {
+        var clock = Stopwatch.StartNew();
+        TimeSpan next = TimeSpan.Zero;
+        while (!ingest.IsCompleted)
+        {
+            await Task.WhenAny(ingest, Task.Delay(session.Interval)).ConfigureAwait(false);
+            WatchSnapshot? snapshot = session.TakeLatest();
+            if (snapshot is null)
+            {
+                continue;
+            }
+
+            if (clock.Elapsed >= next)
+            {
+                await output.WriteLineAsync(StatusLine(snapshot)).ConfigureAwait(false);
+                await output.FlushAsync().ConfigureAwait(false);
+                next = clock.Elapsed + TimeSpan.FromSeconds(1);
+            }
+
+            session.Return(snapshot);
+        }
+    }
+
+    internal static string StatusLine(WatchSnapshot s)
+    {
+        CultureInfo c = CultureInfo.InvariantCulture;
+        var line = new StringBuilder();
+        line.Append(c, $"gotrace watch: {s.Seconds:0.0}s {s.Events} events ({Rate(s)}) live {s.Live} blocked {s.Blocked}");
+        string reasons = string.Join(", ", Enumerable.Range(0, 256).Where(code => s.BlockedByReason[code] > 0)
+            .OrderByDescending(code => s.BlockedByReason[code]).Take(4).Select(code => $"{s.Reasons.GetName((byte)code)} {s.BlockedByReason[code]}"));
+        if (reasons.Length > 0)
+        {
+            line.Append(" (").Append(reasons).Append(')');
+        }
+
+        if (s.GroupCount > 0)
+        {
+            var top = s.Groups[0];
+            line.Append(c, $" top: {top.Count} {top.Fn ?? "(unknown)"} {s.Reasons.GetName(top.Reason)}");
+        }
+
+        if (s.DataLoss + s.ProbeErrors + s.Late > 0)
+        {
+            line.Append(c, $" warnings: {s.DataLoss} data loss, {s.ProbeErrors} probe errors, {s.Late} late");
+        }
+
+        return line.ToString();
+    }
+
+    private static string Rate(WatchSnapshot s)
+    {
+        double rate = s.Events / Math.Max(s.Seconds, 1e-3);
+        return rate >= 1e6 ? string.Create(CultureInfo.InvariantCulture, $"{rate / 1e6:0.00} M events/s") : string.Create(CultureInfo.InvariantCulture, $"{rate:N0} events/s");
+    }
+
+    private static Table Render(WatchSnapshot? s)
+    {
+        var table = new Table().Border(TableBorder.Rounded).Title("gotrace watch").AddColumn("").AddColumn(new TableColumn("").RightAligned());
+        if (s is null)
+        {
+            return table.AddRow("waiting for events", string.Empty);
+        }
+
+        CultureInfo c = CultureInfo.InvariantCulture;
+        table.AddRow("events", string.Create(c, $"{s.Events:N0}  ({Rate(s)})"));
+        table.AddRow("live", s.Live.ToString("N0", c));
+        table.AddRow("[bold]blocked[/]", s.Blocked.ToString("N0", c));
+        foreach (int code in Enumerable.Range(0, 256).Where(code => s.BlockedByReason[code] > 0).OrderByDescending(code => s.BlockedByReason[code]).Take(6))
+        {
+            table.AddRow("  " + Markup.Escape(s.Reasons.GetName((byte)code)), s.BlockedByReason[code].ToString("N0", c));
+        }
+
+        for (int i = 0; i < s.GroupCount; i++)
+        {
+            var group = s.Groups[i];
+            string age = group.OldestPark > 0 && s.LastTimestamp > 0 ? "  oldest " + ReportWriter.FormatDuration(s.LastTimestamp - group.OldestPark) : string.Empty;
+            table.AddRow(
+                i == 0 ? "[red]top groups[/]" : string.Empty,
+                Markup.Escape(string.Create(c, $"{group.Count} {group.Fn ?? "(unknown)"} {s.Reasons.GetName(group.Reason)}{age}")));
+        }
+
+        table.AddRow("warnings", string.Create(c, $"{s.DataLoss} data loss, {s.ProbeErrors} probe errors, {s.Late} late"));
+        return table;
+    }
+}
+
+/// <summary>The engine's side of a watch: feeds input and publishes pooled snapshots at the refresh interval.</summary>
+internal sealed class WatchSession(TraceEngine engine, TimeSpan interval)
+{
+    private readonly ObjectPool<WatchSnapshot> _pool = new DefaultObjectPool<WatchSnapshot>(new DefaultPooledObjectPolicy<WatchSnapshot>(), 4);
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private WatchSnapshot? _latest;
+    private TimeSpan _next;
+
+    public TraceEngine Engine => engine;
+
+    public TimeSpan Interval => interval;
+
+    public WatchSnapshot? TakeLatest() => Interlocked.Exchange(ref _latest, null);
+
+    public void Return(WatchSnapshot snapshot) => _pool.Return(snapshot);
+
+    /// <summary>Fills a pooled snapshot from the engine and publishes it. Call between feeds, on the feeding thread.</summary>
+    public void Publish()
+    {
+        WatchSnapshot snapshot = _pool.Get();
+        snapshot.Fill(engine, _clock.Elapsed.TotalSeconds);
+        if (Interlocked.Exchange(ref _latest, snapshot) is { } unread)
+        {
+            _pool.Return(unread);
+        }
+    }
+
+    public async Task IngestAsync(Stream input, CancellationToken cancellationToken)
+    {
+        PipeReader reader = PipeReader.Create(input, new StreamPipeReaderOptions(bufferSize: 1 << 20, minimumReadSize: 4096, leaveOpen: true));
+        try
+        {
+            while (true)
+            {
+                ReadResult result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+                ReadOnlySequence<byte> buffer = result.Buffer;
+                engine.FeedSequence(buffer);
+                reader.AdvanceTo(buffer.End);
+                if (_clock.Elapsed >= _next)
+                {
+                    Publish();
+                    _next = _clock.Elapsed + interval;
+                }
+
+                if (result.IsCompleted)
+                {
+                    break;
+                }
+            }
+
+            engine.Complete();
+        }
+        catch (OperationCanceledException)
+        {
+            engine.Complete("replay was interrupted");
+        }
+        finally
+        {
+            await reader.CompleteAsync().ConfigureAwait(false);
+        }
+
+        Publish();
+    }
+}
