@@ -18,11 +18,14 @@ internal static class TraceCommand
         Option<string> format = new("--format", "-f") { Description = "Report format: text or json.", DefaultValueFactory = _ => "text" };
         format.AcceptOnlyFromAmong("text", "json");
         Option<string?> save = new("--save") { Description = "Keep the raw trace in this file, for gotrace replay.", HelpName = "FILE" };
+        Option<bool> checkGate = new("--check") { Description = "Act as the CI gate (see gotrace check): exit 1 when the program leaks beyond --max-leaks." };
+        var check = new CheckOptions();
         var engineOptions = new EngineOptions();
         Command command = new("trace", "Run a Go program under bpftrace (Linux, root) and report its goroutine leaks when it exits.")
         {
-            program, format, save,
+            program, format, save, checkGate,
         };
+        check.AddTo(command, withFormat: false);
         engineOptions.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -41,7 +44,8 @@ internal static class TraceCommand
                 return GotraceCommand.ExitError;
             }
 
-            return await RunAsync(context, preflight, commandLine, options, parse.GetValue(format) == "json", parse.GetValue(save), cancellationToken).ConfigureAwait(false);
+            Func<TraceSummary, Task<int>>? gate = parse.GetValue(checkGate) ? summary => check.JudgeAsync(context, parse, summary, CancellationToken.None) : null;
+            return await RunAsync(context, preflight, commandLine, options, parse.GetValue(format) == "json", parse.GetValue(save), gate, cancellationToken).ConfigureAwait(false);
         });
         return command;
     }
@@ -95,7 +99,7 @@ internal static class TraceCommand
     }
 
     private static async Task<int> RunAsync(
-        CliContext context, Preflight preflight, string[] commandLine, TraceEngineOptions options, bool json, string? save, CancellationToken cancellationToken)
+        CliContext context, Preflight preflight, string[] commandLine, TraceEngineOptions options, bool json, string? save, Func<TraceSummary, Task<int>>? gate, CancellationToken cancellationToken)
     {
         string work = Directory.CreateTempSubdirectory("gotrace-trace-").FullName;
         try
@@ -178,6 +182,11 @@ internal static class TraceCommand
             }
 
             TraceSummary summary = engine.GetSummary();
+            if (gate is not null)
+            {
+                return await gate(summary).ConfigureAwait(false);
+            }
+
             if (json)
             {
                 await context.Stdout.WriteLineAsync(ReportWriter.ToJson(summary)).ConfigureAwait(false);

@@ -39,6 +39,20 @@ public sealed class LiveTraceTests
         Assert.Empty(report["incomplete"]!.AsArray());
     }
 
+    [Theory]
+    [InlineData("gather-leaky", 1)]
+    [InlineData("gather-fixed", 0)]
+    public async Task Trace_Check_GatesOnTheProgramsLeaks(string program, int expectedExit)
+    {
+        SkipUnlessTracingWorks();
+        string binary = Build(program);
+        (int exit, string output, string error) = await RunAsync("trace", "--check", "--", binary);
+        Assert.True(exit == expectedExit, output + error);
+        Assert.StartsWith(expectedExit == 0 ? "gotrace check: PASS" : "gotrace check: FAIL: 3 leaked goroutines", output, StringComparison.Ordinal);
+        (exit, _, _) = await RunAsync("trace", "--check", "--ignore", "main.Gather*", "--", binary);
+        Assert.Equal(0, exit);
+    }
+
     [Fact]
     public async Task Trace_Save_ThenReplay_GivesTheIdenticalReport()
     {
