@@ -29,7 +29,7 @@ internal static class CheckCommand
 
             string path = parse.GetValue(file) ?? "-";
             TraceSummary? summary = await Replay.RunAsync(context, path, options, cancellationToken).ConfigureAwait(false);
-            return summary is null ? GotraceCommand.ExitError : await check.JudgeAsync(context, parse, summary, cancellationToken).ConfigureAwait(false);
+            return summary is null ? GotraceCommand.ExitError : await check.JudgeAsync(context, parse, summary, parse.GetValue(check.Format) == "json", cancellationToken).ConfigureAwait(false);
         });
         return command;
     }
@@ -50,6 +50,11 @@ internal static class CheckCommand
             string count = group.Verdict == "offending" && group.Accepted > 0 ? $"{group.Offending} of {group.Count}" : group.Count.ToString(c);
             string rule = group.Rule is null ? string.Empty : $"  ({group.Rule})";
             writer.WriteLine(string.Create(c, $"  {group.Verdict,-9}  {count,5}  {Describe(group)} ({group.ReasonCode}){oldest}{rule}"));
+        }
+
+        if (result.Report.Incomplete.Count > 0)
+        {
+            writer.WriteLine("  incomplete: " + string.Join("; ", result.Report.Incomplete));
         }
 
         if (result.Report.Warnings.Count > 0)

@@ -38,7 +38,7 @@ internal sealed class CheckOptions
     }
 
     /// <summary>Judges the report against the budget, writes the baseline and JUnit files asked for, prints the verdict; returns the exit code.</summary>
-    public async Task<int> JudgeAsync(CliContext context, ParseResult parse, TraceSummary summary, CancellationToken cancellationToken)
+    public async Task<int> JudgeAsync(CliContext context, ParseResult parse, TraceSummary summary, bool json, CancellationToken cancellationToken)
     {
         if (parse.GetValue(MaxLeaks) < 0)
         {
@@ -46,9 +46,9 @@ internal sealed class CheckOptions
             return GotraceCommand.ExitError;
         }
 
-        if (summary.Incomplete.Contains("replay was interrupted") || summary.Incomplete.Contains("tracing was interrupted"))
+        if (summary.Incomplete.FirstOrDefault(r => r.Contains("interrupted", StringComparison.Ordinal) || r.Contains("exited with code", StringComparison.Ordinal)) is { } why)
         {
-            await context.Stderr.WriteLineAsync("gotrace: interrupted before the end of the trace: no verdict").ConfigureAwait(false);
+            await context.Stderr.WriteLineAsync($"gotrace: no verdict: {why}").ConfigureAwait(false);
             return GotraceCommand.ExitError;
         }
 
@@ -90,10 +90,10 @@ internal sealed class CheckOptions
             return GotraceCommand.ExitError;
         }
 
-        if (parse.GetValue(Format) == "json")
+        if (json)
         {
-            var json = new CheckResultJson(result.Passed, result.MaxLeaks, result.Offending, summary.LeakAfterNs, result.Groups, summary.Warnings);
-            await context.Stdout.WriteLineAsync(JsonSerializer.Serialize(json, CheckJsonContext.Default.CheckResultJson)).ConfigureAwait(false);
+            var verdict = new CheckResultJson(result.Passed, result.MaxLeaks, result.Offending, summary.LeakAfterNs, result.Groups, summary.Warnings);
+            await context.Stdout.WriteLineAsync(JsonSerializer.Serialize(verdict, CheckJsonContext.Default.CheckResultJson)).ConfigureAwait(false);
         }
         else
         {

@@ -9,6 +9,16 @@ internal static class OutputFile
     public static async Task<T> WriteAsync<T>(string path, Func<Stream, T> write, CancellationToken cancellationToken)
     {
         string full = Path.GetFullPath(path);
+        if (full is "/dev/stdout" or "/proc/self/fd/1")
+        {
+            // Reopening /dev/stdout would start writing at offset 0 of a redirected file, over earlier output.
+            Console.Out.Flush();
+            using Stream stdout = Console.OpenStandardOutput();
+            T result = write(stdout);
+            stdout.Flush();
+            return result;
+        }
+
         if (full.StartsWith("/dev/", StringComparison.Ordinal) || full.StartsWith("/proc/", StringComparison.Ordinal))
         {
             // A device or pipe (/dev/stdout, /dev/null): written in place, never replaced by a renamed file.

@@ -44,8 +44,15 @@ internal static class TraceCommand
                 return GotraceCommand.ExitError;
             }
 
-            Func<TraceSummary, Task<int>>? gate = parse.GetValue(checkGate) ? summary => check.JudgeAsync(context, parse, summary, CancellationToken.None) : null;
-            return await RunAsync(context, preflight, commandLine, options, parse.GetValue(format) == "json", parse.GetValue(save), gate, cancellationToken).ConfigureAwait(false);
+            bool json = parse.GetValue(format) == "json";
+            Func<TraceSummary, Task<int>>? gate = parse.GetValue(checkGate) ? summary => check.JudgeAsync(context, parse, summary, json, CancellationToken.None) : null;
+            if (parse.GetValue(save) is { } savePath && !Directory.Exists(Path.GetDirectoryName(Path.GetFullPath(savePath))))
+            {
+                await context.Stderr.WriteLineAsync($"gotrace: --save '{savePath}': no such directory").ConfigureAwait(false);
+                return GotraceCommand.ExitError;
+            }
+
+            return await RunAsync(context, preflight, commandLine, options, json, parse.GetValue(save), gate, cancellationToken).ConfigureAwait(false);
         });
         return command;
     }
@@ -102,18 +109,19 @@ internal static class TraceCommand
         CliContext context, Preflight preflight, string[] commandLine, TraceEngineOptions options, bool json, string? save, Func<TraceSummary, Task<int>>? gate, CancellationToken cancellationToken)
     {
         string work = Directory.CreateTempSubdirectory("gotrace-trace-").FullName;
+        Process? tracer = null;
         try
         {
             string scriptPath = Path.Combine(work, "trace.bt");
             string outputPath = Path.Combine(work, "trace.txt");
-            string exitPath = Path.Combine(work, "exit");
             string wrapper = Path.Combine(work, "run.sh");
             string name = ScriptCatalog.ScriptName("bpftrace", "amd64", preflight.Version)!;
             await File.WriteAllTextAsync(scriptPath, ScriptCatalog.Render(name, preflight.Version, preflight.GoText.Replace("go", string.Empty, StringComparison.Ordinal), preflight.Offsets!, preflight.Binary, "linux"), cancellationToken).ConfigureAwait(false);
 
-            // The program runs under a shell that records its exit code; its stdout and stderr are the terminal's.
+            // bpftrace splits -c on spaces, so the program and its arguments go through a shell that execs it: the program
+            // then has the pid bpftrace started (cpid, which every probe filters on), and stdout and stderr are the terminal's.
             string quoted = string.Join(' ', new[] { preflight.Binary }.Concat(commandLine.Skip(1)).Select(Quote));
-            await File.WriteAllTextAsync(wrapper, $"{quoted}\necho $? > {Quote(exitPath)}\n", cancellationToken).ConfigureAwait(false);
+            await File.WriteAllTextAsync(wrapper, $"exec {quoted}\n", cancellationToken).ConfigureAwait(false);
             await File.WriteAllTextAsync(outputPath, string.Empty, cancellationToken).ConfigureAwait(false);
 
             var start = new ProcessStartInfo("bpftrace", ["-o", outputPath, "-c", "/bin/sh " + wrapper, scriptPath]) { UseShellExecute = false };
@@ -122,7 +130,7 @@ internal static class TraceCommand
                 start.Environment["BPFTRACE_PERF_RB_PAGES"] = "8192";
             }
 
-            using Process tracer = Process.Start(start) ?? throw new IOException("cannot start bpftrace");
+            tracer = Process.Start(start) ?? throw new IOException("cannot start bpftrace");
             var engine = new TraceEngine(options);
             bool interrupted = false;
             var stream = new FileStream(outputPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1 << 16);
@@ -161,13 +169,13 @@ internal static class TraceCommand
             }
 
             await tracer.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
-            int? exitCode = File.Exists(exitPath) && int.TryParse(File.ReadAllText(exitPath).Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out int code) ? code : null;
-            engine.SetTracedProgram(string.Join(' ', commandLine), exitCode);
+            interrupted |= cancellationToken.IsCancellationRequested;
+            engine.SetTracedProgram(string.Join(' ', commandLine), ReadExitCode(outputPath));
             if (interrupted)
             {
                 engine.Complete("tracing was interrupted");
             }
-            else if (tracer.ExitCode != 0 && engine.EventsRead == 0)
+            else if (tracer.ExitCode != 0)
             {
                 engine.Complete($"bpftrace exited with code {tracer.ExitCode}");
             }
@@ -178,7 +186,15 @@ internal static class TraceCommand
 
             if (save is not null)
             {
-                await OutputFile.WriteAsync(save, s => { using FileStream raw = File.OpenRead(outputPath); raw.CopyTo(s); return 0; }, CancellationToken.None).ConfigureAwait(false);
+                try
+                {
+                    await OutputFile.WriteAsync(save, s => { using FileStream raw = File.OpenRead(outputPath); raw.CopyTo(s); return 0; }, CancellationToken.None).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    // The report is worth more than the copy: say so and go on.
+                    await context.Stderr.WriteLineAsync($"gotrace: cannot save the trace to '{save}': {e.Message}").ConfigureAwait(false);
+                }
             }
 
             TraceSummary summary = engine.GetSummary();
@@ -196,6 +212,12 @@ internal static class TraceCommand
                 ReportWriter.WriteText(summary, context.Stdout);
             }
 
+            if (tracer.ExitCode != 0 && !interrupted)
+            {
+                await context.Stderr.WriteLineAsync($"gotrace: bpftrace exited with code {tracer.ExitCode}: the trace is incomplete").ConfigureAwait(false);
+                return GotraceCommand.ExitError;
+            }
+
             return interrupted ? GotraceCommand.ExitInterrupted : GotraceCommand.ExitOk;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.ComponentModel.Win32Exception)
@@ -205,6 +227,12 @@ internal static class TraceCommand
         }
         finally
         {
+            if (tracer is not null)
+            {
+                StopTracer(tracer);
+                tracer.Dispose();
+            }
+
             try
             {
                 Directory.Delete(work, recursive: true);
@@ -214,6 +242,22 @@ internal static class TraceCommand
                 // A leftover temporary directory is not worth failing the run for.
             }
         }
+    }
+
+    /// <summary>The program's exit status, from the script's <c># exit code=N</c> line (the last one), or null.</summary>
+    private static int? ReadExitCode(string trace)
+    {
+        int? code = null;
+        foreach (string line in File.ReadLines(trace))
+        {
+            if (line.StartsWith("# exit code=", StringComparison.Ordinal)
+                && int.TryParse(line.AsSpan(12).Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out int value))
+            {
+                code = value;
+            }
+        }
+
+        return code;
     }
 
     private static void StopTracer(Process tracer)

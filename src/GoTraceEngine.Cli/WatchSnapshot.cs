@@ -66,7 +66,7 @@ internal sealed class WatchSnapshot
             long park = blocked.ParkTimestamp ?? 0;
             last = Math.Max(last, park);
             _groups[key] = _groups.TryGetValue(key, out var group)
-                ? (group.Count + 1, Math.Min(group.OldestPark, park))
+                ? (group.Count + 1, park == 0 ? group.OldestPark : group.OldestPark == 0 ? park : Math.Min(group.OldestPark, park))
                 : (1, park);
         }
 

@@ -134,6 +134,11 @@ public partial class TraceEngine<TSink>
 
         _state.Reasons = table;
         ReasonTable.TryFor(ReasonNumbering.Wait, version, out _waitReasons);
+        if (_timeline is not null)
+        {
+            // The timeline stacks the blocking reasons of the table in force: sample with the header's table.
+            _timeline = new TimelineRecorder(_options.TimelinePoints, table);
+        }
         _traceInfo = new TraceInfo(tracer, os, arch, go, reasons, lineNumber);
     }
 

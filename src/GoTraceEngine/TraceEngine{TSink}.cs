@@ -34,7 +34,7 @@ public partial class TraceEngine<TSink>
     private readonly TraceEngineOptions _options;
     private readonly GoroutineState _state;
     private readonly NameTable _names = new();
-    private readonly TimelineRecorder? _timeline;
+    private TimelineRecorder? _timeline;
     private readonly long[] _eventCounts = new long[KindCount];
     private readonly long[] _lineCounts = new long[CategoryCount];
     private TSink _sink;

@@ -494,6 +494,12 @@ internal static class DTraceLineParser
             return LineCategory.Header;
         }
 
+        // Comment lines a tracer script prints ("# exit code=0"): the script's own notes, not events.
+        if (line.StartsWith("# "u8))
+        {
+            return LineCategory.TracerMessage;
+        }
+
         // bpftrace: "Attaching 5 probes..." and "Lost 123 events".
         if (line.StartsWith("Attaching "u8) && line.EndsWith("probes..."u8))
         {
