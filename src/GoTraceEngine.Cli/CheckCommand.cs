@@ -20,12 +20,7 @@ internal static class CheckCommand
         engineOptions.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
-            TraceEngineOptions options = engineOptions.Build(parse, out string? error);
-            if (error is not null)
-            {
-                await context.Stderr.WriteLineAsync($"gotrace: {error}").ConfigureAwait(false);
-                return GotraceCommand.ExitError;
-            }
+            TraceEngineOptions options = engineOptions.Build(parse);
 
             string path = parse.GetValue(file) ?? "-";
             TraceSummary? summary = await Replay.RunAsync(context, path, options, cancellationToken).ConfigureAwait(false);

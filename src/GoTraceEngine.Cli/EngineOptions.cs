@@ -67,12 +67,38 @@ internal sealed class EngineOptions
         command.Options.Add(LeakAfter);
         command.Options.Add(ReorderWindow);
         command.Options.Add(MaxGoroutines);
+
+        // Checks across options fail the parse, so every command reports them the same way (one line, exit 2).
+        command.Validators.Add(result =>
+        {
+            try
+            {
+                GoVersion version = GoVersion.Default;
+                if (result.GetValue(Go) is { } go && !GoVersion.TryParse(go, out version))
+                {
+                    return;
+                }
+
+                if (result.GetValue(Reasons) == "wait" && !ReasonTable.TryFor(ReasonNumbering.Wait, version, out _))
+                {
+                    result.AddError($"no waitReason table is known for {version}; use --reasons trace");
+                }
+
+                if (result.GetValue(MaxGoroutines) is < 1)
+                {
+                    result.AddError("--max-goroutines must be at least 1");
+                }
+            }
+            catch (InvalidOperationException)
+            {
+                // A value its option rejects (--reasons why) is reported by that option's own error.
+            }
+        });
     }
 
-    /// <summary>Builds engine options, or returns an error message for a combination no table covers.</summary>
-    public TraceEngineOptions Build(ParseResult parse, out string? error)
+    /// <summary>Builds engine options from a parse the validators accepted.</summary>
+    public TraceEngineOptions Build(ParseResult parse)
     {
-        error = null;
         GoVersion version = GoVersion.Default;
         if (parse.GetValue(Go) is { } go)
         {
@@ -80,10 +106,6 @@ internal sealed class EngineOptions
         }
 
         ReasonNumbering numbering = parse.GetValue(Reasons) == "wait" ? ReasonNumbering.Wait : ReasonNumbering.Trace;
-        if (!ReasonTable.TryFor(numbering, version, out _))
-        {
-            error = $"no waitReason table is known for {version}; use --reasons trace";
-        }
 
         var options = new TraceEngineOptions { GoVersion = version, ReasonNumbering = numbering };
         if (parse.GetValue(LeakAfter) is { } leakAfter && DurationParser.TryParse(leakAfter, out TimeSpan threshold))
@@ -98,11 +120,6 @@ internal sealed class EngineOptions
 
         if (parse.GetValue(MaxGoroutines) is { } max)
         {
-            if (max < 1)
-            {
-                error = "--max-goroutines must be at least 1";
-            }
-
             options = options with { MaxGoroutines = max };
         }
 

@@ -48,12 +48,7 @@ internal static class ReplayCommand
         {
             string path = parse.GetValue(file) ?? "-";
             bool json = parse.GetValue(format) == "json";
-            TraceEngineOptions options = engineOptions.Build(parse, out string? error);
-            if (error is not null)
-            {
-                await context.Stderr.WriteLineAsync($"gotrace: {error}").ConfigureAwait(false);
-                return GotraceCommand.ExitError;
-            }
+            TraceEngineOptions options = engineOptions.Build(parse);
 
             string? timelinePath = parse.GetValue(timeline);
             if (timelinePath is not null && Path.GetExtension(timelinePath).ToUpperInvariant() is not (".HTML" or ".HTM" or ".SVG" or ".CSV"))

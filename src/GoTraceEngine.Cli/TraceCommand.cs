@@ -29,12 +29,7 @@ internal static class TraceCommand
         engineOptions.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
-            TraceEngineOptions options = engineOptions.Build(parse, out string? error);
-            if (error is not null)
-            {
-                await context.Stderr.WriteLineAsync($"gotrace: {error}").ConfigureAwait(false);
-                return GotraceCommand.ExitError;
-            }
+            TraceEngineOptions options = engineOptions.Build(parse);
 
             string[] commandLine = parse.GetValue(program) ?? [];
             Preflight preflight = await CheckAsync(commandLine[0], cancellationToken).ConfigureAwait(false);

@@ -32,10 +32,10 @@ internal static class WatchCommand
         engineOptions.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
-            TraceEngineOptions options = engineOptions.Build(parse, out string? error);
-            if (error is not null || parse.GetValue(refresh) is < 20 or > 60_000)
+            TraceEngineOptions options = engineOptions.Build(parse);
+            if (parse.GetValue(refresh) is < 20 or > 60_000)
             {
-                await context.Stderr.WriteLineAsync($"gotrace: {error ?? "--refresh must be between 20 and 60000 ms"}").ConfigureAwait(false);
+                await context.Stderr.WriteLineAsync("gotrace: --refresh must be between 20 and 60000 ms").ConfigureAwait(false);
                 return GotraceCommand.ExitError;
             }
 
