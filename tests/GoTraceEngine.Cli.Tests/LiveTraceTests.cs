@@ -125,10 +125,16 @@ public sealed class LiveTraceTests
 
         try
         {
-            using Process? probe = Process.Start(new ProcessStartInfo("bpftrace", ["-e", "BEGIN { exit(); }"]) { RedirectStandardOutput = true, RedirectStandardError = true });
+            // bpftrace attaches every probe before BEGIN runs: a uprobe on a Go binary that cannot attach fails here.
+            string binary = Build("gather-fixed");
+            using Process? probe = Process.Start(new ProcessStartInfo("bpftrace", ["-e", $"uprobe:{binary}:runtime.main {{ }} BEGIN {{ exit(); }}"])
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            });
             if (probe is null || !probe.WaitForExit(30_000) || probe.ExitCode != 0)
             {
-                return "bpftrace cannot attach probes on this machine";
+                return "bpftrace cannot attach uprobes on this machine";
             }
         }
         catch (System.ComponentModel.Win32Exception)
