@@ -21,7 +21,10 @@ public partial class TraceEngine<TSink>
     private long _scriptChecked;
     private long _scriptDisagreements;
     private long _firstDisagreementLine;
-    private TraceEvent _lastScriptEvent;
+    private long _lastScriptLine;
+    private TraceEventKind _lastScriptKind;
+    private long? _lastScriptCount;
+    private long? _lastScriptBlockedCount;
     private int _lastScriptLive;
     private int _lastScriptBlocked;
     private bool _lastScriptAgree;
@@ -159,7 +162,10 @@ public partial class TraceEngine<TSink>
             }
         }
 
-        _lastScriptEvent = e;
+        _lastScriptLine = e.LineNumber;
+        _lastScriptKind = e.Kind;
+        _lastScriptCount = e.Has(TraceEventFields.ScriptCount) ? e.ScriptCount : null;
+        _lastScriptBlockedCount = e.Has(TraceEventFields.ScriptBlockedCount) ? e.ScriptBlockedCount : null;
         _lastScriptLive = live;
         _lastScriptBlocked = blocked;
         _lastScriptAgree = agree;

@@ -223,17 +223,16 @@ public partial class TraceEngine<TSink>
 
     private ScriptCounterCheck ScriptCounterSummary()
     {
-        TraceEvent last = _lastScriptEvent;
         bool present = _scriptChecked > 0;
         return new ScriptCounterCheck(
             present,
             _scriptChecked,
             _scriptDisagreements,
             _firstDisagreementLine == 0 ? null : _firstDisagreementLine,
-            present ? last.LineNumber : null,
-            present ? KindName(last.Kind) : null,
-            present && last.Has(TraceEventFields.ScriptCount) ? last.ScriptCount : null,
-            present && last.Has(TraceEventFields.ScriptBlockedCount) ? last.ScriptBlockedCount : null,
+            present ? _lastScriptLine : null,
+            present ? KindName(_lastScriptKind) : null,
+            _lastScriptCount,
+            _lastScriptBlockedCount,
             present ? _lastScriptLive : null,
             present ? _lastScriptBlocked : null,
             present ? _lastScriptAgree : null);

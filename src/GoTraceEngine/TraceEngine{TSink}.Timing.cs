@@ -64,15 +64,15 @@ public partial class TraceEngine<TSink>
 
         _reorder.Push(in e);
         long limit = _lastTimestamp - _window;
-        while (_reorder.Count > 0 && _reorder.MinTimestamp <= limit)
+        while (_reorder.TryPopAtOrBefore(limit, out TraceEvent next))
         {
-            Release();
+            Release(in next);
         }
 
-        if (_reorder.Count > _options.MaxPendingEvents)
+        if (_reorder.Count > _options.MaxPendingEvents && _reorder.TryPopAtOrBefore(long.MaxValue, out TraceEvent oldest))
         {
             _overflowReleases++;
-            Release();
+            Release(in oldest);
         }
     }
 
@@ -90,9 +90,8 @@ public partial class TraceEngine<TSink>
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void Release()
+    private void Release(in TraceEvent next)
     {
-        TraceEvent next = _reorder.Pop();
         _releasedTimestamp = next.Timestamp;
         Apply(in next);
     }
@@ -100,9 +99,9 @@ public partial class TraceEngine<TSink>
     /// <summary>Applies every held event: the end of input closes the window.</summary>
     private void DrainReorderBuffer()
     {
-        while (_reorder.Count > 0)
+        while (_reorder.TryPopAtOrBefore(long.MaxValue, out TraceEvent next))
         {
-            Release();
+            Release(in next);
         }
     }
 }

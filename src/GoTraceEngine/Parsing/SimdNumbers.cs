@@ -21,11 +21,9 @@ internal static class SimdNumbers
     public static bool IsSupported => Sse41.IsSupported;
 
     /// <summary>Row L right-aligns the first L bytes of a vector: zero (0x80) before them.</summary>
-    private static ReadOnlySpan<byte> AlignShuffles => BuildAlignShuffles();
-
     private static readonly byte[] s_alignShuffles = CreateAlignShuffles();
 
-    private static ReadOnlySpan<byte> BuildAlignShuffles() => s_alignShuffles;
+    private static ReadOnlySpan<byte> AlignShuffles => s_alignShuffles;
 
     private static byte[] CreateAlignShuffles()
     {

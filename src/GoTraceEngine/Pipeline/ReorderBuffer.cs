@@ -27,14 +27,19 @@ internal sealed class ReorderBuffer
 
     public int Count => _count;
 
-    /// <summary>The smallest timestamp held; only valid when <see cref="Count"/> &gt; 0.</summary>
-    public long MinTimestamp
+    /// <summary>Removes the earliest event when its timestamp is at most <paramref name="limit"/>: one scan of the lane heads.</summary>
+    public bool TryPopAtOrBefore(long limit, out TraceEvent e)
     {
-        get
+        FindMin(out long ts, out int lane);
+        if (_count == 0 || ts > limit)
         {
-            FindMin(out long ts, out _);
-            return ts;
+            e = default;
+            return false;
         }
+
+        _count--;
+        e = lane < 0 ? _overflow.Pop() : _lanes[lane].RemoveHead();
+        return true;
     }
 
     public void Push(in TraceEvent e)
