@@ -1,6 +1,8 @@
 using System.Text.Json;
 using System.Xml.Linq;
 
+using static GoTraceEngine.Cli.Tests.Gotrace;
+
 namespace GoTraceEngine.Cli.Tests;
 
 public sealed class CheckCommandTests : IDisposable
@@ -8,16 +10,6 @@ public sealed class CheckCommandTests : IDisposable
     private readonly string _directory = Directory.CreateTempSubdirectory("gotrace-check-").FullName;
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
-
-    private static string Fixture(string name) => Path.Combine(AppContext.BaseDirectory, "fixtures", name);
-
-    private static async Task<(int Exit, string Out, string Err)> RunAsync(params string[] args)
-    {
-        var stdout = new StringWriter { NewLine = "\n" };
-        var stderr = new StringWriter { NewLine = "\n" };
-        int exit = await GotraceCommand.RunAsync(args, () => new MemoryStream(), stdout, stderr, TestContext.Current.CancellationToken);
-        return (exit, stdout.ToString(), stderr.ToString());
-    }
 
     [Fact]
     public async Task Check_LeakyAndFixedSeedFixtures_ExitOneAndZero()

@@ -1,5 +1,7 @@
 using System.Text.Json;
 
+using static GoTraceEngine.Cli.Tests.Gotrace;
+
 namespace GoTraceEngine.Cli.Tests;
 
 public sealed class GenCommandTests : IDisposable
@@ -7,14 +9,6 @@ public sealed class GenCommandTests : IDisposable
     private readonly string _directory = Directory.CreateTempSubdirectory("gotrace-gen-").FullName;
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
-
-    private static async Task<(int Exit, string Out, string Err)> RunAsync(params string[] args)
-    {
-        var stdout = new StringWriter { NewLine = "\n" };
-        var stderr = new StringWriter { NewLine = "\n" };
-        int exit = await GotraceCommand.RunAsync(args, () => new MemoryStream(), stdout, stderr, TestContext.Current.CancellationToken);
-        return (exit, stdout.ToString(), stderr.ToString());
-    }
 
     [Theory]
     [InlineData("quiet")]

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 
+using static GoTraceEngine.Cli.Tests.Gotrace;
+
 namespace GoTraceEngine.Cli.Tests;
 
 /// <summary>
@@ -170,11 +172,4 @@ public sealed class LiveTraceTests
         return binary;
     }
 
-    private static async Task<(int Exit, string Out, string Err)> RunAsync(params string[] args)
-    {
-        var stdout = new StringWriter { NewLine = "\n" };
-        var stderr = new StringWriter { NewLine = "\n" };
-        int exit = await GotraceCommand.RunAsync(args, () => new MemoryStream(), stdout, stderr, TestContext.Current.CancellationToken);
-        return (exit, stdout.ToString(), stderr.ToString());
-    }
 }

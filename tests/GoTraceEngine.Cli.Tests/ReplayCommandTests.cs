@@ -1,21 +1,12 @@
 using System.Text;
 using System.Text.Json;
 
+using static GoTraceEngine.Cli.Tests.Gotrace;
+
 namespace GoTraceEngine.Cli.Tests;
 
 public sealed class ReplayCommandTests
 {
-    private static string Fixture(string name) => Path.Combine(AppContext.BaseDirectory, "fixtures", name);
-
-    private static async Task<(int Exit, string Out, string Err)> RunAsync(string[] args, byte[]? stdin = null)
-    {
-        var stdout = new StringWriter { NewLine = "\n" };
-        var stderr = new StringWriter { NewLine = "\n" };
-        int exit = await GotraceCommand.RunAsync(
-            args, () => new MemoryStream(stdin ?? []), stdout, stderr, TestContext.Current.CancellationToken);
-        return (exit, stdout.ToString(), stderr.ToString());
-    }
-
     [Theory]
     [InlineData("leaky.dtrace.txt")]
     [InlineData("fixed.dtrace.txt")]
@@ -35,7 +26,7 @@ public sealed class ReplayCommandTests
     public async Task Replay_Stdin_ReadsStandardInput(string? path)
     {
         string[] args = path is null ? ["replay", "--format", "json"] : ["replay", path, "--format", "json"];
-        (int exit, string output, _) = await RunAsync(args, File.ReadAllBytes(Fixture("leaky.dtrace.txt")));
+        (int exit, string output, _) = await RunWithStdinAsync(args, File.ReadAllBytes(Fixture("leaky.dtrace.txt")));
         Assert.Equal(0, exit);
         using JsonDocument json = JsonDocument.Parse(output);
         Assert.Equal(3, json.RootElement.GetProperty("blocked").GetInt32());
@@ -103,7 +94,7 @@ public sealed class ReplayCommandTests
     [Fact]
     public async Task Replay_EmptyInput_ReportsZeroLines()
     {
-        (int exit, string output, _) = await RunAsync(["replay", "--format", "json"], Encoding.UTF8.GetBytes(string.Empty));
+        (int exit, string output, _) = await RunWithStdinAsync(["replay", "--format", "json"], Encoding.UTF8.GetBytes(string.Empty));
         Assert.Equal(0, exit);
         using JsonDocument json = JsonDocument.Parse(output);
         Assert.Equal(0, json.RootElement.GetProperty("lines").GetProperty("total").GetInt64());
@@ -155,7 +146,7 @@ public sealed class ReplayCommandTests
     public async Task Replay_GoAndReasonsOptions_SelectTheTable()
     {
         byte[] trace = Encoding.UTF8.GetBytes("newproc1: goroutine=c000\ngopark: goroutine=c000 reason=19\n");
-        (int exit, string output, _) = await RunAsync(["replay", "--go", "1.26", "--reasons", "wait", "--format", "json"], trace);
+        (int exit, string output, _) = await RunWithStdinAsync(["replay", "--go", "1.26", "--reasons", "wait", "--format", "json"], trace);
         Assert.Equal(0, exit);
         using JsonDocument json = JsonDocument.Parse(output);
         Assert.Equal("chan receive", json.RootElement.GetProperty("leaks")[0].GetProperty("reason").GetString());

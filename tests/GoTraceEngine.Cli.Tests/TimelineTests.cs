@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.IO.Compression;
 using System.Xml.Linq;
 
+using static GoTraceEngine.Cli.Tests.Gotrace;
+
 namespace GoTraceEngine.Cli.Tests;
 
 /// <summary>
@@ -15,16 +17,11 @@ public sealed class TimelineTests : IDisposable
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
-    private static string Fixture(string name) => Path.Combine(AppContext.BaseDirectory, "fixtures", name);
-
-    private static async Task<int> RunAsync(params string[] args) =>
-        await GotraceCommand.RunAsync(args, () => new MemoryStream(), TextWriter.Null, TextWriter.Null, TestContext.Current.CancellationToken);
-
     [Fact]
     public async Task Timeline_Csv_ShowsTheBlockedCountRisingWhereTheLeakBegins()
     {
         string csv = Path.Combine(_directory, "leaky.csv");
-        Assert.Equal(0, await RunAsync("replay", Fixture("leaky.dtrace.txt"), "--timeline", csv));
+        Assert.Equal(0, (await RunAsync("replay", Fixture("leaky.dtrace.txt"), "--timeline", csv)).Exit);
         string[] rows = await File.ReadAllLinesAsync(csv, TestContext.Current.CancellationToken);
         Assert.Equal("x_line,live,blocked,forever,select,sync.(*Cond).Wait,sync,chan send,chan receive,leaks_starting", rows[0]);
         Assert.Equal("4,3,0,0,0,0,0,0,0,", rows[3]);
@@ -36,7 +33,7 @@ public sealed class TimelineTests : IDisposable
     public async Task Timeline_Svg_IsWellFormedWithAStackPerReasonAndAMarkPerGroup()
     {
         string svg = Path.Combine(_directory, "pool.svg");
-        Assert.Equal(0, await RunAsync("replay", Fixture("pool-full.trace.txt"), "--timeline", svg));
+        Assert.Equal(0, (await RunAsync("replay", Fixture("pool-full.trace.txt"), "--timeline", svg)).Exit);
         XDocument doc = XDocument.Load(svg);
         XNamespace ns = "http://www.w3.org/2000/svg";
         Assert.Equal(3, doc.Descendants(ns + "polygon").Count(e => (string?)e.Attribute("class") == "reason"));
@@ -47,7 +44,7 @@ public sealed class TimelineTests : IDisposable
     [Fact]
     public async Task Timeline_BadExtension_ExitsTwo()
     {
-        Assert.Equal(2, await RunAsync("replay", Fixture("leaky.dtrace.txt"), "--timeline", Path.Combine(_directory, "x.png")));
+        Assert.Equal(2, (await RunAsync("replay", Fixture("leaky.dtrace.txt"), "--timeline", Path.Combine(_directory, "x.png"))).Exit);
     }
 
     [Theory]
@@ -65,11 +62,11 @@ public sealed class TimelineTests : IDisposable
         if (trace == "generated-1m")
         {
             input = Path.Combine(_directory, "generated.txt");
-            Assert.Equal(0, await RunAsync("gen", "-n", "1M", "-f", "full", "--leaks", "8", "--seed", "4", "-o", input));
+            Assert.Equal(0, (await RunAsync("gen", "-n", "1M", "-f", "full", "--leaks", "8", "--seed", "4", "-o", input)).Exit);
         }
 
         string html = Path.Combine(_directory, trace + ".html");
-        Assert.Equal(0, await RunAsync("replay", input, "--timeline", html, "--leak-after", trace == "leaky" ? "0" : "200ms"));
+        Assert.Equal(0, (await RunAsync("replay", input, "--timeline", html, "--leak-after", trace == "leaky" ? "0" : "200ms")).Exit);
         string dom = Chromium(chromium, "--dump-dom", html, out _);
         Assert.Contains("<svg", dom, StringComparison.Ordinal);
         Assert.Contains("id=\"blocked\"", dom, StringComparison.Ordinal);

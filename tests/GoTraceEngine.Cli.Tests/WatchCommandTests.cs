@@ -1,12 +1,12 @@
 using System.Diagnostics;
 using GoTraceEngine.Generation;
 
+using static GoTraceEngine.Cli.Tests.Gotrace;
+
 namespace GoTraceEngine.Cli.Tests;
 
 public sealed class WatchCommandTests
 {
-    private static string Fixture(string name) => Path.Combine(AppContext.BaseDirectory, "fixtures", name);
-
     [Fact]
     public async Task Watch_NotATerminal_PrintsStatusLinesThenTheSameReportAsReplay()
     {

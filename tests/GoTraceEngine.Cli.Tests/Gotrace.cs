@@ -1,0 +1,17 @@
+namespace GoTraceEngine.Cli.Tests;
+
+/// <summary>Runs the <c>gotrace</c> command line in-process, with captured output, for every CLI test.</summary>
+internal static class Gotrace
+{
+    public static string Fixture(string name) => Path.Combine(AppContext.BaseDirectory, "fixtures", name);
+
+    public static Task<(int Exit, string Out, string Err)> RunAsync(params string[] args) => RunWithStdinAsync(args, null);
+
+    public static async Task<(int Exit, string Out, string Err)> RunWithStdinAsync(string[] args, byte[]? stdin)
+    {
+        var stdout = new StringWriter { NewLine = "\n" };
+        var stderr = new StringWriter { NewLine = "\n" };
+        int exit = await GotraceCommand.RunAsync(args, () => new MemoryStream(stdin ?? []), stdout, stderr, TestContext.Current.CancellationToken);
+        return (exit, stdout.ToString(), stderr.ToString());
+    }
+}
