@@ -61,7 +61,7 @@ internal sealed class CheckOptions
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
             {
-                await context.Stderr.WriteLineAsync($"gotrace: cannot read baseline '{baselinePath}': {(e is FileNotFoundException ? "no such file" : e.Message)}").ConfigureAwait(false);
+                await context.Stderr.WriteLineAsync($"gotrace: cannot read baseline '{baselinePath}': {Replay.Describe(e)}").ConfigureAwait(false);
                 return GotraceCommand.ExitError;
             }
         }

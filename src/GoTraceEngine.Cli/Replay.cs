@@ -49,7 +49,8 @@ internal static class Replay
     public static async Task<TraceSummary?> RunAsync(CliContext context, string path, TraceEngineOptions options, CancellationToken cancellationToken) =>
         (await RunEngineAsync(context, path, options, progress: context.StderrIsTerminal, cancellationToken).ConfigureAwait(false))?.GetSummary();
 
-    private static string Describe(Exception e) => e switch
+    /// <summary>The one-line reason an input or baseline could not be read.</summary>
+    internal static string Describe(Exception e) => e switch
     {
         FileNotFoundException => "no such file",
         DirectoryNotFoundException => "no such directory",

@@ -43,11 +43,13 @@ internal static class WatchCommand
             Stream input;
             try
             {
-                input = path == "-" ? context.OpenStdin() : new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, FileOptions.Asynchronous);
+                input = path == "-" ? context.OpenStdin()
+                    : Directory.Exists(path) ? throw new UnauthorizedAccessException($"'{path}' is a directory, not a trace file.")
+                    : new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, FileOptions.Asynchronous);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                await context.Stderr.WriteLineAsync($"gotrace: cannot read '{path}': {(e is FileNotFoundException ? "no such file" : e.Message)}").ConfigureAwait(false);
+                await context.Stderr.WriteLineAsync($"gotrace: cannot read '{path}': {Replay.Describe(e)}").ConfigureAwait(false);
                 return GotraceCommand.ExitError;
             }
 

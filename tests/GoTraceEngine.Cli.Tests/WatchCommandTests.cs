@@ -22,6 +22,17 @@ public sealed class WatchCommandTests
         Assert.EndsWith(replayed.ToString(), output, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("/nonexistent/trace.txt", "no such directory")]
+    [InlineData("DIR", "is a directory")]
+    public async Task Watch_UnreadableInput_ExitsTwoWithOneLine(string path, string reason)
+    {
+        (int exit, _, string error) = await RunAsync("watch", path == "DIR" ? AppContext.BaseDirectory : path);
+        Assert.Equal(2, exit);
+        Assert.Single(error.TrimEnd('\n').Split('\n'));
+        Assert.Contains(reason, error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Publish_WarmLongWatch_AllocatesNothingPerRefresh()
     {
