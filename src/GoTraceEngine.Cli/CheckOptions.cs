@@ -46,7 +46,7 @@ internal sealed class CheckOptions
             return GotraceCommand.ExitError;
         }
 
-        if (summary.Incomplete.FirstOrDefault(r => r.Contains("interrupted", StringComparison.Ordinal) || r.Contains("exited with code", StringComparison.Ordinal)) is { } why)
+        if (EndedEarly.PreventsVerdict(summary) is { } why)
         {
             await context.Stderr.WriteLineAsync($"gotrace: no verdict: {why}").ConfigureAwait(false);
             return GotraceCommand.ExitError;

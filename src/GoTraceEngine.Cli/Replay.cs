@@ -33,7 +33,7 @@ internal static class Replay
         catch (OperationCanceledException)
         {
             // Ctrl-C: report what was read, marked incomplete.
-            engine.Complete("replay was interrupted");
+            engine.Complete(EndedEarly.ReplayInterrupted);
             return engine;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

@@ -114,7 +114,7 @@ internal static class ReplayCommand
                 $"gotrace: {engine.EventsRead} events, {engine.LinesRead} lines, {engine.BytesRead} bytes in {seconds:0.000} s: {engine.EventsRead / Math.Max(seconds, 1e-9) / 1e6:0.00} M events/s, {engine.BytesRead / Math.Max(seconds, 1e-9) / 1e6:0} MB/s")).ConfigureAwait(false);
         }
 
-        return summary.Incomplete.Contains("replay was interrupted") ? GotraceCommand.ExitInterrupted : GotraceCommand.ExitOk;
+        return EndedEarly.WasInterrupted(summary) ? GotraceCommand.ExitInterrupted : GotraceCommand.ExitOk;
     }
 }
 

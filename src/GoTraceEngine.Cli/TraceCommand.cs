@@ -168,11 +168,11 @@ internal static class TraceCommand
             engine.SetTracedProgram(string.Join(' ', commandLine), ReadExitCode(outputPath));
             if (interrupted)
             {
-                engine.Complete("tracing was interrupted");
+                engine.Complete(EndedEarly.TracingInterrupted);
             }
             else if (tracer.ExitCode != 0)
             {
-                engine.Complete($"bpftrace exited with code {tracer.ExitCode}");
+                engine.Complete(EndedEarly.TracerFailed(tracer.ExitCode));
             }
             else
             {
@@ -209,7 +209,7 @@ internal static class TraceCommand
 
             if (tracer.ExitCode != 0 && !interrupted)
             {
-                await context.Stderr.WriteLineAsync($"gotrace: bpftrace exited with code {tracer.ExitCode}: the trace is incomplete").ConfigureAwait(false);
+                await context.Stderr.WriteLineAsync($"gotrace: {EndedEarly.TracerFailed(tracer.ExitCode)}: the trace is incomplete").ConfigureAwait(false);
                 return GotraceCommand.ExitError;
             }
 

@@ -87,7 +87,7 @@ internal static class WatchCommand
                     ReportWriter.WriteText(summary, context.Stdout);
                 }
 
-                return summary.Incomplete.Contains("replay was interrupted") ? GotraceCommand.ExitInterrupted : GotraceCommand.ExitOk;
+                return EndedEarly.WasInterrupted(summary) ? GotraceCommand.ExitInterrupted : GotraceCommand.ExitOk;
             }
         });
         return command;
@@ -257,7 +257,7 @@ internal sealed class WatchSession(TraceEngine engine, TimeSpan interval)
         }
         catch (OperationCanceledException)
         {
-            engine.Complete("replay was interrupted");
+            engine.Complete(EndedEarly.ReplayInterrupted);
         }
         finally
         {
