@@ -1,6 +1,8 @@
 using System.Text;
 using GoTraceEngine.Parsing;
 
+using GoTraceEngine.Tests.Infrastructure;
+
 namespace GoTraceEngine.Tests.Parsing;
 
 public sealed class FullFormatParserTests
@@ -52,9 +54,8 @@ public sealed class FullFormatParserTests
         var names = new NameTable();
         byte[] line = "newproc1: goroutine=c000 fn=main.worker creator=main.startPool"u8.ToArray();
         DTraceLineParser.Parse(line, 1, names, out TraceEvent first, out _);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        DTraceLineParser.Parse(line, 2, names, out TraceEvent second, out _);
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        TraceEvent second = default;
+        Allocations.Measure(20, i => DTraceLineParser.Parse(line, 2 + i, names, out second, out _)).AssertNone(20);
         Assert.Equal(first.StartFunction, second.StartFunction);
         Assert.Equal(4, names.Count);
     }
