@@ -69,15 +69,16 @@ public sealed class FullFormatParserTests
     }
 
     [Theory]
-    [InlineData("gopark: ts=x goroutine=c000 reason=6", "BadTimestamp")]
-    [InlineData("newproc1: goroutine=c000 goid=-", "BadGoId")]
-    [InlineData("gopark: goroutine=c000 reason=6 obj=zz", "BadWaitObject")]
-    [InlineData("gopark: goroutine=c000 reason=6 wait=?", "BadWaitReason")]
-    public void Parse_BadFullFormatValues_AreMalformed(string line, string failure)
+    [InlineData("gopark: ts=x goroutine=c000 reason=6", "BadTimestamp", TraceEventFields.Timestamp)]
+    [InlineData("newproc1: goroutine=c000 goid=-", "BadGoId", TraceEventFields.GoId)]
+    [InlineData("gopark: goroutine=c000 reason=6 obj=zz", "BadWaitObject", TraceEventFields.WaitObject)]
+    [InlineData("gopark: goroutine=c000 reason=6 wait=?", "BadWaitReason", TraceEventFields.WaitReason)]
+    public void Parse_BadFullFormatValues_DropTheFieldNotTheEvent(string line, string failure, TraceEventFields dropped)
     {
-        LineCategory category = DTraceLineParser.Parse(Encoding.UTF8.GetBytes(line), 1, new NameTable(), out _, out ParseFailure why);
-        Assert.Equal(LineCategory.Malformed, category);
+        LineCategory category = DTraceLineParser.Parse(Encoding.UTF8.GetBytes(line), 1, new NameTable(), out TraceEvent e, out ParseFailure why);
+        Assert.Equal(LineCategory.Event, category);
         Assert.Equal(failure, why.ToString());
+        Assert.False(e.Has(dropped));
     }
 
     [Fact]
