@@ -112,7 +112,8 @@ internal sealed class BpftraceSession : IDisposable
     /// <summary>
     /// Tails the trace into <paramref name="trace"/> and the program's output into its sinks until bpftrace exits:
     /// when the program or process ends, or after a stop (Ctrl-C through <paramref name="stop"/>, or
-    /// <paramref name="duration"/> after the probes attached).
+    /// <paramref name="duration"/> after bpftrace started: it writes its output in blocks, so the trace cannot tell
+    /// the moment its probes attached, which takes about a second).
     /// </summary>
     public async Task<BpftraceEnd> RunAsync(Action<ReadOnlySpan<byte>> trace, Action<ReadOnlySpan<byte>> programStdout, Action<ReadOnlySpan<byte>> programStderr, TimeSpan? duration, CancellationToken stop)
     {
@@ -121,7 +122,7 @@ internal sealed class BpftraceSession : IDisposable
         using Tail? stderrFile = _target.CommandLine is null ? null : new Tail(ProgramStderrPath);
         byte[] carry = new byte[BeginMarker.Length - 1];
         int carried = 0;
-        Stopwatch? sinceAttach = null;
+        var sinceStart = Stopwatch.StartNew();
         bool stoppedEarly = false, stoppedAtDuration = false;
         Stopwatch? sinceStop = null;
         bool interruptSent = false;
@@ -143,7 +144,6 @@ internal sealed class BpftraceSession : IDisposable
             any |= stderrFile?.Pump(programStderr) ?? false;
             if (_attached)
             {
-                sinceAttach ??= Stopwatch.StartNew();
                 ForwardMessages();
             }
 
@@ -162,7 +162,7 @@ internal sealed class BpftraceSession : IDisposable
                 stoppedEarly = true;
                 sinceStop = Stopwatch.StartNew();
             }
-            else if (sinceStop is null && duration is { } limit && sinceAttach?.Elapsed >= limit)
+            else if (sinceStop is null && duration is { } limit && sinceStart.Elapsed >= limit)
             {
                 stoppedAtDuration = true;
                 sinceStop = Stopwatch.StartNew();

@@ -33,9 +33,11 @@ internal sealed class GoSymbols
     private static readonly string[] s_creators = ["runtime.newproc", "runtime.newcoro"];
 
     private readonly GoPclnTab _table;
+    private readonly ElfImage _elf;
 
-    private GoSymbols(GoPclnTab table, IReadOnlyList<GoWrapper> wrappers, IReadOnlyList<GoStatementSite> sites, bool positionIndependent)
+    private GoSymbols(ElfImage elf, GoPclnTab table, IReadOnlyList<GoWrapper> wrappers, IReadOnlyList<GoStatementSite> sites, bool positionIndependent)
     {
+        _elf = elf;
         _table = table;
         Wrappers = wrappers;
         Sites = sites;
@@ -102,7 +104,7 @@ internal sealed class GoSymbols
                 return null;
             }
 
-            return new GoSymbols(table, FindWrappers(elf, table), elf.IsPositionIndependent ? [] : FindSites(elf, table), elf.IsPositionIndependent);
+            return new GoSymbols(elf, table, FindWrappers(elf, table), elf.IsPositionIndependent ? [] : FindSites(elf, table), elf.IsPositionIndependent);
         }
         catch (Exception e) when (e is ArgumentOutOfRangeException or IndexOutOfRangeException or OverflowException)
         {
@@ -134,6 +136,16 @@ internal sealed class GoSymbols
         }
 
         return startFunction;
+    }
+
+    /// <summary>
+    /// The function holding <paramref name="pc"/> named as symbolisers print it (bpftrace <c>usym</c>: the ELF
+    /// symbol, without an offset), or null when no function holds it.
+    /// </summary>
+    public string? SymbolAt(ulong pc)
+    {
+        int f = _table.FindFunction(pc);
+        return f < 0 ? null : _elf.FunctionAt(_table.Entry(f)) ?? _table.Name(f);
     }
 
     /// <summary>What a Go traceback prints under <c>created by</c> for a goroutine whose <c>g.gopc</c> is <paramref name="gopc"/>, or null.</summary>

@@ -35,12 +35,20 @@ internal static partial class ScriptCatalog
     /// Fills the placeholders: the binary's path (bpftrace), Go version, OS, destroy function and g offsets. Without
     /// <paramref name="kernelBtf"/> the probes that read kernel structures (between <c>// gotrace:btf</c> and
     /// <c>// gotrace:end-btf</c>) are left out; with <paramref name="attachPid"/> (bpftrace <c>-p</c>) every probe is
-    /// filtered to that process instead of the one bpftrace starts (<c>cpid</c>).
+    /// filtered to that process instead of the one bpftrace starts (<c>cpid</c>). With <paramref name="rawPcs"/> a
+    /// bpftrace script prints <c>fn=</c> and <c>creator=</c> as raw pcs (<c>0x…</c>) instead of <c>usym</c> names, for
+    /// gotrace to name (<see cref="TraceSymbolizer"/>): bpftrace 0.17 resolves <c>usym</c> when it prints, which fails
+    /// (or aborts it) once the program has exited with events still buffered.
     /// </summary>
-    public static string Render(string name, GoVersion go, string goText, GOffsets offsets, string? binary, string os, bool kernelBtf = true, int? attachPid = null)
+    public static string Render(string name, GoVersion go, string goText, GOffsets offsets, string? binary, string os, bool kernelBtf = true, int? attachPid = null, bool rawPcs = false)
     {
         CultureInfo c = CultureInfo.InvariantCulture;
         string text = Read(name);
+        if (rawPcs)
+        {
+            text = text.Replace("fn=%s creator=%s", "fn=0x%lx creator=0x%lx", StringComparison.Ordinal).Replace("usym(", "(", StringComparison.Ordinal);
+        }
+
         if (!kernelBtf)
         {
             text = BtfBlock().Replace(text, string.Empty);

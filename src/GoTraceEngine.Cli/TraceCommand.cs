@@ -237,7 +237,7 @@ internal static class TraceCommand
 
             string script = ScriptCatalog.Render(
                 ScriptCatalog.ScriptName("bpftrace", "amd64", preflight.Version)!, preflight.Version, preflight.GoText.Replace("go", string.Empty, StringComparison.Ordinal),
-                preflight.Offsets!, preflight.Binary, "linux", kernelBtf: File.Exists("/sys/kernel/btf/vmlinux"), attachPid: pid);
+                preflight.Offsets!, preflight.Binary, "linux", kernelBtf: File.Exists("/sys/kernel/btf/vmlinux"), attachPid: pid, rawPcs: true);
             BpftraceTarget target = pid is null ? new([preflight.Binary, .. commandLine.Skip(1)], null) : new(null, pid);
             byte[] symbolLines = Encoding.UTF8.GetBytes(string.Concat(names.Lines().Select(l => l + "\n")));
 
@@ -252,10 +252,22 @@ internal static class TraceCommand
                         $"gotrace: attaching to process {id} ({preflight.Binary}){(duration > TimeSpan.Zero ? " for " + ReportWriter.FormatDuration((long)duration.TotalNanoseconds) : ", until Ctrl-C")}: goroutines it created before the attach are not in the trace (their later events count as untracked)")).ConfigureAwait(false);
                 }
 
+                // The engine, and the copy --save keeps, get the binary's names first, then the trace with its pcs named.
                 var engine = new TraceEngine(options);
                 engine.Feed(symbolLines);
+                string named = session.TracePath + ".named";
+                using FileStream? copy = save is null ? null : new FileStream(named, FileMode.Create, FileAccess.Write, FileShare.Read, 1 << 16);
+                var symbolizer = new TraceSymbolizer(names);
+                void Named(ReadOnlySpan<byte> lines)
+                {
+                    engine.Feed(lines);
+                    copy?.Write(lines);
+                }
+
                 BpftraceEnd end = await session.RunAsync(
-                    chunk => engine.Feed(chunk), OutputSink.For(programStdout), OutputSink.For(context.Stderr), duration > TimeSpan.Zero ? duration : null, cancellationToken).ConfigureAwait(false);
+                    chunk => symbolizer.Process(chunk, Named), OutputSink.For(programStdout), OutputSink.For(context.Stderr), duration > TimeSpan.Zero ? duration : null, cancellationToken).ConfigureAwait(false);
+                symbolizer.Flush(Named);
+                copy?.Flush();
                 if (!end.Attached)
                 {
                     if (end.StoppedEarly)
@@ -268,7 +280,7 @@ internal static class TraceCommand
                     return GotraceCommand.ExitError;
                 }
 
-                return await ReportAsync(engine, session, end, symbolLines, preflight).ConfigureAwait(false);
+                return await ReportAsync(engine, session, end, symbolLines, named, preflight).ConfigureAwait(false);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.ComponentModel.Win32Exception)
             {
@@ -277,7 +289,7 @@ internal static class TraceCommand
             }
         }
 
-        private async Task<int> ReportAsync(TraceEngine engine, BpftraceSession session, BpftraceEnd end, byte[] symbolLines, Preflight preflight)
+        private async Task<int> ReportAsync(TraceEngine engine, BpftraceSession session, BpftraceEnd end, byte[] symbolLines, string named, Preflight preflight)
         {
             (int? code, int? signal) = ReadExit(File.ReadLines(session.TracePath));
             string command = pid is { } id ? $"process {id} ({preflight.Binary})" : string.Join(' ', commandLine);
@@ -305,8 +317,8 @@ internal static class TraceCommand
                     await OutputFile.WriteAsync(save, s =>
                     {
                         s.Write(symbolLines);
-                        using FileStream raw = File.OpenRead(session.TracePath);
-                        raw.CopyTo(s);
+                        using FileStream trace = File.OpenRead(named);
+                        trace.CopyTo(s);
                         return 0;
                     }, CancellationToken.None).ConfigureAwait(false);
                 }
