@@ -1,0 +1,61 @@
+namespace GoTraceEngine.Verdict;
+
+/// <summary>What the verdict calls a blocked goroutine.</summary>
+internal enum VerdictClass : byte
+{
+    /// <summary>Blocked within what the trace shows is normal for it: a live line, its group's usual wait, or too young to judge.</summary>
+    Waiting = 0,
+
+    /// <summary>Looks leaked, but the trace holds too little history to say so with confidence.</summary>
+    Likely = 1,
+
+    /// <summary>Leaked: blocked far past anything the trace shows would release it, or with nothing left running to release it.</summary>
+    Leak = 2,
+}
+
+/// <summary>Which rule decided a <see cref="VerdictClass"/>; a report turns it and the numbers into words.</summary>
+internal enum VerdictRule : byte
+{
+    /// <summary>No rule ran (the default value).</summary>
+    None = 0,
+
+    /// <summary>Nothing has happened anywhere for a long while (the program quiesced): whatever is still blocked stays blocked.</summary>
+    Quiesced,
+
+    /// <summary>Nothing was released anywhere since it parked.</summary>
+    NothingReleasedSincePark,
+
+    /// <summary>Blocked for less than the floor under which no wait is judged.</summary>
+    UnderFloor,
+
+    /// <summary>Others parked on its object were released after it parked, and recently: it waits in a line that moves.</summary>
+    ObjectStillReleasing,
+
+    /// <summary>Blocked no longer than its group's longest release.</summary>
+    WithinGroupReleases,
+
+    /// <summary>Blocked longer than its group's longest release, but less than the leak multiple of it.</summary>
+    BeyondGroupReleases,
+
+    /// <summary>Blocked more than the leak multiple of its group's longest release, with enough releases to trust it.</summary>
+    FarBeyondGroupReleases,
+
+    /// <summary>Blocked more than the leak multiple of its group's longest release, but the group released too few times to trust it.</summary>
+    FarBeyondFewGroupReleases,
+
+    /// <summary>Its group never released a goroutine and has kept parking for longer than any group took to see its first release.</summary>
+    GroupNeverReleased,
+
+    /// <summary>Its group never released a goroutine, but has not existed long enough to be sure.</summary>
+    GroupNeverReleasedYet,
+}
+
+/// <summary>What the verdict's times are measured in.</summary>
+internal enum VerdictClock : byte
+{
+    /// <summary>Nanoseconds of trace time (<c>ts=</c>).</summary>
+    Nanoseconds = 0,
+
+    /// <summary>Event order: a trace without timestamps uses line numbers, so a duration is a count of lines.</summary>
+    Events = 1,
+}
