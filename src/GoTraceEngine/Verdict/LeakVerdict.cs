@@ -27,6 +27,8 @@ internal sealed class LeakVerdict
     private long _lastActivity = long.MinValue;
     private long _activityEvents;
     private long _lastRelease = long.MinValue;
+    private long _firstRelease = long.MinValue;
+    private long _anyReleases;
     private long _releases;
     private long _untrackedReleases;
     private long _slowestFirstRelease = -1;
@@ -111,14 +113,32 @@ internal sealed class LeakVerdict
     {
         Touch(now);
         _releases++;
-        _lastRelease = Math.Max(_lastRelease, now);
+        AnyRelease(now);
         ref VerdictGroup g = ref _groups[group];
         long waited = Math.Max(0, now - parkTime);
+        bool independent = true;
+        if (waitObject != 0)
+        {
+            long previous = _objects.OnRelease(waitObject, now);
+            independent = previous == long.MinValue || now - previous >= waited / 2;
+        }
+
         g.Releases++;
         g.Histogram.Add(waited);
         if (waited > g.MaxRelease)
         {
+            if (waited / 2 > g.MaxRelease)
+            {
+                // The longest release more than doubled: the episodes near the old longest no longer count.
+                g.Episodes = 0;
+            }
+
             g.MaxRelease = waited;
+        }
+
+        if (independent && waited >= g.MaxRelease / 2)
+        {
+            g.Episodes++;
         }
 
         if (g.FirstRelease == long.MinValue)
@@ -138,10 +158,6 @@ internal sealed class LeakVerdict
         }
 
         RollEpoch(ref g, now);
-        if (waitObject != 0)
-        {
-            _objects.OnRelease(waitObject, now);
-        }
     }
 
     /// <summary>A goroutine the trace never saw park was readied (a trace attached mid-flight): the program runs; nothing more is known.</summary>
@@ -151,7 +167,7 @@ internal sealed class LeakVerdict
     {
         Touch(now);
         _untrackedReleases++;
-        _lastRelease = Math.Max(_lastRelease, now);
+        AnyRelease(now);
     }
 
     /// <summary>Any other goroutine event (a create, a park that does not block, a ready or destroy of a goroutine not blocked).</summary>
@@ -183,10 +199,11 @@ internal sealed class LeakVerdict
         bool events = Clock == VerdictClock.Events;
         long floor = events ? _options.FloorEvents : _options.FloorNs;
         long quietFor = _lastActivity == long.MinValue ? 0 : Math.Max(0, now - _lastActivity);
-        long objectReleases = -1, objectLastReleaseAgo = -1, objectLastRelease = long.MinValue;
-        if (waitObject != 0 && _objects.TryGet(waitObject, out _, out long released, out objectLastRelease))
+        long objectReleases = -1, objectLastReleaseAgo = -1, objectParks = -1, objectLastRelease = long.MinValue;
+        if (waitObject != 0 && _objects.TryGet(waitObject, out long parksSince, out long released, out objectLastRelease))
         {
             objectReleases = released;
+            objectParks = parksSince;
             objectLastReleaseAgo = objectLastRelease == long.MinValue ? -1 : Math.Max(0, now - objectLastRelease);
         }
 
@@ -196,6 +213,7 @@ internal sealed class LeakVerdict
             Age = age,
             GroupParks = g.Parks,
             GroupReleases = g.Releases,
+            GroupEpisodes = g.Episodes,
             GroupMaxRelease = g.MaxRelease,
             GroupP99Release = g.Histogram.Quantile(0.99, g.Releases),
             GroupBlocked = g.Blocked,
@@ -204,6 +222,7 @@ internal sealed class LeakVerdict
             SlowestFirstRelease = _slowestFirstRelease,
             ObjectReleases = objectReleases,
             ObjectLastReleaseAgo = objectLastReleaseAgo,
+            ObjectParksSinceRelease = objectParks,
             QuietFor = quietFor,
             UntrackedReleases = _untrackedReleases,
         };
@@ -215,14 +234,21 @@ internal sealed class LeakVerdict
             return evidence with { Class = VerdictClass.Leak, Rule = VerdictRule.Quiesced, Threshold = quietThreshold };
         }
 
-        // 2. Nothing was released anywhere since it parked: nothing in the trace suggests it will be.
-        if (_lastRelease <= parkTime)
+        // 2. Nothing was released anywhere since it parked, and that says something: the trace never released
+        //    anything, or releases were due several times over, or it was the last thing to happen before a silence.
+        if (_lastRelease <= parkTime
+            && (_lastRelease == long.MinValue
+                || age >= _options.NothingReleasedGaps * MeanReleaseGap()
+                || (parkTime >= _lastActivity && quietFor >= (events ? _options.QuietEvents : _options.QuietNs))))
         {
             return evidence with { Class = VerdictClass.Leak, Rule = VerdictRule.NothingReleasedSincePark };
         }
 
+        // The group's normal wait: its longest release, and the leak limit, a multiple of it that grows when the group
+        // saw only a few release episodes (a longest-of-few says less; a burst that wakes a whole pool is one episode).
         long longest = Math.Max(floor, g.MaxRelease);
-        long limit = (long)Math.Min(long.MaxValue / 2, Math.Max(floor, _options.LeakMultiple * g.MaxRelease));
+        double multiple = _options.LeakMultiple * Math.Max(1.0, (double)_options.MinReleases / Math.Max(1, g.Episodes));
+        long limit = (long)Math.Min(long.MaxValue / 2, Math.Max(floor, multiple * g.MaxRelease));
 
         // 3. It waits in a line that moves: its object released others after it parked, and recently.
         if (objectLastRelease > parkTime && now - objectLastRelease <= limit)
@@ -230,22 +256,31 @@ internal sealed class LeakVerdict
             return evidence with { Class = VerdictClass.Waiting, Rule = VerdictRule.ObjectStillReleasing, Threshold = limit };
         }
 
-        // 4. Its group has a history of releases: compare its age with the longest of them.
+        // 4. Its group has a history of releases: compare its age, and its object's silence, with the longest of them.
         if (g.Releases > 0)
         {
-            if (age <= longest)
+            if (age > limit)
             {
-                return evidence with { Class = VerdictClass.Waiting, Rule = VerdictRule.WithinGroupReleases, Threshold = longest };
+                return evidence with { Class = VerdictClass.Leak, Rule = VerdictRule.FarBeyondGroupReleases, Threshold = limit };
             }
 
-            if (age <= limit)
+            if (objectParks >= 2 && objectLastRelease != long.MinValue && objectLastRelease <= parkTime && now - objectLastRelease > limit)
             {
-                return evidence with { Class = VerdictClass.Likely, Rule = VerdictRule.BeyondGroupReleases, Threshold = limit };
+                return evidence with { Class = VerdictClass.Leak, Rule = VerdictRule.ObjectStalled, Threshold = limit };
             }
 
-            return g.Releases >= _options.MinReleases
-                ? evidence with { Class = VerdictClass.Leak, Rule = VerdictRule.FarBeyondGroupReleases, Threshold = limit }
-                : evidence with { Class = VerdictClass.Likely, Rule = VerdictRule.FarBeyondFewGroupReleases, Threshold = limit };
+            // Little's law: a group whose waits end within its longest release holds about (park rate × longest
+            // release) goroutines; holding many more means goroutines are piling up, and those older than any
+            // release are the pile.
+            double expected = (double)g.Parks / Math.Max(1, evidence.GroupSpan) * g.MaxRelease;
+            if (age > longest && g.Blocked > (_options.AccumulationFactor * expected) + 2)
+            {
+                return evidence with { Class = VerdictClass.Leak, Rule = VerdictRule.GroupAccumulating, Threshold = longest, GroupExpectedBlocked = expected };
+            }
+
+            return age <= longest
+                ? evidence with { Class = VerdictClass.Waiting, Rule = VerdictRule.WithinGroupReleases, Threshold = longest }
+                : evidence with { Class = VerdictClass.Likely, Rule = VerdictRule.BeyondGroupReleases, Threshold = limit };
         }
 
         // 5. Its group never released anything: a leak once it has kept parking for longer than any group of the
@@ -267,6 +302,10 @@ internal sealed class LeakVerdict
             ? evidence with { Class = VerdictClass.Waiting, Rule = VerdictRule.UnderFloor, Threshold = floor }
             : evidence with { Class = VerdictClass.Likely, Rule = VerdictRule.GroupNeverReleasedYet, Threshold = floor };
     }
+
+    /// <summary>The mean time between releases anywhere (tracked or not), or the whole clock range when fewer than two.</summary>
+    private double MeanReleaseGap() =>
+        _anyReleases < 2 ? double.MaxValue : (double)(_lastRelease - _firstRelease) / (_anyReleases - 1);
 
     /// <summary>How long a silence must last to count as quiesced: the floor, or a multiple of the trace's mean gap between goroutine events.</summary>
     private long QuietThreshold(bool events)
@@ -300,6 +339,18 @@ internal sealed class LeakVerdict
         }
 
         _activityEvents++;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void AnyRelease(long now)
+    {
+        if (_firstRelease == long.MinValue)
+        {
+            _firstRelease = now;
+        }
+
+        _lastRelease = Math.Max(_lastRelease, now);
+        _anyReleases++;
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]

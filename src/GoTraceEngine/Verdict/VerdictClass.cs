@@ -37,11 +37,20 @@ internal enum VerdictRule : byte
     /// <summary>Blocked longer than its group's longest release, but less than the leak multiple of it.</summary>
     BeyondGroupReleases,
 
-    /// <summary>Blocked more than the leak multiple of its group's longest release, with enough releases to trust it.</summary>
+    /// <summary>Blocked more than the leak multiple of its group's longest release (a multiple that grows when the group released only a few times).</summary>
     FarBeyondGroupReleases,
 
-    /// <summary>Blocked more than the leak multiple of its group's longest release, but the group released too few times to trust it.</summary>
-    FarBeyondFewGroupReleases,
+    /// <summary>
+    /// Its wait object released nothing since before it parked, others parked on it since, and that silence has lasted
+    /// more than the leak multiple of its group's longest release: a lock or channel that stopped working.
+    /// </summary>
+    ObjectStalled,
+
+    /// <summary>
+    /// Blocked longer than its group's longest release, in a group holding far more blocked goroutines than its park
+    /// rate and longest release explain (Little's law): goroutines are piling up.
+    /// </summary>
+    GroupAccumulating,
 
     /// <summary>Its group never released a goroutine and has kept parking for longer than any group took to see its first release.</summary>
     GroupNeverReleased,

@@ -30,11 +30,17 @@ internal readonly record struct VerdictEvidence
     /// <summary>Releases counted in its group.</summary>
     public long GroupReleases { get; init; }
 
+    /// <summary>Its group's release episodes (<see cref="VerdictGroup.Episodes"/>).</summary>
+    public long GroupEpisodes { get; init; }
+
     /// <summary>Its group's longest park→release duration.</summary>
     public long GroupMaxRelease { get; init; }
 
     /// <summary>Its group's 99th percentile park→release duration (log-scale bucket bound), or 0.</summary>
     public long GroupP99Release { get; init; }
+
+    /// <summary>How many goroutines its group would hold blocked if every wait ended within its longest release (park rate × longest release).</summary>
+    public double GroupExpectedBlocked { get; init; }
 
     /// <summary>Goroutines of its group blocked now.</summary>
     public int GroupBlocked { get; init; }
@@ -53,6 +59,9 @@ internal readonly record struct VerdictEvidence
 
     /// <summary>How long ago its wait object last released a goroutine (-1: never, or not remembered).</summary>
     public long ObjectLastReleaseAgo { get; init; }
+
+    /// <summary>Goroutines parked on its wait object since the object last released one (-1: object unknown or forgotten).</summary>
+    public long ObjectParksSinceRelease { get; init; }
 
     /// <summary>How long since the last goroutine event anywhere.</summary>
     public long QuietFor { get; init; }

@@ -25,6 +25,14 @@ internal struct VerdictGroup
     /// <summary>Parks that ended with the goroutine released (readied, re-parked for another reason, or destroyed).</summary>
     public long Releases;
 
+    /// <summary>
+    /// Independent releases near the group's longest wait (at least half of it): what the longest release rests on.
+    /// A release is independent when it was on no object, or its object had released nothing for at least half the
+    /// released goroutine's wait: a worker pool woken by one burst after a quiet spell counts once, not once per worker.
+    /// When the longest release more than doubles, the count starts again from that release.
+    /// </summary>
+    public long Episodes;
+
     /// <summary>Goroutines of the group blocked now.</summary>
     public int Blocked;
 

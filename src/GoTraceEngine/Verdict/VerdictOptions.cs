@@ -11,6 +11,8 @@ internal readonly record struct VerdictOptions
     private readonly long _quietEvents;
     private readonly double _quietMultiple;
     private readonly double _neverReleasedMultiple;
+    private readonly double _accumulationFactor;
+    private readonly double _nothingReleasedGaps;
     private readonly int _maxGroups;
     private readonly int _initialGroups;
     private readonly int _waitObjects;
@@ -18,8 +20,12 @@ internal readonly record struct VerdictOptions
     /// <summary>A goroutine blocked more than this many times its group's longest release is a leak (default 3).</summary>
     public double LeakMultiple { get => _leakMultiple > 0 ? _leakMultiple : 3; init => _leakMultiple = value; }
 
-    /// <summary>Releases a group needs before "far beyond its releases" is a leak rather than likely (default 8).</summary>
-    public int MinReleases { get => _minReleases > 0 ? _minReleases : 8; init => _minReleases = value; }
+    /// <summary>
+    /// Release episodes a group needs for <see cref="LeakMultiple"/> to apply as is (default 16); with fewer, the multiple
+    /// grows in proportion (4 episodes: 4 times as much), since a longest-of-few says less about the group's normal
+    /// wait. See <see cref="VerdictGroup.Episodes"/>.
+    /// </summary>
+    public int MinReleases { get => _minReleases > 0 ? _minReleases : 16; init => _minReleases = value; }
 
     /// <summary>With timestamps, no wait shorter than this is judged against its group (default 250 ms: scheduling noise).</summary>
     public long FloorNs { get => _floorNs > 0 ? _floorNs : 250_000_000; init => _floorNs = value; }
@@ -41,6 +47,18 @@ internal readonly record struct VerdictOptions
     /// took to see its first release (default 2).
     /// </summary>
     public double NeverReleasedMultiple { get => _neverReleasedMultiple > 0 ? _neverReleasedMultiple : 2; init => _neverReleasedMultiple = value; }
+
+    /// <summary>
+    /// A group holding more than this many times the blocked goroutines its park rate and longest release explain
+    /// (plus 2) is accumulating: its goroutines older than its longest release are leaks (default 4).
+    /// </summary>
+    public double AccumulationFactor { get => _accumulationFactor > 0 ? _accumulationFactor : 4; init => _accumulationFactor = value; }
+
+    /// <summary>
+    /// "Nothing released anywhere since it parked" decides only once this many mean gaps between releases have passed
+    /// (default 4), when the trace never released anything, or when its park was the last event before a silence.
+    /// </summary>
+    public double NothingReleasedGaps { get => _nothingReleasedGaps > 0 ? _nothingReleasedGaps : 4; init => _nothingReleasedGaps = value; }
 
     /// <summary>Distinct (start function, creator, reason) groups kept; later keys share one overflow group (default 65 536).</summary>
     public int MaxGroups { get => _maxGroups > 0 ? _maxGroups : 1 << 16; init => _maxGroups = value; }

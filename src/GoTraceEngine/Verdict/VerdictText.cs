@@ -23,7 +23,11 @@ internal static class VerdictText
                 $"blocked {age}; its wait object released {Count(e.ObjectReleases)} goroutines, the last {Duration(e.ObjectLastReleaseAgo, e.Clock)} ago: a line that moves",
             VerdictRule.WithinGroupReleases =>
                 $"blocked {age}; its group's releases took up to {Duration(e.GroupMaxRelease, e.Clock)} over {Count(e.GroupParks)} parks",
-            VerdictRule.BeyondGroupReleases or VerdictRule.FarBeyondGroupReleases or VerdictRule.FarBeyondFewGroupReleases =>
+            VerdictRule.ObjectStalled =>
+                $"blocked {age}; its wait object has released nothing for {Duration(e.ObjectLastReleaseAgo, e.Clock)} while {Count(e.ObjectParksSinceRelease)} goroutines parked on it; its group's releases took at most {Duration(e.GroupMaxRelease, e.Clock)}",
+            VerdictRule.GroupAccumulating =>
+                $"blocked {age}; its group's releases took at most {Duration(e.GroupMaxRelease, e.Clock)}, yet it holds {Count(e.GroupBlocked)} blocked where its park rate explains {e.GroupExpectedBlocked.ToString("0.#", s_groups)}: they pile up",
+            VerdictRule.BeyondGroupReleases or VerdictRule.FarBeyondGroupReleases =>
                 $"blocked {age}; its group's releases took at most {Duration(e.GroupMaxRelease, e.Clock)} ({Count(e.GroupReleases)} releases over {Count(e.GroupParks)} parks){Steady(e)}",
             VerdictRule.GroupNeverReleased or VerdictRule.GroupNeverReleasedYet =>
                 $"blocked {age}; its group parked {Count(e.GroupParks)} goroutines over {Duration(e.GroupSpan, e.Clock)} and released none{Slowest(e)}",

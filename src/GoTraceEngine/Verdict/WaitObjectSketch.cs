@@ -5,7 +5,7 @@ namespace GoTraceEngine.Verdict;
 
 /// <summary>
 /// Per-wait-object evidence in bounded memory: a 4-way set-associative cache keyed by the object's address (<c>obj=</c>),
-/// each entry counting parks and releases on the object and when the last release happened. A new object evicts the
+/// each entry counting parks and releases on the object, the parks since its last release, and when that was. A new object evicts the
 /// least recently touched entry of its set, so busy objects (a semaphore, a work queue) stay and one-off channels age
 /// out. A lookup that misses means "no evidence", never "nothing was released". Allocated once; single writer.
 /// </summary>
@@ -34,23 +34,31 @@ internal sealed class WaitObjectSketch
     public void OnPark(ulong obj, long now)
     {
         ref Entry entry = ref GetOrAdd(obj, now);
-        entry.Parks++;
+        entry.ParksSinceRelease++;
         entry.LastTouch = now;
     }
 
     /// <summary>Counts a release of a goroutine that had parked on <paramref name="obj"/>.</summary>
+    /// <returns>When the object released a goroutine before this one (<see cref="long.MinValue"/>: never, or forgotten).</returns>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void OnRelease(ulong obj, long now)
+    public long OnRelease(ulong obj, long now)
     {
         ref Entry entry = ref GetOrAdd(obj, now);
+        long previous = entry.LastRelease;
         entry.Releases++;
+        entry.ParksSinceRelease = 0;
         entry.LastRelease = now;
         entry.LastTouch = now;
+        return previous;
     }
 
     /// <summary>What the sketch remembers of <paramref name="obj"/>.</summary>
+    /// <param name="obj">The object's address.</param>
+    /// <param name="parksSinceRelease">Parks on it since its last release (since it was first remembered, if none).</param>
+    /// <param name="releases">Releases from it.</param>
+    /// <param name="lastRelease">When it last released a goroutine (<see cref="long.MinValue"/>: never).</param>
     /// <returns><see langword="false"/> when it does not remember the object (never seen, or evicted).</returns>
-    public bool TryGet(ulong obj, out long parks, out long releases, out long lastRelease)
+    public bool TryGet(ulong obj, out long parksSinceRelease, out long releases, out long lastRelease)
     {
         int set = SetOf(obj);
         for (int way = 0; way < Ways; way++)
@@ -58,14 +66,14 @@ internal sealed class WaitObjectSketch
             ref Entry entry = ref _entries[set + way];
             if (entry.Obj == obj)
             {
-                parks = entry.Parks;
+                parksSinceRelease = entry.ParksSinceRelease;
                 releases = entry.Releases;
                 lastRelease = entry.LastRelease;
                 return true;
             }
         }
 
-        parks = 0;
+        parksSinceRelease = 0;
         releases = 0;
         lastRelease = long.MinValue;
         return false;
@@ -117,7 +125,7 @@ internal sealed class WaitObjectSketch
         public ulong Obj;
         public long LastRelease;
         public long LastTouch;
-        public int Parks;
+        public int ParksSinceRelease;
         public int Releases;
     }
 }
