@@ -44,9 +44,9 @@ internal readonly record struct VerdictOptions
 
     /// <summary>
     /// A group that never released anything is leaked once it has parked for this many times the longest any group
-    /// took to see its first release (default 2).
+    /// took to see its first release (default 1.5).
     /// </summary>
-    public double NeverReleasedMultiple { get => _neverReleasedMultiple > 0 ? _neverReleasedMultiple : 2; init => _neverReleasedMultiple = value; }
+    public double NeverReleasedMultiple { get => _neverReleasedMultiple > 0 ? _neverReleasedMultiple : 1.5; init => _neverReleasedMultiple = value; }
 
     /// <summary>
     /// A group holding more than this many times the blocked goroutines its park rate and longest release explain
