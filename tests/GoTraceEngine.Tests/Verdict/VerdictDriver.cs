@@ -22,6 +22,9 @@ internal sealed class VerdictDriver
 
     public LeakVerdict Verdict { get; }
 
+    /// <summary>When set, every call made to the verdict is recorded (for the benchmark's verdict-only row).</summary>
+    public List<VerdictCall>? Calls { get; set; }
+
     /// <summary>The reason table in force (the engine's; a header can change it).</summary>
     public ReasonTable Reasons { get; set; } = ReasonTable.TraceBlockReason;
 
@@ -55,11 +58,11 @@ internal sealed class VerdictDriver
                 if (exists && state.Blocked)
                 {
                     // Its destroy was missed: the park it was in has ended.
-                    verdict.OnRelease(state.Group, state.WaitObject, state.ParkTime, now);
+                    Release(state.Group, state.WaitObject, state.ParkTime, now);
                 }
                 else
                 {
-                    verdict.OnActivity(now);
+                    Activity(now);
                 }
 
                 state = new GoroutineState { StartFunction = e.StartFunction, Creator = e.Creator };
@@ -71,7 +74,7 @@ internal sealed class VerdictDriver
                 ref GoroutineState state = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrNullRef(_goroutines, g);
                 if (System.Runtime.CompilerServices.Unsafe.IsNullRef(ref state))
                 {
-                    verdict.OnActivity(now);
+                    Activity(now);
                     break;
                 }
 
@@ -91,16 +94,16 @@ internal sealed class VerdictDriver
                     if (state.Blocked && state.Reason == e.Reason)
                     {
                         // The same park seen twice (gopark's prologue retried): keep its start.
-                        verdict.OnActivity(now);
+                        Activity(now);
                         break;
                     }
 
                     if (state.Blocked)
                     {
-                        verdict.OnRelease(state.Group, state.WaitObject, state.ParkTime, now);
+                        Release(state.Group, state.WaitObject, state.ParkTime, now);
                     }
 
-                    state.Group = verdict.OnPark(state.StartFunction, state.Creator, e.Reason, e.WaitObject, now);
+                    state.Group = Park(state.StartFunction, state.Creator, e.Reason, e.WaitObject, now);
                     state.Blocked = true;
                     state.Reason = e.Reason;
                     state.WaitObject = e.WaitObject;
@@ -109,11 +112,11 @@ internal sealed class VerdictDriver
                 else if (state.Blocked)
                 {
                     state.Blocked = false;
-                    verdict.OnRelease(state.Group, state.WaitObject, state.ParkTime, now);
+                    Release(state.Group, state.WaitObject, state.ParkTime, now);
                 }
                 else
                 {
-                    verdict.OnActivity(now);
+                    Activity(now);
                 }
 
                 break;
@@ -124,16 +127,16 @@ internal sealed class VerdictDriver
                 ref GoroutineState state = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrNullRef(_goroutines, g);
                 if (System.Runtime.CompilerServices.Unsafe.IsNullRef(ref state))
                 {
-                    verdict.OnUntrackedRelease(now);
+                    UntrackedRelease(now);
                 }
                 else if (state.Blocked)
                 {
                     state.Blocked = false;
-                    verdict.OnRelease(state.Group, state.WaitObject, state.ParkTime, now);
+                    Release(state.Group, state.WaitObject, state.ParkTime, now);
                 }
                 else
                 {
-                    verdict.OnActivity(now);
+                    Activity(now);
                 }
 
                 break;
@@ -142,18 +145,43 @@ internal sealed class VerdictDriver
             case TraceEventKind.Destroy:
                 if (_goroutines.Remove(g, out GoroutineState gone) && gone.Blocked)
                 {
-                    verdict.OnRelease(gone.Group, gone.WaitObject, gone.ParkTime, now);
+                    Release(gone.Group, gone.WaitObject, gone.ParkTime, now);
                 }
                 else
                 {
-                    verdict.OnActivity(now);
+                    Activity(now);
                 }
 
                 break;
             default:
                 verdict.Advance(now);
+                Calls?.Add(new VerdictCall(VerdictCallKind.Advance, 0, 0, 0, 0, 0, now));
                 break;
         }
+    }
+
+    private int Park(int startFunction, int creator, byte reason, ulong waitObject, long now)
+    {
+        Calls?.Add(new VerdictCall(VerdictCallKind.Park, startFunction, creator, reason, waitObject, 0, now));
+        return Verdict.OnPark(startFunction, creator, reason, waitObject, now);
+    }
+
+    private void Release(int group, ulong waitObject, long parkTime, long now)
+    {
+        Calls?.Add(new VerdictCall(VerdictCallKind.Release, group, 0, 0, waitObject, parkTime, now));
+        Verdict.OnRelease(group, waitObject, parkTime, now);
+    }
+
+    private void UntrackedRelease(long now)
+    {
+        Calls?.Add(new VerdictCall(VerdictCallKind.UntrackedRelease, 0, 0, 0, 0, 0, now));
+        Verdict.OnUntrackedRelease(now);
+    }
+
+    private void Activity(long now)
+    {
+        Calls?.Add(new VerdictCall(VerdictCallKind.Activity, 0, 0, 0, 0, 0, now));
+        Verdict.OnActivity(now);
     }
 
     /// <summary>The verdict on a goroutine the engine holds blocked, or false when the driver never saw its park.</summary>
@@ -178,6 +206,45 @@ internal sealed class VerdictDriver
         public int Group;
         public byte Reason;
         public bool Blocked;
+    }
+}
+
+internal enum VerdictCallKind : byte
+{
+    Park,
+    Release,
+    UntrackedRelease,
+    Activity,
+    Advance,
+}
+
+/// <summary>One call the driver made to the verdict (a park's group is what <see cref="LeakVerdict.OnPark"/> returns on replay).</summary>
+internal readonly record struct VerdictCall(VerdictCallKind Kind, int GroupOrFunction, int Creator, byte Reason, ulong WaitObject, long ParkTime, long Now)
+{
+    /// <summary>Makes the same calls on <paramref name="verdict"/>.</summary>
+    public static void Replay(LeakVerdict verdict, ReadOnlySpan<VerdictCall> calls)
+    {
+        foreach (ref readonly VerdictCall call in calls)
+        {
+            switch (call.Kind)
+            {
+                case VerdictCallKind.Park:
+                    verdict.OnPark(call.GroupOrFunction, call.Creator, call.Reason, call.WaitObject, call.Now);
+                    break;
+                case VerdictCallKind.Release:
+                    verdict.OnRelease(call.GroupOrFunction, call.WaitObject, call.ParkTime, call.Now);
+                    break;
+                case VerdictCallKind.UntrackedRelease:
+                    verdict.OnUntrackedRelease(call.Now);
+                    break;
+                case VerdictCallKind.Activity:
+                    verdict.OnActivity(call.Now);
+                    break;
+                default:
+                    verdict.Advance(call.Now);
+                    break;
+            }
+        }
     }
 }
 
