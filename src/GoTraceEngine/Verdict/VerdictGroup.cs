@@ -4,7 +4,7 @@ namespace GoTraceEngine.Verdict;
 
 /// <summary>
 /// What the verdict knows of one group of goroutines, keyed by (start function, creator, park reason): how many parked,
-/// how many were released and how long they had waited, and how its blocked count moved. Fixed size (about 330 bytes).
+/// how many were released and how long they had waited, and how its blocked count moved. Fixed size (about 360 bytes).
 /// </summary>
 /// <remarks>Times are on the verdict's clock (<see cref="VerdictClock"/>); <see cref="long.MinValue"/> means "never".</remarks>
 [StructLayout(LayoutKind.Auto)]

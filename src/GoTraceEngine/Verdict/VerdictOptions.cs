@@ -66,6 +66,6 @@ internal readonly record struct VerdictOptions
     /// <summary>Groups allocated up front (default 64; the table doubles as needed).</summary>
     public int InitialGroups { get => _initialGroups > 0 ? _initialGroups : 64; init => _initialGroups = value; }
 
-    /// <summary>Wait objects remembered at once (default 4096, 40 bytes each); the least recently touched are forgotten.</summary>
+    /// <summary>Wait objects remembered at once (default 4096, 32 bytes each); the least recently touched are forgotten.</summary>
     public int WaitObjects { get => _waitObjects > 0 ? _waitObjects : 4096; init => _waitObjects = value; }
 }
