@@ -310,6 +310,11 @@ internal static class OutputSink
 {
     public static Action<ReadOnlySpan<byte>> For(TextWriter writer)
     {
+        if (writer is GuardedWriter guarded)
+        {
+            writer = guarded.Inner;
+        }
+
         if (ReferenceEquals(writer, Console.Out) || ReferenceEquals(writer, Console.Error))
         {
             bool isOut = ReferenceEquals(writer, Console.Out);

@@ -24,7 +24,7 @@ internal static class CheckCommand
 
             string path = parse.GetValue(file) ?? "-";
             TraceSummary? summary = await Replay.RunAsync(context, path, options, cancellationToken).ConfigureAwait(false);
-            return summary is null ? GotraceCommand.ExitError : await check.JudgeAsync(context, parse, summary, parse.GetValue(check.Format) == "json", cancellationToken).ConfigureAwait(false);
+            return summary is null ? ExitCodes.Error : await check.JudgeAsync(context, parse, summary, parse.GetValue(check.Format) == "json", cancellationToken).ConfigureAwait(false);
         });
         return command;
     }

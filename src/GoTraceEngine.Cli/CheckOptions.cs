@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using GoTraceEngine.Reporting;
+using GoTraceEngine.State;
 
 namespace GoTraceEngine.Cli;
 
@@ -9,17 +10,31 @@ internal sealed class CheckOptions
 {
     public Option<string> Format { get; } = new("--format", "-f") { Description = "Output format: text or json.", DefaultValueFactory = _ => "text" };
 
-    public Option<long> MaxLeaks { get; } = new("--max-leaks") { Description = "How many leaked goroutines (not ignored, not in the baseline) are allowed.", DefaultValueFactory = _ => 0 };
+    public Option<long> MaxLeaks { get; } = UsageErrors.Integer("--max-leaks", "How many leaked goroutines (not ignored, not in the baseline) are allowed.", 0, long.MaxValue, 0);
 
-    public Option<string[]> Ignore { get; } = new("--ignore") { Description = "Ignore leak groups whose start function or creator matches this glob (* and ?); repeatable.", HelpName = "GLOB", AllowMultipleArgumentsPerToken = false };
+    public Option<string[]> Ignore { get; } = new("--ignore") { Description = "Ignore leak groups whose start function or creator matches this glob (* and ?); repeatable. Example: --ignore 'net/http.*'", HelpName = "<GLOB>", AllowMultipleArgumentsPerToken = false };
 
-    public Option<string[]> IgnoreReason { get; } = new("--ignore-reason") { Description = "Ignore leak groups blocked for this reason (name, e.g. select, or code); repeatable.", HelpName = "NAME" };
+    public Option<string[]> IgnoreReason { get; } = new("--ignore-reason") { Description = "Ignore leak groups blocked for this reason (a name such as select or 'chan receive', _ for a space, or a code); repeatable.", HelpName = "<REASON>" };
 
-    public Option<string?> Baseline { get; } = new("--baseline") { Description = "Accept the leak groups recorded in this file (written by --write-baseline).", HelpName = "FILE" };
+    public Option<string?> Baseline { get; } = new("--baseline") { Description = "Accept the leak groups recorded in this file (written by --write-baseline).", HelpName = "<FILE>" };
 
-    public Option<string?> WriteBaseline { get; } = new("--write-baseline") { Description = "Record the current leak groups as accepted, and pass.", HelpName = "FILE" };
+    public Option<string?> WriteBaseline { get; } = new("--write-baseline") { Description = "Record the current leak groups as accepted, and pass.", HelpName = "<FILE>" };
 
-    public Option<string?> JUnit { get; } = new("--junit") { Description = "Also write JUnit XML: one test case per leak group.", HelpName = "FILE" };
+    public Option<string?> JUnit { get; } = new("--junit") { Description = "Also write JUnit XML: one test case per leak group.", HelpName = "<FILE>" };
+
+    public CheckOptions()
+    {
+        IgnoreReason.Validators.Add(result =>
+        {
+            foreach (string reason in result.GetValueOrDefault<string[]>() ?? [])
+            {
+                if (!LeakBudget.IsKnownReason(reason))
+                {
+                    result.AddError($"--ignore-reason '{reason}' names no reason{UsageErrors.Suggest(LeakBudget.NormalizeReason(reason), ReasonTable.KnownNames)}; give a reason name such as 'chan receive' or select, or a code");
+                }
+            }
+        });
+    }
 
     public void AddTo(Command command, bool withFormat)
     {
@@ -40,30 +55,16 @@ internal sealed class CheckOptions
     /// <summary>Judges the report against the budget, writes the baseline and JUnit files asked for, prints the verdict; returns the exit code.</summary>
     public async Task<int> JudgeAsync(CliContext context, ParseResult parse, TraceSummary summary, bool json, CancellationToken cancellationToken)
     {
-        if (parse.GetValue(MaxLeaks) < 0)
-        {
-            await context.Stderr.WriteLineAsync("gotrace: --max-leaks must be 0 or more").ConfigureAwait(false);
-            return GotraceCommand.ExitError;
-        }
-
         if (EndedEarly.PreventsVerdict(summary) is { } why)
         {
             await context.Stderr.WriteLineAsync($"gotrace: no verdict: {why}").ConfigureAwait(false);
-            return GotraceCommand.ExitError;
+            return ExitCodes.Error;
         }
 
         LeakBaseline? accepted = null;
         if (parse.GetValue(Baseline) is { } baselinePath)
         {
-            try
-            {
-                accepted = JsonSerializer.Deserialize(await File.ReadAllTextAsync(baselinePath, cancellationToken).ConfigureAwait(false), CheckJsonContext.Default.LeakBaseline);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
-            {
-                await context.Stderr.WriteLineAsync($"gotrace: cannot read baseline '{baselinePath}': {Replay.Describe(e)}").ConfigureAwait(false);
-                return GotraceCommand.ExitError;
-            }
+            accepted = await ReadBaselineAsync(baselinePath, cancellationToken).ConfigureAwait(false);
         }
 
         string[] ignore = parse.GetValue(Ignore) ?? [];
@@ -87,7 +88,7 @@ internal sealed class CheckOptions
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             await context.Stderr.WriteLineAsync($"gotrace: cannot write: {e.Message}").ConfigureAwait(false);
-            return GotraceCommand.ExitError;
+            return ExitCodes.Error;
         }
 
         if (json)
@@ -100,6 +101,41 @@ internal sealed class CheckOptions
             CheckCommand.WriteText(result, context.Stdout);
         }
 
-        return result.Passed ? GotraceCommand.ExitOk : GotraceCommand.ExitLeaks;
+        return result.Passed ? ExitCodes.Ok : ExitCodes.Leaks;
+    }
+
+    /// <summary>Reads and checks a baseline; anything unusable stops the run in one line (exit 2), never a silent pass.</summary>
+    internal static async Task<LeakBaseline> ReadBaselineAsync(string path, CancellationToken cancellationToken)
+    {
+        LeakBaseline? baseline;
+        try
+        {
+            if (Directory.Exists(path))
+            {
+                throw new CliException(ExitCodes.Error, $"cannot read baseline '{path}': it is a directory");
+            }
+
+            baseline = JsonSerializer.Deserialize(await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false), CheckJsonContext.Default.LeakBaseline);
+        }
+        catch (JsonException e)
+        {
+            throw new CliException(ExitCodes.Error, $"cannot read baseline '{path}': not baseline JSON (at {e.Path ?? "$"}, line {(e.LineNumber ?? 0) + 1}: {(e.InnerException is OverflowException or FormatException ? "a number out of range" : "unexpected content")})", e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CliException(ExitCodes.Error, $"cannot read baseline '{path}': {Replay.Describe(e)}", e);
+        }
+
+        string? problem = baseline switch
+        {
+            null => "it is empty (null)",
+            { Version: not 1 } => $"version {baseline.Version} is not one this gotrace reads (it writes version 1)",
+            { Groups: null } => "it has no \"groups\" list",
+            _ => baseline.Groups.Select((g, i) => g is null ? $"group {i + 1} is null"
+                    : g.Count < 0 ? $"group {i + 1} ({g.StartFunction ?? "(unknown)"}: {g.Reason}) has a negative count ({g.Count})"
+                    : g.Reason is null ? $"group {i + 1} has no reason"
+                    : null).FirstOrDefault(p => p is not null),
+        };
+        return problem is null ? baseline! : throw new CliException(ExitCodes.Error, $"cannot use baseline '{path}': {problem}");
     }
 }

@@ -9,7 +9,7 @@ internal sealed class EngineOptions
     public Option<string?> Go { get; } = new("--go")
     {
         Description = "Go version of the traced program (e.g. 1.22, go1.19.8), used when the trace has no '# gotrace' header. Default: 1.22.",
-        HelpName = "VERSION",
+        HelpName = "<VERSION>",
     };
 
     public Option<string> Reasons { get; } = new("--reasons")
@@ -21,20 +21,23 @@ internal sealed class EngineOptions
     public Option<string?> LeakAfter { get; } = new("--leak-after")
     {
         Description = "A leak suspect must have been blocked at least this long at the end of the trace (e.g. 500ms, 30s, 1m). Default: blocked at the end.",
-        HelpName = "DURATION",
+        HelpName = "<DURATION>",
     };
 
     public Option<string?> ReorderWindow { get; } = new("--reorder-window")
     {
         Description = "How late (in trace time) a timestamped event may arrive and still be put in order. Default: 2s.",
-        HelpName = "DURATION",
+        HelpName = "<DURATION>",
     };
 
-    public Option<int?> MaxGoroutines { get; } = new("--max-goroutines")
+    public Option<string?> MaxClockJump { get; } = new("--max-clock-jump")
     {
-        Description = "Track at most this many live goroutines; creates past the cap are counted with a warning. Default: 4194304.",
-        HelpName = "N",
+        Description = "A ts= further than this from the trace's clock (ahead or behind) is corrupt: a diagnostic, and the event is applied in arrival order. Default: 1h.",
+        HelpName = "<DURATION>",
     };
+
+    public Option<long?> MaxGoroutines { get; } = UsageErrors.OptionalInteger(
+        "--max-goroutines", "Track at most this many live goroutines; past the cap creates are counted, and the report is incomplete. Default: 4194304.", 1, int.MaxValue);
 
     public EngineOptions()
     {
@@ -47,7 +50,7 @@ internal sealed class EngineOptions
                 result.AddError($"'{value}' is not a Go version (expected e.g. 1.22 or go1.19.8).");
             }
         });
-        foreach (Option<string?> duration in new[] { LeakAfter, ReorderWindow })
+        foreach (Option<string?> duration in new[] { LeakAfter, ReorderWindow, MaxClockJump })
         {
             duration.Validators.Add(result =>
             {
@@ -66,6 +69,7 @@ internal sealed class EngineOptions
         command.Options.Add(Reasons);
         command.Options.Add(LeakAfter);
         command.Options.Add(ReorderWindow);
+        command.Options.Add(MaxClockJump);
         command.Options.Add(MaxGoroutines);
 
         // Checks across options fail the parse, so every command reports them the same way (one line, exit 2).
@@ -84,10 +88,6 @@ internal sealed class EngineOptions
                     result.AddError($"no waitReason table is known for {version}; use --reasons trace");
                 }
 
-                if (result.GetValue(MaxGoroutines) is < 1)
-                {
-                    result.AddError("--max-goroutines must be at least 1");
-                }
             }
             catch (InvalidOperationException)
             {
@@ -118,9 +118,14 @@ internal sealed class EngineOptions
             options = options with { ReorderWindow = span };
         }
 
+        if (parse.GetValue(MaxClockJump) is { } jump && DurationParser.TryParse(jump, out TimeSpan limit) && limit > TimeSpan.Zero)
+        {
+            options = options with { MaxClockJump = limit };
+        }
+
         if (parse.GetValue(MaxGoroutines) is { } max)
         {
-            options = options with { MaxGoroutines = max };
+            options = options with { MaxGoroutines = (int)max };
         }
 
         return options;

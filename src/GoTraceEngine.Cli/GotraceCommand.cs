@@ -2,25 +2,19 @@ using System.CommandLine;
 
 namespace GoTraceEngine.Cli;
 
-/// <summary>The <c>gotrace</c> command line: parses arguments, runs a subcommand, maps failures to exit codes.</summary>
+/// <summary>The <c>gotrace</c> command line: parses arguments, runs a subcommand, maps failures to exit codes (<see cref="ExitCodes"/>).</summary>
 internal static class GotraceCommand
 {
-    /// <summary>Success.</summary>
-    public const int ExitOk = 0;
-
-    /// <summary>Kept for the CI gate: leaks over budget.</summary>
-    public const int ExitLeaks = 1;
-
-    /// <summary>Usage or I/O error.</summary>
-    public const int ExitError = 2;
-
-    /// <summary>Interrupted (Ctrl-C) after printing what was read, as shells report SIGINT.</summary>
-    public const int ExitInterrupted = 130;
-
     public static async Task<int> RunAsync(
         string[] args, Func<Stream> openStdin, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
-        var context = new CliContext(openStdin, stdout, stderr, StderrIsTerminal: ReferenceEquals(stderr, Console.Error) && !Console.IsErrorRedirected);
+        var output = new GuardedWriter(stdout);
+        var context = new CliContext(
+            openStdin,
+            output,
+            stderr,
+            StderrIsTerminal: ReferenceEquals(stderr, Console.Error) && !Console.IsErrorRedirected,
+            StdoutIsTerminal: ReferenceEquals(stdout, Console.Out) && !Console.IsOutputRedirected);
         RootCommand root = new("gotrace: finds goroutine leaks in DTrace and bpftrace output of the Go runtime.")
         {
             ReplayCommand.Create(context),
@@ -30,23 +24,81 @@ internal static class GotraceCommand
             ScriptCommand.Create(context),
             GenCommand.Create(context),
         };
-
-        ParseResult parse = root.Parse(args);
-        if (parse.Errors.Count > 0)
+        root.SetAction(parse =>
         {
-            await stderr.WriteLineAsync($"gotrace: {OneLine(parse.Errors[0].Message)} (see 'gotrace --help')").ConfigureAwait(false);
-            return ExitError;
-        }
+            // No command: the help, which lists them.
+            return root.Parse("--help").Invoke(new InvocationConfiguration { Output = output, Error = stderr, EnableDefaultExceptionHandler = false });
+        });
 
-        // Ctrl-C cancels the token; commands then finish their report (a traced program and bpftrace need a moment).
-        var configuration = new InvocationConfiguration { Output = stdout, Error = stderr, ProcessTerminationTimeout = TimeSpan.FromSeconds(20) };
-        return await parse.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ParseResult parse = root.Parse(args);
+            if (UsageErrors.Describe(root, parse) is { } usage)
+            {
+                await stderr.WriteLineAsync($"gotrace: {usage} (see 'gotrace {UsageErrors.CommandPath(parse)}--help')").ConfigureAwait(false);
+                return ExitCodes.Error;
+            }
+
+            // Ctrl-C and SIGTERM cancel the token; commands then finish their report (a traced program and bpftrace need a
+            // moment). Exceptions reach the handler below instead of System.CommandLine's stack-trace printer.
+            var configuration = new InvocationConfiguration
+            {
+                Output = output,
+                Error = stderr,
+                ProcessTerminationTimeout = TimeSpan.FromSeconds(20),
+                EnableDefaultExceptionHandler = false,
+            };
+            return await parse.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
+        }
+        catch (CliException e)
+        {
+            if (e.Line is not null)
+            {
+                await TryWriteAsync(stderr, "gotrace: " + e.Line).ConfigureAwait(false);
+            }
+
+            return e.ExitCode;
+        }
+        catch (OperationCanceledException)
+        {
+            await TryWriteAsync(stderr, "gotrace: interrupted").ConfigureAwait(false);
+            return ExitCodes.Interrupted;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            await TryWriteAsync(stderr, "gotrace: " + OneLine(e.Message)).ConfigureAwait(false);
+            return ExitCodes.Error;
+        }
+        catch (Exception e) when (Environment.GetEnvironmentVariable("GOTRACE_DEBUG") is null)
+        {
+            // A bug: one line that can be reported, and the way to get the whole story.
+            await TryWriteAsync(stderr, $"gotrace: internal error: {e.GetType().Name}: {OneLine(e.Message)} (GOTRACE_DEBUG=1 shows where)").ConfigureAwait(false);
+            return ExitCodes.InternalError;
+        }
     }
 
-    /// <summary>Errors stop a run with one line: multi-line parser messages are joined.</summary>
-    private static string OneLine(string message) =>
+    /// <summary>Errors stop a run with one line: multi-line messages are joined.</summary>
+    internal static string OneLine(string message) =>
         string.Join(' ', message.Split(['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+
+    /// <summary>The last word goes to stderr; if even that fails there is no one left to tell.</summary>
+    private static async Task TryWriteAsync(TextWriter stderr, string line)
+    {
+        try
+        {
+            await stderr.WriteLineAsync(line).ConfigureAwait(false);
+        }
+        catch (IOException)
+        {
+            // stderr is gone too: the exit code is all that is left.
+        }
+    }
 }
 
 /// <summary>The process's standard streams, injectable for in-process tests.</summary>
-internal sealed record CliContext(Func<Stream> OpenStdin, TextWriter Stdout, TextWriter Stderr, bool StderrIsTerminal);
+/// <param name="OpenStdin">Opens standard input.</param>
+/// <param name="Stdout">Standard output, guarded: a failed write becomes one line and exit 2 (<see cref="GuardedWriter"/>).</param>
+/// <param name="Stderr">Standard error.</param>
+/// <param name="StderrIsTerminal">Whether stderr is the process's terminal (progress bars).</param>
+/// <param name="StdoutIsTerminal">Whether stdout is the process's terminal (the live dashboard).</param>
+internal sealed record CliContext(Func<Stream> OpenStdin, TextWriter Stdout, TextWriter Stderr, bool StderrIsTerminal, bool StdoutIsTerminal = false);

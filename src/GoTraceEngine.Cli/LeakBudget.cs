@@ -63,7 +63,8 @@ internal sealed class LeakBudget(IReadOnlyList<string> ignoreGlobs, IReadOnlyLis
         foreach (BaselineGroup group in baseline?.Groups ?? [])
         {
             var key = (group.StartFunction, group.Creator, group.Reason);
-            remaining[key] = remaining.GetValueOrDefault(key) + group.Count;
+            long sum = remaining.GetValueOrDefault(key) + group.Count;
+            remaining[key] = sum < 0 ? long.MaxValue : sum;
         }
 
         var judged = new List<JudgedGroup>();
@@ -106,7 +107,7 @@ internal sealed class LeakBudget(IReadOnlyList<string> ignoreGlobs, IReadOnlyLis
 
         foreach (string reason in ignoreReasons)
         {
-            if (string.Equals(reason, group.Reason, StringComparison.OrdinalIgnoreCase)
+            if (string.Equals(NormalizeReason(reason), NormalizeReason(group.Reason), StringComparison.OrdinalIgnoreCase)
                 || reason == group.ReasonCode.ToString(System.Globalization.CultureInfo.InvariantCulture))
             {
                 return "--ignore-reason " + reason;
@@ -115,6 +116,14 @@ internal sealed class LeakBudget(IReadOnlyList<string> ignoreGlobs, IReadOnlyLis
 
         return null;
     }
+
+    /// <summary>A reason as typed in a shell: <c>chan_send</c> and <c>chan-send</c> name <c>chan send</c>.</summary>
+    public static string NormalizeReason(string reason) => reason.Trim().Replace('_', ' ').Replace('-', ' ');
+
+    /// <summary>Whether <paramref name="reason"/> names a reason some Go version has, or is a code (0–255).</summary>
+    public static bool IsKnownReason(string reason) =>
+        byte.TryParse(reason, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out _)
+        || State.ReasonTable.KnownNames.Any(name => string.Equals(NormalizeReason(name), NormalizeReason(reason), StringComparison.OrdinalIgnoreCase));
 
     /// <summary><c>*</c> matches any run of characters, <c>?</c> one; everything else is literal (Go names are full of dots and parentheses).</summary>
     private static Regex GlobToRegex(string glob) =>

@@ -3,5 +3,5 @@ namespace GoTraceEngine.Cli;
 public static class Program
 {
     public static Task<int> Main(string[] args) =>
-        GotraceCommand.RunAsync(args, Console.OpenStandardInput, Console.Out, Console.Error, CancellationToken.None);
+        GotraceCommand.RunAsync(args, Replay.OpenStandardInput, Console.Out, Console.Error, CancellationToken.None);
 }

@@ -33,10 +33,10 @@ internal static class Replay
         catch (OperationCanceledException)
         {
             // Ctrl-C: report what was read, marked incomplete.
-            engine.Complete(EndedEarly.ReplayInterrupted);
+            engine.Complete(IncompleteReason.Interrupted, EndedEarly.ReplayInterrupted);
             return engine;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
         {
             await context.Stderr.WriteLineAsync($"gotrace: cannot read '{path}': {Describe(e)}").ConfigureAwait(false);
             return null;
@@ -54,6 +54,40 @@ internal static class Replay
     {
         FileNotFoundException => "no such file",
         DirectoryNotFoundException => "no such directory",
-        _ => e.Message,
+        InvalidDataException => "the compressed data is corrupt: " + e.Message,
+        _ => GotraceCommand.OneLine(e.Message),
     };
+
+    /// <summary>
+    /// Opens the process's standard input, or fails in one line when the shell closed it (<c>gotrace replay - &lt;&amp;-</c>).
+    /// On Linux an inherited fd 0 never has close-on-exec; when it was closed, the runtime's own pipes take fd 0 and do,
+    /// and reading it would wait forever.
+    /// </summary>
+    public static Stream OpenStandardInput()
+    {
+        if (OperatingSystem.IsLinux())
+        {
+            const int CloseOnExec = 0x80000;
+            string? flags;
+            try
+            {
+                flags = File.ReadLines("/proc/self/fdinfo/0").FirstOrDefault(l => l.StartsWith("flags:", StringComparison.Ordinal));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                flags = null;
+                if (!File.Exists("/proc/self/fdinfo/0"))
+                {
+                    throw new CliException(ExitCodes.Error, "standard input is closed: give a trace file, or pipe a trace in");
+                }
+            }
+
+            if (flags is not null && (Convert.ToInt32(flags[6..].Trim(), 8) & CloseOnExec) != 0)
+            {
+                throw new CliException(ExitCodes.Error, "standard input is closed: give a trace file, or pipe a trace in");
+            }
+        }
+
+        return Console.OpenStandardInput();
+    }
 }

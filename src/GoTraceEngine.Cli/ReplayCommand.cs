@@ -31,7 +31,7 @@ internal static class ReplayCommand
         Option<string?> timeline = new("--timeline")
         {
             Description = "Also draw live and blocked goroutines over time to FILE: .html (self-contained), .svg or .csv.",
-            HelpName = "FILE",
+            HelpName = "<FILE>",
         };
         var engineOptions = new EngineOptions();
 
@@ -54,7 +54,7 @@ internal static class ReplayCommand
             if (timelinePath is not null && Path.GetExtension(timelinePath).ToUpperInvariant() is not (".HTML" or ".HTM" or ".SVG" or ".CSV"))
             {
                 await context.Stderr.WriteLineAsync($"gotrace: --timeline '{timelinePath}': the file must end in .html, .svg or .csv").ConfigureAwait(false);
-                return GotraceCommand.ExitError;
+                return ExitCodes.Error;
             }
 
             if (timelinePath is not null)
@@ -74,7 +74,7 @@ internal static class ReplayCommand
         TraceEngine? engine = await Replay.RunEngineAsync(context, run.Path, options, run.Progress, cancellationToken).ConfigureAwait(false);
         if (engine is null)
         {
-            return GotraceCommand.ExitError;
+            return ExitCodes.Error;
         }
 
         double seconds = clock.Elapsed.TotalSeconds;
@@ -104,7 +104,7 @@ internal static class ReplayCommand
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 await context.Stderr.WriteLineAsync($"gotrace: cannot write '{timelinePath}': {e.Message}").ConfigureAwait(false);
-                return GotraceCommand.ExitError;
+                return ExitCodes.Error;
             }
         }
 
@@ -114,7 +114,7 @@ internal static class ReplayCommand
                 $"gotrace: {engine.EventsRead} events, {engine.LinesRead} lines, {engine.BytesRead} bytes in {seconds:0.000} s: {engine.EventsRead / Math.Max(seconds, 1e-9) / 1e6:0.00} M events/s, {engine.BytesRead / Math.Max(seconds, 1e-9) / 1e6:0} MB/s")).ConfigureAwait(false);
         }
 
-        return EndedEarly.WasInterrupted(summary) ? GotraceCommand.ExitInterrupted : GotraceCommand.ExitOk;
+        return EndedEarly.WasInterrupted(summary) ? ExitCodes.Interrupted : ExitCodes.Ok;
     }
 }
 

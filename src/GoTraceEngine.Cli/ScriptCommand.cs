@@ -15,8 +15,8 @@ internal static class ScriptCommand
         tracer.AcceptOnlyFromAmong("dtrace", "bpftrace");
         Option<string> arch = new("--arch") { Description = "amd64 or arm64 (bpftrace: amd64).", DefaultValueFactory = _ => "amd64" };
         arch.AcceptOnlyFromAmong("amd64", "arm64");
-        Option<string?> go = new("--go") { Description = "The program's Go version (default: read from --binary, else 1.22).", HelpName = "VERSION" };
-        Option<string?> binary = new("--binary") { Description = "The Go program to trace: fills its path (bpftrace), Go version and g offsets from its DWARF.", HelpName = "PATH" };
+        Option<string?> go = new("--go") { Description = "The program's Go version (default: read from --binary, else 1.22).", HelpName = "<VERSION>" };
+        Option<string?> binary = new("--binary") { Description = "The Go program to trace: fills its path (bpftrace), Go version and g offsets from its DWARF.", HelpName = "<PATH>" };
         Option<string> os = new("--os") { Description = "The OS named in the DTrace script's header.", DefaultValueFactory = _ => "darwin" };
         Option<bool> symbols = new("--symbols") { Description = "Print the --binary's go-statement wrappers and sites as '# gotrace' lines (prepend them to a capture), not a script." };
 
@@ -56,7 +56,7 @@ internal static class ScriptCommand
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                 {
                     await context.Stderr.WriteLineAsync($"gotrace: cannot read '{binaryPath}': {e.Message}").ConfigureAwait(false);
-                    return GotraceCommand.ExitError;
+                    return ExitCodes.Error;
                 }
 
                 goText = parse.GetValue(go) ?? GoBinary.GoVersion(file) ?? goText;
@@ -67,26 +67,26 @@ internal static class ScriptCommand
                 else
                 {
                     await context.Stderr.WriteLineAsync($"gotrace: {error}").ConfigureAwait(false);
-                    return GotraceCommand.ExitError;
+                    return ExitCodes.Error;
                 }
             }
 
             if (!GoBinary.TryParseVersion(goText.StartsWith("go", StringComparison.Ordinal) ? goText : "go" + goText, out GoVersion version))
             {
                 await context.Stderr.WriteLineAsync($"gotrace: '{goText}' is not a Go version").ConfigureAwait(false);
-                return GotraceCommand.ExitError;
+                return ExitCodes.Error;
             }
 
             string? name = ScriptCatalog.ScriptName(parse.GetValue(tracer)!, parse.GetValue(arch)!, version);
             if (name is null)
             {
                 await context.Stderr.WriteLineAsync($"gotrace: no {parse.GetValue(tracer)} script for {parse.GetValue(arch)} and {version} (bpftrace: amd64, Go >= 1.17; dtrace: amd64 Go >= 1.17, arm64 Go >= 1.18)").ConfigureAwait(false);
-                return GotraceCommand.ExitError;
+                return ExitCodes.Error;
             }
 
             string script = ScriptCatalog.Render(name, version, version.ToString()[2..], offsets, binaryPath is null ? null : Path.GetFullPath(binaryPath), parse.GetValue(os)!);
             await context.Stdout.WriteAsync(script).ConfigureAwait(false);
-            return GotraceCommand.ExitOk;
+            return ExitCodes.Ok;
         });
         return command;
     }
@@ -98,7 +98,7 @@ internal static class ScriptCommand
         if (names is null)
         {
             await context.Stderr.WriteLineAsync($"gotrace: {error}").ConfigureAwait(false);
-            return GotraceCommand.ExitError;
+            return ExitCodes.Error;
         }
 
         if (names.IsPositionIndependent)
@@ -111,6 +111,6 @@ internal static class ScriptCommand
             await context.Stdout.WriteLineAsync(line).ConfigureAwait(false);
         }
 
-        return GotraceCommand.ExitOk;
+        return ExitCodes.Ok;
     }
 }

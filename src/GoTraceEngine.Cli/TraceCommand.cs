@@ -26,12 +26,13 @@ internal static class TraceCommand
     public static Command Create(CliContext context)
     {
         Argument<string[]> program = new("PROGRAM") { Description = "The Go program to run and trace, and its arguments (after --).", Arity = ArgumentArity.ZeroOrMore };
-        Option<int?> pid = new("--pid", "-p") { Description = "Attach to this running Go process instead of starting one; stop with Ctrl-C or --duration.", HelpName = "PID" };
-        Option<string?> duration = new("--duration") { Description = "With -p: stop tracing after this long (30s, 5m) and report.", HelpName = "DURATION" };
+        Option<long?> pid = UsageErrors.OptionalInteger("--pid", "Attach to this running Go process instead of starting one; stop with Ctrl-C or --duration. Example: sudo gotrace trace -p 4242 --duration 30s", 1, int.MaxValue, "<PID>");
+        pid.Aliases.Add("-p");
+        Option<string?> duration = new("--duration") { Description = "With -p: stop tracing after this long (30s, 5m) and report.", HelpName = "<DURATION>" };
         Option<string> format = new("--format", "-f") { Description = "Report format: text or json.", DefaultValueFactory = _ => "text" };
         format.AcceptOnlyFromAmong("text", "json");
-        Option<string?> output = new("--output", "-o") { Description = "Write the report to this file; the program's stdout then stays on stdout (without -o it goes to stderr).", HelpName = "FILE" };
-        Option<string?> save = new("--save") { Description = "Keep the raw trace (with the binary's names) in this file, for gotrace replay.", HelpName = "FILE" };
+        Option<string?> output = new("--output", "-o") { Description = "Write the report to this file; the program's stdout then stays on stdout (without -o it goes to stderr).", HelpName = "<FILE>" };
+        Option<string?> save = new("--save") { Description = "Keep the raw trace (with the binary's names) in this file, for gotrace replay.", HelpName = "<FILE>" };
         Option<bool> checkGate = new("--check") { Description = "Act as the CI gate (see gotrace check): exit 1 when the program leaks beyond --max-leaks, or fails." };
         var check = new CheckOptions();
         var engineOptions = new EngineOptions();
@@ -43,15 +44,21 @@ internal static class TraceCommand
         engineOptions.AddTo(command);
         command.Validators.Add(result =>
         {
+            bool hasPid;
+            try
+            {
+                hasPid = result.GetValue(pid) is not null;
+            }
+            catch (InvalidOperationException)
+            {
+                // A value the option rejects: its own message says what is wrong.
+                return;
+            }
+
             bool hasProgram = result.GetValue(program) is { Length: > 0 };
-            bool hasPid = result.GetValue(pid) is not null;
             if (hasProgram == hasPid)
             {
                 result.AddError(hasPid ? "give either -p PID or a PROGRAM to run, not both" : "give the PROGRAM to run (after --), or -p PID to attach to a running process");
-            }
-            else if (result.GetValue(pid) is <= 0)
-            {
-                result.AddError("-p needs a process id (a positive number)");
             }
 
             if (result.GetValue(duration) is { } text)
@@ -79,7 +86,7 @@ internal static class TraceCommand
             var run = new TraceRun(
                 context,
                 parse.GetValue(program) ?? [],
-                parse.GetValue(pid),
+                (int?)parse.GetValue(pid),
                 parse.GetValue(duration) is { } d && DurationParser.TryParse(d, out TimeSpan span) ? span : s_noDuration,
                 parse.GetValue(format) == "json",
                 parse.GetValue(output),
@@ -226,7 +233,7 @@ internal static class TraceCommand
             if (preflight.Error is not null)
             {
                 await context.Stderr.WriteLineAsync($"gotrace: cannot trace: {preflight.Error}").ConfigureAwait(false);
-                return GotraceCommand.ExitError;
+                return ExitCodes.Error;
             }
 
             GoSymbols names = preflight.Names!;
@@ -273,11 +280,11 @@ internal static class TraceCommand
                     if (end.StoppedEarly)
                     {
                         await context.Stderr.WriteLineAsync("gotrace: interrupted before bpftrace attached its probes: no report").ConfigureAwait(false);
-                        return GotraceCommand.ExitInterrupted;
+                        return ExitCodes.Interrupted;
                     }
 
                     await context.Stderr.WriteLineAsync($"gotrace: cannot trace: {BpftraceMessages.Diagnose(end.TracerMessages, pid)}{(pid is null ? " (the program did not run)" : string.Empty)}").ConfigureAwait(false);
-                    return GotraceCommand.ExitError;
+                    return ExitCodes.Error;
                 }
 
                 return await ReportAsync(engine, session, end, symbolLines, named, preflight).ConfigureAwait(false);
@@ -285,7 +292,7 @@ internal static class TraceCommand
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.ComponentModel.Win32Exception)
             {
                 await context.Stderr.WriteLineAsync($"gotrace: tracing failed: {e.Message}").ConfigureAwait(false);
-                return GotraceCommand.ExitError;
+                return ExitCodes.Error;
             }
         }
 
@@ -299,11 +306,11 @@ internal static class TraceCommand
             bool interrupted = end.StoppedEarly && pid is null;
             if (interrupted)
             {
-                engine.Complete(EndedEarly.TracingInterrupted);
+                engine.Complete(IncompleteReason.Interrupted, EndedEarly.TracingInterrupted);
             }
             else if (end.TracerExitCode != 0)
             {
-                engine.Complete(EndedEarly.TracerFailed(end.TracerExitCode));
+                engine.Complete(IncompleteReason.TracerFailed, EndedEarly.TracerFailed(end.TracerExitCode));
             }
             else
             {
@@ -335,11 +342,11 @@ internal static class TraceCommand
             if (gate is not null)
             {
                 exit = await gate(context with { Stdout = report }, summary, json).ConfigureAwait(false);
-                if (failure is not null && exit is GotraceCommand.ExitOk or GotraceCommand.ExitLeaks)
+                if (failure is not null && exit is ExitCodes.Ok or ExitCodes.Leaks)
                 {
                     // A program that failed passes no gate, whatever its leaks.
                     report = FailVerdict(report.ToString(), failure);
-                    exit = GotraceCommand.ExitLeaks;
+                    exit = ExitCodes.Leaks;
                 }
             }
             else
@@ -353,14 +360,14 @@ internal static class TraceCommand
                     ReportWriter.WriteText(summary, report);
                 }
 
-                exit = interrupted ? GotraceCommand.ExitInterrupted
+                exit = interrupted ? ExitCodes.Interrupted
                     : signal is { } n ? 128 + n
-                    : code ?? (pid is null ? GotraceCommand.ExitLeaks : GotraceCommand.ExitOk);
+                    : code ?? (pid is null ? ExitCodes.Leaks : ExitCodes.Ok);
             }
 
             if (!await WriteReportAsync(report.ToString()).ConfigureAwait(false))
             {
-                return GotraceCommand.ExitError;
+                return ExitCodes.Error;
             }
 
             if (failure is not null)
@@ -375,7 +382,7 @@ internal static class TraceCommand
             if (end.TracerExitCode != 0 && !interrupted)
             {
                 await context.Stderr.WriteLineAsync($"gotrace: {EndedEarly.TracerFailed(end.TracerExitCode)}: the trace is incomplete").ConfigureAwait(false);
-                return GotraceCommand.ExitError;
+                return ExitCodes.Error;
             }
 
             return exit;

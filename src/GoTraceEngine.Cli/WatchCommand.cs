@@ -1,8 +1,6 @@
-using System.Buffers;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using System.IO.Pipelines;
 using System.Text;
 using GoTraceEngine.Reporting;
 using Microsoft.Extensions.ObjectPool;
@@ -26,19 +24,13 @@ internal static class WatchCommand
         Argument<string> file = new("FILE") { Description = "Tracer output to watch; '-' or nothing reads standard input.", Arity = ArgumentArity.ZeroOrOne, DefaultValueFactory = _ => "-" };
         Option<string> format = new("--format", "-f") { Description = "Final report format: text or json.", DefaultValueFactory = _ => "text" };
         format.AcceptOnlyFromAmong("text", "json");
-        Option<int> refresh = new("--refresh") { Description = "Refresh interval in milliseconds (the plain status line is printed once a second).", DefaultValueFactory = _ => 250 };
+        Option<long> refresh = UsageErrors.Integer("--refresh", "Refresh interval in milliseconds (the plain status line is printed once a second).", 20, 60_000, 250, "<MS>");
         var engineOptions = new EngineOptions();
         Command command = new("watch", "Watch tracer output live: events/s, live, blocked by reason, the top leak groups, warnings.") { file, format, refresh };
         engineOptions.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
             TraceEngineOptions options = engineOptions.Build(parse);
-            if (parse.GetValue(refresh) is < 20 or > 60_000)
-            {
-                await context.Stderr.WriteLineAsync("gotrace: --refresh must be between 20 and 60000 ms").ConfigureAwait(false);
-                return GotraceCommand.ExitError;
-            }
-
             string path = parse.GetValue(file) ?? "-";
             Stream input;
             try
@@ -50,13 +42,13 @@ internal static class WatchCommand
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 await context.Stderr.WriteLineAsync($"gotrace: cannot read '{path}': {Replay.Describe(e)}").ConfigureAwait(false);
-                return GotraceCommand.ExitError;
+                return ExitCodes.Error;
             }
 
             await using (input.ConfigureAwait(false))
             {
                 var session = new WatchSession(new TraceEngine(options), TimeSpan.FromMilliseconds(parse.GetValue(refresh)));
-                bool terminal = ReferenceEquals(context.Stdout, Console.Out) && !Console.IsOutputRedirected;
+                bool terminal = context.StdoutIsTerminal;
                 Task ingest = Task.Run(() => session.IngestAsync(input, cancellationToken), CancellationToken.None);
                 if (terminal)
                 {
@@ -74,7 +66,7 @@ internal static class WatchCommand
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                 {
                     await context.Stderr.WriteLineAsync($"gotrace: cannot read '{path}': {e.Message}").ConfigureAwait(false);
-                    return GotraceCommand.ExitError;
+                    return ExitCodes.Error;
                 }
 
                 TraceSummary summary = session.Engine.GetSummary();
@@ -87,7 +79,7 @@ internal static class WatchCommand
                     ReportWriter.WriteText(summary, context.Stdout);
                 }
 
-                return EndedEarly.WasInterrupted(summary) ? GotraceCommand.ExitInterrupted : GotraceCommand.ExitOk;
+                return EndedEarly.WasInterrupted(summary) ? ExitCodes.Interrupted : ExitCodes.Ok;
             }
         });
         return command;
@@ -158,6 +150,16 @@ internal static class WatchCommand
             line.Append(c, $" top: {top.Count} {top.Fn ?? "(unknown)"} {s.Reasons.GetName(top.Reason)}");
         }
 
+        if (s.Pending > 0)
+        {
+            line.Append(c, $" held by the reorder window: {s.Pending} events");
+        }
+
+        if (s.IdleSeconds >= 1)
+        {
+            line.Append(c, $" input idle {s.IdleSeconds:0}s");
+        }
+
         if (s.DataLoss + s.ProbeErrors + s.Late > 0)
         {
             line.Append(c, $" warnings: {s.DataLoss} data loss, {s.ProbeErrors} probe errors, {s.Late} late");
@@ -198,6 +200,16 @@ internal static class WatchCommand
                 Markup.Escape(string.Create(c, $"{group.Count} {group.Fn ?? "(unknown)"} {s.Reasons.GetName(group.Reason)}{age}")));
         }
 
+        if (s.Pending > 0)
+        {
+            table.AddRow("held back", string.Create(c, $"{s.Pending:N0} events in the reorder window (not counted above yet)"));
+        }
+
+        if (s.IdleSeconds >= 1)
+        {
+            table.AddRow("input", string.Create(c, $"idle for {s.IdleSeconds:0}s"));
+        }
+
         table.AddRow("warnings", string.Create(c, $"{s.DataLoss} data loss, {s.ProbeErrors} probe errors, {s.Late} late"));
         return table;
     }
@@ -209,7 +221,8 @@ internal sealed class WatchSession(TraceEngine engine, TimeSpan interval)
     private readonly ObjectPool<WatchSnapshot> _pool = new DefaultObjectPool<WatchSnapshot>(new DefaultPooledObjectPolicy<WatchSnapshot>(), 4);
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private WatchSnapshot? _latest;
-    private TimeSpan _next;
+    private long _lastBytes;
+    private double _lastInput;
 
     public TraceEngine Engine => engine;
 
@@ -222,46 +235,34 @@ internal sealed class WatchSession(TraceEngine engine, TimeSpan interval)
     /// <summary>Fills a pooled snapshot from the engine and publishes it. Call between feeds, on the feeding thread.</summary>
     public void Publish()
     {
+        double now = _clock.Elapsed.TotalSeconds;
+        if (engine.BytesRead != _lastBytes)
+        {
+            _lastBytes = engine.BytesRead;
+            _lastInput = now;
+        }
+
         WatchSnapshot snapshot = _pool.Get();
-        snapshot.Fill(engine, _clock.Elapsed.TotalSeconds);
+        snapshot.Fill(engine, now, now - _lastInput);
         if (Interlocked.Exchange(ref _latest, snapshot) is { } unread)
         {
             _pool.Return(unread);
         }
     }
 
+    /// <summary>
+    /// Feeds the engine from <paramref name="input"/> and publishes a snapshot every interval, also while the input is
+    /// idle (the engine's heartbeat runs between reads, on the feeding thread); Ctrl-C ends it with what was read.
+    /// </summary>
     public async Task IngestAsync(Stream input, CancellationToken cancellationToken)
     {
-        PipeReader reader = PipeReader.Create(input, new StreamPipeReaderOptions(bufferSize: 1 << 20, minimumReadSize: 4096, leaveOpen: true));
         try
         {
-            while (true)
-            {
-                ReadResult result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-                ReadOnlySequence<byte> buffer = result.Buffer;
-                engine.FeedSequence(buffer);
-                reader.AdvanceTo(buffer.End);
-                if (_clock.Elapsed >= _next)
-                {
-                    Publish();
-                    _next = _clock.Elapsed + interval;
-                }
-
-                if (result.IsCompleted)
-                {
-                    break;
-                }
-            }
-
-            engine.Complete();
+            await engine.ReplayAsync(input, interval, _ => Publish(), cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
-            engine.Complete(EndedEarly.ReplayInterrupted);
-        }
-        finally
-        {
-            await reader.CompleteAsync().ConfigureAwait(false);
+            engine.Complete(IncompleteReason.Interrupted, EndedEarly.ReplayInterrupted);
         }
 
         Publish();

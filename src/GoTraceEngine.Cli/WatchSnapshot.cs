@@ -32,6 +32,12 @@ internal sealed class WatchSnapshot
 
     public double Seconds { get; private set; }
 
+    /// <summary>Seconds since input last arrived.</summary>
+    public double IdleSeconds { get; private set; }
+
+    /// <summary>Timestamped events read but held back by the reorder window: the figures above do not include them yet.</summary>
+    public int Pending { get; private set; }
+
     /// <summary>Blocked goroutines per reason code.</summary>
     public long[] BlockedByReason { get; } = new long[256];
 
@@ -43,8 +49,10 @@ internal sealed class WatchSnapshot
     public int GroupCount { get; private set; }
 
     /// <summary>Copies the engine's state. Runs on the engine's thread, between feeds.</summary>
-    public void Fill(TraceEngine engine, double seconds)
+    public void Fill(TraceEngine engine, double seconds, double idleSeconds)
     {
+        IdleSeconds = idleSeconds;
+        Pending = engine.PendingEvents;
         Events = engine.EventsRead;
         Lines = engine.LinesRead;
         Bytes = engine.BytesRead;

@@ -36,6 +36,10 @@ public readonly record struct TraceEngineOptions
     public const int DefaultMaxPendingEvents = 1 << 20;
     private readonly GoVersion? _goVersion;
     private readonly TimeSpan? _reorderWindow;
+    private readonly TimeSpan? _maxClockJump;
+
+    /// <summary>Default of <see cref="MaxClockJump"/>: 1 h.</summary>
+    public static TimeSpan DefaultMaxClockJump { get; } = TimeSpan.FromHours(1);
 
     /// <summary>Default of <see cref="ReorderWindow"/>: 2 s, twice dtrace's default switch rate and bpftrace's drain interval.</summary>
     public static TimeSpan DefaultReorderWindow { get; } = TimeSpan.FromSeconds(2);
@@ -73,6 +77,14 @@ public readonly record struct TraceEngineOptions
     /// applied at once. <see cref="TimeSpan.Zero"/> applies events in arrival order.
     /// </summary>
     public TimeSpan ReorderWindow { get => _reorderWindow ?? DefaultReorderWindow; init => _reorderWindow = value < TimeSpan.Zero ? TimeSpan.Zero : value; }
+
+    /// <summary>
+    /// How far a timestamp may be from the trace's running clock (the latest <c>ts=</c>) and still be trusted (default
+    /// 1 h). A timestamp further ahead or behind, or a negative one, is a corrupt value: the event gets a
+    /// <c>clock</c> diagnostic and is applied in arrival order without moving the clock, so one bad line cannot make
+    /// every later event late.
+    /// </summary>
+    public TimeSpan MaxClockJump { get => _maxClockJump ?? DefaultMaxClockJump; init => _maxClockJump = value <= TimeSpan.Zero ? null : value; }
 
     /// <summary>
     /// The most timestamped events held for reordering (default 1 Mi). When a burst fills the window past this, the

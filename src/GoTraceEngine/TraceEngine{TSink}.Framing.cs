@@ -2,6 +2,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using GoTraceEngine.Reporting;
 
 namespace GoTraceEngine;
 
@@ -20,7 +21,7 @@ public partial class TraceEngine<TSink>
     private long _discardedLength;
     private long _bytesRead;
     private bool _endedMidLine;
-    private readonly List<string> _incompleteReasons = [];
+    private readonly List<(IncompleteReason Reason, string? Detail)> _endedEarly = [];
 
     /// <summary>Bytes fed so far. Like <see cref="LinesRead"/>, it may be read from another thread to show progress.</summary>
     public long BytesRead => Volatile.Read(ref _bytesRead);
@@ -134,14 +135,14 @@ public partial class TraceEngine<TSink>
     }
 
     /// <summary>
-    /// Ends the input early (the reader was cancelled, the tracer was killed): what was read is applied, and the
-    /// report is marked incomplete with <paramref name="reason"/>.
+    /// Ends the input early (the reader was cancelled, the tracer failed): what was read is applied, and the report is
+    /// marked incomplete with <paramref name="reason"/>.
     /// </summary>
-    /// <param name="reason">Why the input ended, for the report (<c>replay was interrupted</c>).</param>
-    public void Complete(string reason)
+    /// <param name="reason">Why the input ended.</param>
+    /// <param name="detail">Words for the report, replacing the reason's own (<c>bpftrace exited with code 1</c>), or null.</param>
+    public void Complete(IncompleteReason reason, string? detail = null)
     {
-        ArgumentException.ThrowIfNullOrEmpty(reason);
-        _incompleteReasons.Add(reason);
+        _endedEarly.Add((reason, detail));
         Complete();
     }
 

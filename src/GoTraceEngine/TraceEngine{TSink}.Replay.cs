@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using GoTraceEngine.Reporting;
 
 namespace GoTraceEngine;
 
@@ -29,13 +30,13 @@ public partial class TraceEngine<TSink>
         Complete();
     }
 
-    /// <summary>Replays a captured file synchronously and completes the engine.</summary>
+    /// <summary>Replays a captured file (plain, or gzip-compressed) synchronously and completes the engine.</summary>
     /// <param name="path">The file.</param>
     /// <exception cref="IOException">The file cannot be read.</exception>
     /// <exception cref="UnauthorizedAccessException">Access is denied, or the path is a directory.</exception>
     public void ReplayFile(string path)
     {
-        using FileStream stream = OpenFile(path);
+        using Stream stream = OpenFile(path);
         Replay(stream);
     }
 
@@ -44,18 +45,62 @@ public partial class TraceEngine<TSink>
     /// engine is completed. This is the live path: lines are applied as soon as they arrive.
     /// </summary>
     /// <param name="reader">Tracer output. The caller completes the reader.</param>
-    /// <param name="cancellationToken">Stops reading; the engine is then not completed.</param>
+    /// <param name="cancellationToken">Stops reading (<see cref="OperationCanceledException"/>); the engine is then not completed.</param>
     /// <returns>A task that ends with the input.</returns>
-    public async ValueTask ReplayAsync(PipeReader reader, CancellationToken cancellationToken = default)
+    public ValueTask ReplayAsync(PipeReader reader, CancellationToken cancellationToken = default) =>
+        ReplayAsync(reader, Timeout.InfiniteTimeSpan, null, cancellationToken);
+
+    /// <summary>
+    /// Reads <paramref name="reader"/> until it completes, calling <paramref name="heartbeat"/> on the reading thread
+    /// between reads at least every <paramref name="interval"/>, also while no data arrives (a live dashboard reads the
+    /// engine there), then completes the engine.
+    /// </summary>
+    /// <param name="reader">Tracer output. The caller completes the reader.</param>
+    /// <param name="interval">How often <paramref name="heartbeat"/> runs at least; <see cref="Timeout.InfiniteTimeSpan"/> for never.</param>
+    /// <param name="heartbeat">Called between reads, where the engine may be read; null for none.</param>
+    /// <param name="cancellationToken">Stops reading (<see cref="OperationCanceledException"/>); the engine is then not completed.</param>
+    /// <returns>A task that ends with the input.</returns>
+    public async ValueTask ReplayAsync(PipeReader reader, TimeSpan interval, Action<TraceEngine<TSink>>? heartbeat, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(reader);
+        using Timer? timer = heartbeat is null || interval == Timeout.InfiniteTimeSpan
+            ? null
+            : new Timer(static state => ((PipeReader)state!).CancelPendingRead(), reader, interval, interval);
+        long nextBeat = Environment.TickCount64 + (long)interval.TotalMilliseconds;
         while (true)
         {
-            ReadResult result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            ReadResult result;
+            try
+            {
+                result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // Only the wait for more is abandoned: what was already read is applied, then the caller learns of the cancellation.
+                if (reader.TryRead(out ReadResult buffered))
+                {
+                    FeedSequence(buffered.Buffer);
+                    reader.AdvanceTo(buffered.Buffer.End);
+                }
+
+                throw;
+            }
+
+            if (heartbeat is not null && (result.IsCanceled || Environment.TickCount64 >= nextBeat))
+            {
+                heartbeat(this);
+                nextBeat = Environment.TickCount64 + (long)interval.TotalMilliseconds;
+                if (result.IsCanceled && result.Buffer.IsEmpty && !result.IsCompleted)
+                {
+                    reader.AdvanceTo(result.Buffer.Start);
+                    continue;
+                }
+            }
+
             ReadOnlySequence<byte> buffer = result.Buffer;
             FeedSequence(buffer);
             reader.AdvanceTo(buffer.End);
-            if (result.IsCompleted || result.IsCanceled)
+            if (result.IsCompleted || (result.IsCanceled && heartbeat is null))
             {
                 break;
             }
@@ -64,26 +109,90 @@ public partial class TraceEngine<TSink>
         Complete();
     }
 
-    /// <summary>Reads <paramref name="stream"/> through a <see cref="PipeReader"/> until its end, then completes the engine.</summary>
+    /// <summary>Reads <paramref name="stream"/> through a <see cref="Pipe"/> until its end, then completes the engine.</summary>
     /// <param name="stream">Tracer output (a file, a pipe, a tracer's stdout); not disposed.</param>
-    /// <param name="cancellationToken">Stops reading.</param>
+    /// <param name="cancellationToken">
+    /// Stops reading, even while the stream has no data: the method then throws <see cref="OperationCanceledException"/>
+    /// and the engine is not completed (call <see cref="Complete(IncompleteReason, string?)"/>).
+    /// </param>
     /// <returns>A task that ends with the input.</returns>
-    public async ValueTask ReplayAsync(Stream stream, CancellationToken cancellationToken = default)
+    /// <exception cref="IOException">Reading failed.</exception>
+    /// <remarks>
+    /// The stream is read on its own task into a pipe the engine drains, so reading the next chunk overlaps parsing
+    /// this one. A pipe or terminal read cannot be cancelled by the operating system; when the token fires while such a
+    /// read waits, the read is abandoned (it ends when the writer next writes or closes) and this method returns at once.
+    /// </remarks>
+    public ValueTask ReplayAsync(Stream stream, CancellationToken cancellationToken = default) =>
+        ReplayAsync(stream, Timeout.InfiniteTimeSpan, null, cancellationToken);
+
+    /// <summary>
+    /// Reads <paramref name="stream"/> like <see cref="ReplayAsync(Stream, CancellationToken)"/>, calling
+    /// <paramref name="heartbeat"/> between reads at least every <paramref name="interval"/>, also while no data arrives.
+    /// </summary>
+    /// <param name="stream">Tracer output; not disposed.</param>
+    /// <param name="interval">How often <paramref name="heartbeat"/> runs at least; <see cref="Timeout.InfiniteTimeSpan"/> for never.</param>
+    /// <param name="heartbeat">Called between reads on the reading thread, where the engine may be read; null for none.</param>
+    /// <param name="cancellationToken">Stops reading, even while the stream has no data (<see cref="OperationCanceledException"/>).</param>
+    /// <returns>A task that ends with the input.</returns>
+    /// <exception cref="IOException">Reading failed.</exception>
+    public async ValueTask ReplayAsync(Stream stream, TimeSpan interval, Action<TraceEngine<TSink>>? heartbeat, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        PipeReader reader = PipeReader.Create(stream, new StreamPipeReaderOptions(
-            bufferSize: _options.ReadBufferSize, minimumReadSize: Math.Min(4096, _options.ReadBufferSize), leaveOpen: true));
+        int chunk = _options.ReadBufferSize;
+        var pipe = new Pipe(new PipeOptions(
+            pauseWriterThreshold: 4L * chunk, resumeWriterThreshold: 2L * chunk, minimumSegmentSize: Math.Min(chunk, 1 << 16), useSynchronizationContext: false));
+        Task pump = PumpAsync(stream, pipe.Writer, chunk, cancellationToken);
         try
         {
-            await ReplayAsync(reader, cancellationToken).ConfigureAwait(false);
+            await ReplayAsync(pipe.Reader, interval, heartbeat, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
-            await reader.CompleteAsync().ConfigureAwait(false);
+            await pipe.Reader.CompleteAsync().ConfigureAwait(false);
         }
+
+        await pump.ConfigureAwait(false);
     }
 
-    /// <summary>Replays a captured file through a <see cref="PipeReader"/> and completes the engine.</summary>
+    /// <summary>Copies the stream into the pipe; a read error completes the pipe with it, so the engine's read throws it.</summary>
+    private static async Task PumpAsync(Stream stream, PipeWriter writer, int chunk, CancellationToken cancellationToken)
+    {
+        await Task.Yield();
+        Exception? failure = null;
+        try
+        {
+            while (true)
+            {
+                Memory<byte> memory = writer.GetMemory(chunk);
+                int read = await stream.ReadAsync(memory, cancellationToken).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                writer.Advance(read);
+
+                // Not cancelled: bytes already read reach the engine, which applies them before it stops.
+                FlushResult flushed = await writer.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+                if (flushed.IsCompleted || flushed.IsCanceled)
+                {
+                    break;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The engine's own read sees the same token and reports the cancellation.
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or ObjectDisposedException or UnauthorizedAccessException or NotSupportedException)
+        {
+            failure = e;
+        }
+
+        await writer.CompleteAsync(failure).ConfigureAwait(false);
+    }
+
+    /// <summary>Replays a captured file (plain, or gzip-compressed) through a <see cref="Pipe"/> and completes the engine.</summary>
     /// <param name="path">The file.</param>
     /// <param name="cancellationToken">Stops reading.</param>
     /// <returns>A task that ends with the file.</returns>
@@ -91,7 +200,7 @@ public partial class TraceEngine<TSink>
     /// <exception cref="UnauthorizedAccessException">Access is denied, or the path is a directory.</exception>
     public async ValueTask ReplayFileAsync(string path, CancellationToken cancellationToken = default)
     {
-        FileStream stream = OpenFile(path);
+        Stream stream = OpenFile(path);
         await using (stream.ConfigureAwait(false))
         {
             await ReplayAsync(stream, cancellationToken).ConfigureAwait(false);
@@ -114,7 +223,8 @@ public partial class TraceEngine<TSink>
         }
     }
 
-    private static FileStream OpenFile(string path)
+    /// <summary>Opens a trace file; a gzip-compressed capture (by its magic bytes, when the file can seek) is decompressed as it is read.</summary>
+    private static Stream OpenFile(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
         if (Directory.Exists(path))
@@ -122,6 +232,26 @@ public partial class TraceEngine<TSink>
             throw new UnauthorizedAccessException($"'{path}' is a directory, not a trace file.");
         }
 
-        return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 1, FileOptions.SequentialScan);
+        var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 1, FileOptions.SequentialScan);
+        try
+        {
+            if (file.CanSeek && file.Length >= 2)
+            {
+                Span<byte> magic = stackalloc byte[2];
+                file.ReadExactly(magic);
+                file.Position = 0;
+                if (magic[0] == 0x1f && magic[1] == 0x8b)
+                {
+                    return new System.IO.Compression.GZipStream(file, System.IO.Compression.CompressionMode.Decompress, leaveOpen: false);
+                }
+            }
+        }
+        catch
+        {
+            file.Dispose();
+            throw;
+        }
+
+        return file;
     }
 }

@@ -21,6 +21,7 @@ public partial class TraceEngine<TSink>
         }
 
         long leakAfter = _options.LeakAfter.Ticks * 100L;
+        List<(IncompleteReason Reason, string Text)> incomplete = IncompleteReasons();
         long end = _lastTimestamp;
         var byCode = new long[256];
         var leaks = new List<LeakSuspect>(_state.Blocked.Count);
@@ -109,34 +110,58 @@ public partial class TraceEngine<TSink>
                 _lateEvents,
                 _maxLateness,
                 _overflowReleases,
-                _reorder.Count),
+                _reorder.Count,
+                _staleEvents,
+                _untrustedTimestamps),
             Completed = _completed,
-            Incomplete = IncompleteReasons(),
+            Incomplete = [.. incomplete.Select(r => r.Text)],
+            IncompleteReasons = [.. incomplete.Select(r => r.Reason)],
             Program = _program,
         };
     }
 
-    /// <summary>Why the report may not show the whole run: the input was cut, the tracer failed, or reading stopped.</summary>
-    private string[] IncompleteReasons()
+    /// <summary>Why the report may not show the whole run: the input was cut, the tracer failed, reading stopped, a limit was hit.</summary>
+    private List<(IncompleteReason Reason, string Text)> IncompleteReasons()
     {
-        var reasons = new List<string>(_incompleteReasons);
+        var reasons = new List<(IncompleteReason, string)>();
+        foreach ((IncompleteReason reason, string? detail) in _endedEarly)
+        {
+            reasons.Add((reason, detail ?? IncompleteText(reason)));
+        }
+
         if (_endedMidLine)
         {
-            reasons.Add("the last line had no newline: the input may have been cut (a tracer killed mid-write, a truncated file)");
+            reasons.Add((IncompleteReason.EndedMidLine, IncompleteText(IncompleteReason.EndedMidLine)));
         }
 
         if (_lineCounts[(int)LineCategory.TracerFatal] > 0)
         {
-            reasons.Add("the tracer reported a fatal error");
+            reasons.Add((IncompleteReason.TracerFatal, IncompleteText(IncompleteReason.TracerFatal)));
         }
 
         if (_lineCounts[(int)LineCategory.DataLoss] > 0)
         {
-            reasons.Add("the tracer lost data");
+            reasons.Add((IncompleteReason.DataLoss, IncompleteText(IncompleteReason.DataLoss)));
         }
 
-        return [.. reasons];
+        if (_state.DroppedCreates > 0)
+        {
+            reasons.Add((IncompleteReason.GoroutineLimit, string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"{_state.DroppedCreates} goroutines were not tracked: more than {_options.MaxGoroutines} were live (--max-goroutines); leaks among them are not reported")));
+        }
+
+        return reasons;
     }
+
+    private static string IncompleteText(IncompleteReason reason) => reason switch
+    {
+        IncompleteReason.EndedMidLine => "the last line had no newline: the input may have been cut (a tracer killed mid-write, a truncated file)",
+        IncompleteReason.TracerFatal => "the tracer reported a fatal error",
+        IncompleteReason.DataLoss => "the tracer lost data",
+        IncompleteReason.Interrupted => "reading was interrupted",
+        IncompleteReason.TracerFailed => "the tracer failed",
+        _ => "goroutines were not tracked past --max-goroutines",
+    };
 
     /// <summary>Bounded-memory limits that were reached: each one means data was counted but not kept.</summary>
     private IEnumerable<TraceWarning> LimitWarnings()
@@ -145,6 +170,12 @@ public partial class TraceEngine<TSink>
         {
             yield return new TraceWarning("limit", _state.FirstDroppedLine, string.Create(System.Globalization.CultureInfo.InvariantCulture,
                 $"{_state.DroppedCreates} creates not tracked: {_options.MaxGoroutines} goroutines were live (MaxGoroutines, --max-goroutines)"));
+        }
+
+        if (_lateEvents > 0)
+        {
+            yield return new TraceWarning("late", 0, string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"{_lateEvents} events arrived more than the reorder window ({_window / 1_000_000}ms) after later ones and were applied out of time order; {_staleEvents} of them were older than their goroutine's state and were not applied. A wider --reorder-window puts them in order"));
         }
 
         if (_overflowReleases > 0)

@@ -61,6 +61,7 @@ public partial class TraceEngine<TSink>
         _maxLineLength = options.MaxLineLength;
         _timeline = options.TimelinePoints > 0 ? new TimelineRecorder(options.TimelinePoints, reasons) : null;
         _window = (long)(options.ReorderWindow.Ticks * 100L);
+        _maxClockJump = (long)Math.Min(options.MaxClockJump.Ticks, long.MaxValue / 400) * 100L;
     }
 
     /// <summary>The tables and their counters, for <see cref="TraceEngineMetrics"/>.</summary>

@@ -230,11 +230,11 @@ public sealed partial class LiveTraceTests
     }
 
     [Theory]
-    [InlineData(new[] { "trace" }, "gotrace: give the PROGRAM to run (after --), or -p PID to attach to a running process (see 'gotrace --help')\n")]
-    [InlineData(new[] { "trace", "-p", "1", "--", "./prog" }, "gotrace: give either -p PID or a PROGRAM to run, not both (see 'gotrace --help')\n")]
-    [InlineData(new[] { "trace", "--duration", "5s", "--", "./prog" }, "gotrace: --duration needs -p PID (a program started by gotrace trace is traced until it exits) (see 'gotrace --help')\n")]
-    [InlineData(new[] { "trace", "-p", "1", "--duration", "soon" }, "gotrace: 'soon' is not a duration (expected e.g. 500ms, 30s, 1m). (see 'gotrace --help')\n")]
-    [InlineData(new[] { "trace", "-o", "/nonexistent/dir/report.json", "--", "./prog" }, "gotrace: --output '/nonexistent/dir/report.json': no such directory (see 'gotrace --help')\n")]
+    [InlineData(new[] { "trace" }, "gotrace: give the PROGRAM to run (after --), or -p PID to attach to a running process (see 'gotrace trace --help')\n")]
+    [InlineData(new[] { "trace", "-p", "1", "--", "./prog" }, "gotrace: give either -p PID or a PROGRAM to run, not both (see 'gotrace trace --help')\n")]
+    [InlineData(new[] { "trace", "--duration", "5s", "--", "./prog" }, "gotrace: --duration needs -p PID (a program started by gotrace trace is traced until it exits) (see 'gotrace trace --help')\n")]
+    [InlineData(new[] { "trace", "-p", "1", "--duration", "soon" }, "gotrace: 'soon' is not a duration (expected e.g. 500ms, 30s, 1m). (see 'gotrace trace --help')\n")]
+    [InlineData(new[] { "trace", "-o", "/nonexistent/dir/report.json", "--", "./prog" }, "gotrace: --output '/nonexistent/dir/report.json': no such directory (see 'gotrace trace --help')\n")]
     public async Task Trace_BadOptions_OneLineExitTwo(string[] args, string expected)
     {
         (int exit, string output, string error) = await RunAsync(args);

@@ -169,7 +169,7 @@ public sealed class ReplayCommandTests
     {
         (int exit, _, string error) = await RunAsync(["replay", Fixture("leaky.dtrace.txt"), "--go", "1.19", "--reasons", "wait"]);
         Assert.Equal(2, exit);
-        Assert.Equal("gotrace: no waitReason table is known for go1.19; use --reasons trace (see 'gotrace --help')\n", error);
+        Assert.Equal("gotrace: no waitReason table is known for go1.19; use --reasons trace (see 'gotrace replay --help')\n", error);
     }
 
     [Fact]

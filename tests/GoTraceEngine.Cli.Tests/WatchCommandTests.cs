@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using GoTraceEngine.Generation;
+using GoTraceEngine.Reporting;
+using GoTraceEngine.Tests.Infrastructure;
 
 using static GoTraceEngine.Cli.Tests.Gotrace;
-
-using GoTraceEngine.Tests.Infrastructure;
 
 namespace GoTraceEngine.Cli.Tests;
 
@@ -122,6 +122,52 @@ public sealed class WatchCommandTests
         string output = tmux.StandardOutput.ReadToEnd();
         tmux.WaitForExit();
         return output;
+    }
+
+    [Fact]
+    public async Task Ingest_InputGoesIdle_SnapshotsKeepComingAndSayHowLong()
+    {
+        var engine = new TraceEngine();
+        var session = new WatchSession(engine, TimeSpan.FromMilliseconds(50));
+        var idle = new Faults.IdleStream(File.ReadAllBytes(Fixture("leaky.dtrace.txt")));
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        Task ingest = Task.Run(() => session.IngestAsync(idle, cancel.Token), CancellationToken.None);
+        try
+        {
+            int snapshots = 0;
+            double idleSeconds = 0;
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            while (clock.Elapsed < TimeSpan.FromSeconds(10) && idleSeconds < 1)
+            {
+                await Task.Delay(50, TestContext.Current.CancellationToken);
+                if (session.TakeLatest() is { } snapshot)
+                {
+                    snapshots++;
+                    idleSeconds = snapshot.IdleSeconds;
+                    Assert.Equal(7, snapshot.Events);
+                    Assert.Equal(3, snapshot.Blocked);
+                    session.Return(snapshot);
+                }
+            }
+
+            Assert.True(idleSeconds >= 1, $"the input was idle, but the snapshots said {idleSeconds:0.00}s");
+            Assert.True(snapshots >= 5, $"only {snapshots} refreshes while the input was idle");
+            Assert.Contains("input idle 1s", WatchCommand.StatusLine(session.TakeLatest() ?? Publish(session)), StringComparison.Ordinal);
+        }
+        finally
+        {
+            await cancel.CancelAsync();
+            await ingest;
+            idle.Dispose();
+        }
+
+        Assert.Contains(IncompleteReason.Interrupted, engine.GetSummary().IncompleteReasons);
+    }
+
+    private static WatchSnapshot Publish(WatchSession session)
+    {
+        session.Publish();
+        return session.TakeLatest()!;
     }
 
     /// <summary>Hands its data out a little at a time, as a tracer does.</summary>

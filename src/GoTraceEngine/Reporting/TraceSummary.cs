@@ -86,6 +86,9 @@ public sealed class TraceSummary
     /// tracer failed or lost data, or reading was interrupted. The report still shows everything that was read.
     /// </summary>
     public required IReadOnlyList<string> Incomplete { get; init; }
+
+    /// <summary>The reasons behind <see cref="Incomplete"/>, for programs that branch on them (same order).</summary>
+    public required IReadOnlyList<IncompleteReason> IncompleteReasons { get; init; }
 }
 
 /// <summary>Line accounting.</summary>
@@ -191,8 +194,10 @@ public sealed record TraceInfo(string? Tracer, string? Os, string? Arch, string?
 /// <param name="MaxLatenessNs">How far behind the applied events the latest of the late ones was.</param>
 /// <param name="OverflowReleases">Events applied before their window closed because <see cref="TraceEngineOptions.MaxPendingEvents"/> were held.</param>
 /// <param name="Pending">Events held for reordering when the summary was taken (0 once the input is complete).</param>
+/// <param name="Stale">Late events older than their goroutine's current state (a ready before its park, a destroy before its create): not applied.</param>
+/// <param name="UntrustedTimestamps">Timestamps outside the trace's clock (<see cref="TraceEngineOptions.MaxClockJump"/>): their events were applied in arrival order.</param>
 public sealed record TimingSummary(
-    bool HasTimestamps, long? FirstTs, long? LastTs, long? DurationNs, long ReorderWindowNs, long Reordered, long Late, long MaxLatenessNs, long OverflowReleases, int Pending);
+    bool HasTimestamps, long? FirstTs, long? LastTs, long? DurationNs, long ReorderWindowNs, long Reordered, long Late, long MaxLatenessNs, long OverflowReleases, int Pending, long Stale = 0, long UntrustedTimestamps = 0);
 
 /// <summary>Events that contradict the tables; each is counted, none stops the run.</summary>
 /// <param name="MissedDestroy">Creates of a g that was still live: its destroy was lost or printed out of order.</param>

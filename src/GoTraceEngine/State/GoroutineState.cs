@@ -53,6 +53,22 @@ internal sealed class GoroutineState
     /// <summary>Destroys of goroutines the trace never saw created.</summary>
     public long UntrackedDestroys { get; private set; }
 
+    /// <summary>
+    /// Whether a timestamped event that arrived too late to be put in order is older than its goroutine's current
+    /// state: a ready before its park, a destroy or park before its create (the previous goroutine on a reused g).
+    /// Such an event belongs to a state the goroutine already left and must not be applied to the current one.
+    /// </summary>
+    public bool IsStale(in TraceEvent e)
+    {
+        if (e.GPointer == 0)
+        {
+            return false;
+        }
+
+        ref LiveValue live = ref _live.GetValueRefOrNullRef(e.GPointer);
+        return !Unsafe.IsNullRef(ref live) && e.Timestamp < live.LastTimestamp;
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Apply(in TraceEvent e)
     {
@@ -65,7 +81,7 @@ internal sealed class GoroutineState
                 Park(in e);
                 break;
             case TraceEventKind.Ready:
-                Ready(e.GPointer);
+                Ready(e.GPointer, e.Timestamp);
                 break;
             case TraceEventKind.Destroy:
                 Destroy(e.GPointer);
@@ -96,7 +112,7 @@ internal sealed class GoroutineState
 
         value.Parent = e.Parent;
         value.CreateLineNumber = e.LineNumber;
-        value.CreateTimestamp = e.Timestamp;
+        value.LastTimestamp = e.Timestamp;
         value.GoId = e.GoId;
         value.StartFunction = e.StartFunction;
         value.Creator = e.Creator;
@@ -126,6 +142,8 @@ internal sealed class GoroutineState
         {
             FillIdentity(ref live, in e);
         }
+
+        live.LastTimestamp = e.Timestamp;
 
         byte reason = e.Reason;
         if (_reasons.IsBlocking(reason))
@@ -196,7 +214,7 @@ internal sealed class GoroutineState
         | ((fields & TraceEventFields.WaitObject) != 0 ? BlockedFlags.WaitObject : BlockedFlags.None)
         | ((fields & TraceEventFields.WaitReason) != 0 ? BlockedFlags.WaitReason : BlockedFlags.None);
 
-    private void Ready(ulong g)
+    private void Ready(ulong g, long timestamp)
     {
         ref LiveValue live = ref _live.GetValueRefOrNullRef(g);
         if (Unsafe.IsNullRef(ref live))
@@ -205,6 +223,7 @@ internal sealed class GoroutineState
             return;
         }
 
+        live.LastTimestamp = timestamp;
         if (live.IsBlocked)
         {
             Unblock(g);

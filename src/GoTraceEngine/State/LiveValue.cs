@@ -7,7 +7,8 @@ internal struct LiveValue
 
     public ulong Parent;
     public long CreateLineNumber;
-    public long CreateTimestamp;
+    /// <summary>The <c>ts=</c> of the last event applied to this goroutine (create, park, ready): a late event older than it is stale.</summary>
+    public long LastTimestamp;
     public long GoId;
     public int StartFunction;
     private uint _creatorAndFlags;

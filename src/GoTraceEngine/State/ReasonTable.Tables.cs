@@ -88,6 +88,12 @@ public sealed partial class ReasonTable
             "select (durable)", "sync.WaitGroup.Wait (durable)", "cleanup wait",
         ]);
 
+    /// <summary>Every reason name some table knows, in order: what a user may type to name a reason (a CI gate's ignore rule).</summary>
+    /// <remarks>Declared after the tables: static initializers run in textual order.</remarks>
+    public static IReadOnlyList<string> KnownNames { get; } =
+        [.. new[] { TraceBlockReason, TraceEventNumbers, Wait121, Wait122, Wait123, Wait124, Wait125, Wait126 }
+            .SelectMany(t => t._names).OfType<string>().Where(n => n.Length > 0).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+
     private static ReasonTable Wait(string id, string[] names)
     {
         names = (string[])names.Clone();

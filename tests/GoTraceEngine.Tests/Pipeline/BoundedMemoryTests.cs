@@ -49,7 +49,7 @@ public sealed class BoundedMemoryTests
     {
         var engine = new TraceEngine();
         engine.Feed("newproc1: goroutine=c000\n"u8);
-        engine.Complete("replay was interrupted");
+        engine.Complete(IncompleteReason.Interrupted, "replay was interrupted");
         TraceSummary summary = engine.GetSummary();
         Assert.Equal(["replay was interrupted"], summary.Incomplete);
         Assert.Equal(1, summary.Live);
