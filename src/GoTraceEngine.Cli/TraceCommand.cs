@@ -18,12 +18,13 @@ internal static class TraceCommand
         Option<string> format = new("--format", "-f") { Description = "Report format: text or json.", DefaultValueFactory = _ => "text" };
         format.AcceptOnlyFromAmong("text", "json");
         Option<string?> save = new("--save") { Description = "Keep the raw trace in this file, for gotrace replay.", HelpName = "FILE" };
+        Option<string?> prometheus = MetricsExport.CreateOption();
         Option<bool> checkGate = new("--check") { Description = "Act as the CI gate (see gotrace check): exit 1 when the program leaks beyond --max-leaks." };
         var check = new CheckOptions();
         var engineOptions = new EngineOptions();
         Command command = new("trace", "Run a Go program under bpftrace (Linux, root) and report its goroutine leaks when it exits.")
         {
-            program, format, save, checkGate,
+            program, format, save, checkGate, prometheus,
         };
         check.AddTo(command, withFormat: false);
         engineOptions.AddTo(command);
@@ -47,7 +48,16 @@ internal static class TraceCommand
                 return GotraceCommand.ExitError;
             }
 
-            return await RunAsync(context, preflight, commandLine, options, json, parse.GetValue(save), gate, cancellationToken).ConfigureAwait(false);
+            await using MetricsExport? metrics = MetricsExport.Start(parse.GetValue(prometheus), out string? metricsError);
+            if (metricsError is not null)
+            {
+                await context.Stderr.WriteLineAsync($"gotrace: {metricsError}").ConfigureAwait(false);
+                return GotraceCommand.ExitError;
+            }
+
+            int exit = await RunAsync(context, preflight, commandLine, options, json, parse.GetValue(save), gate, metrics, cancellationToken).ConfigureAwait(false);
+            await (metrics?.WaitForFinalScrapeAsync(context.Stderr, cancellationToken) ?? Task.CompletedTask).ConfigureAwait(false);
+            return exit;
         });
         return command;
     }
@@ -101,7 +111,7 @@ internal static class TraceCommand
     }
 
     private static async Task<int> RunAsync(
-        CliContext context, Preflight preflight, string[] commandLine, TraceEngineOptions options, bool json, string? save, Func<TraceSummary, Task<int>>? gate, CancellationToken cancellationToken)
+        CliContext context, Preflight preflight, string[] commandLine, TraceEngineOptions options, bool json, string? save, Func<TraceSummary, Task<int>>? gate, MetricsExport? metrics, CancellationToken cancellationToken)
     {
         string work = Directory.CreateTempSubdirectory("gotrace-trace-").FullName;
         Process? tracer = null;
@@ -127,6 +137,7 @@ internal static class TraceCommand
 
             tracer = Process.Start(start) ?? throw new IOException("cannot start bpftrace");
             var engine = new TraceEngine(options);
+            metrics?.Attach(engine);
             bool interrupted = false;
             var stream = new FileStream(outputPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1 << 16);
             await using (stream.ConfigureAwait(false))
@@ -138,6 +149,7 @@ internal static class TraceCommand
                     if (read > 0)
                     {
                         engine.Feed(buffer.AsSpan(0, read));
+                        metrics?.Sample(engine);
                         continue;
                     }
 
@@ -193,6 +205,7 @@ internal static class TraceCommand
             }
 
             TraceSummary summary = engine.GetSummary();
+            metrics?.Final(summary);
             if (gate is not null)
             {
                 return await gate(summary).ConfigureAwait(false);

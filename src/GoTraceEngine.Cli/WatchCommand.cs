@@ -27,8 +27,9 @@ internal static class WatchCommand
         Option<string> format = new("--format", "-f") { Description = "Final report format: text or json.", DefaultValueFactory = _ => "text" };
         format.AcceptOnlyFromAmong("text", "json");
         Option<int> refresh = new("--refresh") { Description = "Refresh interval in milliseconds (the plain status line is printed once a second).", DefaultValueFactory = _ => 250 };
+        Option<string?> prometheus = MetricsExport.CreateOption();
         var engineOptions = new EngineOptions();
-        Command command = new("watch", "Watch tracer output live: events/s, live, blocked by reason, the top leak groups, warnings.") { file, format, refresh };
+        Command command = new("watch", "Watch tracer output live: events/s, live, blocked by reason, the top leak groups, warnings.") { file, format, refresh, prometheus };
         engineOptions.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -36,6 +37,13 @@ internal static class WatchCommand
             if (parse.GetValue(refresh) is < 20 or > 60_000)
             {
                 await context.Stderr.WriteLineAsync("gotrace: --refresh must be between 20 and 60000 ms").ConfigureAwait(false);
+                return GotraceCommand.ExitError;
+            }
+
+            await using MetricsExport? metrics = MetricsExport.Start(parse.GetValue(prometheus), out string? metricsError);
+            if (metricsError is not null)
+            {
+                await context.Stderr.WriteLineAsync($"gotrace: {metricsError}").ConfigureAwait(false);
                 return GotraceCommand.ExitError;
             }
 
@@ -55,7 +63,8 @@ internal static class WatchCommand
 
             await using (input.ConfigureAwait(false))
             {
-                var session = new WatchSession(new TraceEngine(options), TimeSpan.FromMilliseconds(parse.GetValue(refresh)));
+                var session = new WatchSession(new TraceEngine(options), TimeSpan.FromMilliseconds(parse.GetValue(refresh)), metrics);
+                metrics?.Attach(session.Engine);
                 bool terminal = ReferenceEquals(context.Stdout, Console.Out) && !Console.IsOutputRedirected;
                 Task ingest = Task.Run(() => session.IngestAsync(input, cancellationToken), CancellationToken.None);
                 if (terminal)
@@ -78,6 +87,7 @@ internal static class WatchCommand
                 }
 
                 TraceSummary summary = session.Engine.GetSummary();
+                metrics?.Final(summary);
                 if (parse.GetValue(format) == "json")
                 {
                     await context.Stdout.WriteLineAsync(ReportWriter.ToJson(summary)).ConfigureAwait(false);
@@ -87,6 +97,7 @@ internal static class WatchCommand
                     ReportWriter.WriteText(summary, context.Stdout);
                 }
 
+                await (metrics?.WaitForFinalScrapeAsync(context.Stderr, cancellationToken) ?? Task.CompletedTask).ConfigureAwait(false);
                 return EndedEarly.WasInterrupted(summary) ? GotraceCommand.ExitInterrupted : GotraceCommand.ExitOk;
             }
         });
@@ -204,7 +215,7 @@ internal static class WatchCommand
 }
 
 /// <summary>The engine's side of a watch: feeds input and publishes pooled snapshots at the refresh interval.</summary>
-internal sealed class WatchSession(TraceEngine engine, TimeSpan interval)
+internal sealed class WatchSession(TraceEngine engine, TimeSpan interval, MetricsExport? metrics = null)
 {
     private readonly ObjectPool<WatchSnapshot> _pool = new DefaultObjectPool<WatchSnapshot>(new DefaultPooledObjectPolicy<WatchSnapshot>(), 4);
     private readonly Stopwatch _clock = Stopwatch.StartNew();
@@ -241,6 +252,7 @@ internal sealed class WatchSession(TraceEngine engine, TimeSpan interval)
                 ReadOnlySequence<byte> buffer = result.Buffer;
                 engine.FeedSequence(buffer);
                 reader.AdvanceTo(buffer.End);
+                metrics?.Sample(engine);
                 if (_clock.Elapsed >= _next)
                 {
                     Publish();
