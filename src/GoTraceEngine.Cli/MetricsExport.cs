@@ -233,6 +233,9 @@ internal sealed class MetricsExport : IAsyncDisposable
         {
             await Task.Delay(50, CancellationToken.None).ConfigureAwait(false);
         }
+
+        // The collection ran; give the exporter a moment to send the response before the listener closes.
+        await Task.Delay(500, CancellationToken.None).ConfigureAwait(false);
     }
 
     /// <summary>Stops serving and flushes the OTLP exporter (its last export carries the final values).</summary>
