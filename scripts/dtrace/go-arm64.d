@@ -6,6 +6,9 @@
  * Placeholders, filled by `gotrace script`: @GO@ the Go version, @OS@ the OS, @DESTROY@ gdestroy (Go >= 1.22) or
  * goexit0, @GOID@ @GOPC@ @STARTPC@ the offsets of g.goid, g.gopc, g.startpc (from the binary's DWARF).
  * Run: sudo dtrace -s script.d -c ./program -o trace.txt; gotrace replay trace.txt
+ * Create lines carry gopc= (the go statement's pc). For the names Go's own tracebacks use (the function a go-statement
+ * wrapper runs, the go statement's file:line), put the binary's names first:
+ *   gotrace script --symbols --binary ./program > names.txt; cat names.txt trace.txt | gotrace replay -
  */
 #pragma D option quiet
 #pragma D option switchrate=10hz
@@ -28,8 +31,8 @@ pid$target::runtime.runqput:entry
   self->creating = 0;
   this->g = arg1;
   this->gp = (uint64_t *)copyin(this->g, @STARTPC@ + 8);
-  printf("newproc1: ts=%d goroutine=%p goid=%d fn=%A creator=%A\n", timestamp, this->g,
-    this->gp[@GOID@ / 8], this->gp[@STARTPC@ / 8], this->gp[@GOPC@ / 8]);
+  printf("newproc1: ts=%d goroutine=%p goid=%d gopc=0x%x fn=%A creator=%A\n", timestamp, this->g,
+    this->gp[@GOID@ / 8], this->gp[@GOPC@ / 8], this->gp[@STARTPC@ / 8], this->gp[@GOPC@ / 8]);
 }
 
 /* gopark(unlockf X0, lock X1, reason X2, traceReason X3, traceskip X4); the parking g is X28. */

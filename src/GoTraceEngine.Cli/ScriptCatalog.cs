@@ -1,11 +1,12 @@
 using System.Globalization;
 using System.Reflection;
+using System.Text.RegularExpressions;
 using GoTraceEngine.State;
 
 namespace GoTraceEngine.Cli;
 
 /// <summary>The tracer scripts shipped in <c>scripts/</c>, embedded in the tool, and how their placeholders are filled.</summary>
-internal static class ScriptCatalog
+internal static partial class ScriptCatalog
 {
     /// <summary>The offsets of Go 1.17 to 1.21 on 64-bit platforms, for scripts printed without a binary to read.</summary>
     public static GOffsets DefaultOffsets { get; } = new(152, 296, 312);
@@ -30,11 +31,35 @@ internal static class ScriptCatalog
         return reader.ReadToEnd();
     }
 
-    /// <summary>Fills the placeholders: the binary's path (bpftrace), Go version, OS, destroy function and g offsets.</summary>
-    public static string Render(string name, GoVersion go, string goText, GOffsets offsets, string? binary, string os)
+    /// <summary>
+    /// Fills the placeholders: the binary's path (bpftrace), Go version, OS, destroy function and g offsets. Without
+    /// <paramref name="kernelBtf"/> the probes that read kernel structures (between <c>// gotrace:btf</c> and
+    /// <c>// gotrace:end-btf</c>) are left out; with <paramref name="attachPid"/> (bpftrace <c>-p</c>) every probe is
+    /// filtered to that process instead of the one bpftrace starts (<c>cpid</c>). With <paramref name="rawPcs"/> a
+    /// bpftrace script prints <c>fn=</c> and <c>creator=</c> as raw pcs (<c>0x…</c>) instead of <c>usym</c> names, for
+    /// gotrace to name (<see cref="TraceSymbolizer"/>): bpftrace 0.17 resolves <c>usym</c> when it prints, which fails
+    /// (or aborts it) once the program has exited with events still buffered.
+    /// </summary>
+    public static string Render(string name, GoVersion go, string goText, GOffsets offsets, string? binary, string os, bool kernelBtf = true, int? attachPid = null, bool rawPcs = false)
     {
         CultureInfo c = CultureInfo.InvariantCulture;
-        string text = Read(name)
+        string text = Read(name);
+        if (rawPcs)
+        {
+            text = text.Replace("fn=%s creator=%s", "fn=0x%lx creator=0x%lx", StringComparison.Ordinal).Replace("usym(", "(", StringComparison.Ordinal);
+        }
+
+        if (!kernelBtf)
+        {
+            text = BtfBlock().Replace(text, string.Empty);
+        }
+
+        if (attachPid is { } pid)
+        {
+            text = text.Replace("pid == cpid", "pid == " + pid.ToString(c), StringComparison.Ordinal);
+        }
+
+        text = text
             .Replace("@GO@", goText, StringComparison.Ordinal)
             .Replace("@OS@", os, StringComparison.Ordinal)
             .Replace("@DESTROY@", go >= new GoVersion(1, 22) ? "gdestroy" : "goexit0", StringComparison.Ordinal)
@@ -43,4 +68,7 @@ internal static class ScriptCatalog
             .Replace("@STARTPC@", offsets.StartPc.ToString(c), StringComparison.Ordinal);
         return binary is null ? text : text.Replace("@BINARY@", binary, StringComparison.Ordinal);
     }
+
+    [GeneratedRegex(@"^// gotrace:btf\n.*?^// gotrace:end-btf\n", RegexOptions.Multiline | RegexOptions.Singleline)]
+    private static partial Regex BtfBlock();
 }

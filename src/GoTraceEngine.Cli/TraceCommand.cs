@@ -1,53 +1,82 @@
 using System.CommandLine;
-using System.Diagnostics;
 using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
 using GoTraceEngine.Reporting;
 using GoTraceEngine.State;
 
 namespace GoTraceEngine.Cli;
 
 /// <summary>
-/// <c>gotrace trace [options] -- PROGRAM [ARGS...]</c> (Linux): runs the program under bpftrace with the bundled script
-/// for its Go version, streams the trace into the engine as it is written, and prints the report when it exits.
+/// <c>gotrace trace [options] -- PROGRAM [ARGS...]</c> and <c>gotrace trace -p PID [--duration D]</c> (Linux): runs
+/// a program under bpftrace, or attaches to a running one, with the bundled script for its Go version; feeds the
+/// binary's Go-native names (<see cref="GoSymbols"/>) and then the trace, as it is written, into the engine; prints
+/// the report when the program ends (or the duration, or Ctrl-C, ends an attach).
 /// </summary>
+/// <remarks>
+/// Standard output carries the report and nothing else: the program's stdout goes to stderr, unless
+/// <c>-o FILE</c> takes the report, in which case it stays on stdout. The exit status is the program's, as with
+/// <c>time</c> or <c>strace</c> (128 + N when signal N killed it); with <c>--check</c> it is the gate's, and a
+/// program that failed never passes.
+/// </remarks>
 internal static class TraceCommand
 {
+    private static readonly TimeSpan s_noDuration = TimeSpan.Zero;
+
     public static Command Create(CliContext context)
     {
-        Argument<string[]> program = new("PROGRAM") { Description = "The Go program to run and trace, and its arguments (after --).", Arity = ArgumentArity.OneOrMore };
+        Argument<string[]> program = new("PROGRAM") { Description = "The Go program to run and trace, and its arguments (after --).", Arity = ArgumentArity.ZeroOrMore };
+        Option<int?> pid = new("--pid", "-p") { Description = "Attach to this running Go process instead of starting one; stop with Ctrl-C or --duration.", HelpName = "PID" };
+        Option<string?> duration = new("--duration") { Description = "With -p: stop tracing after this long (30s, 5m) and report.", HelpName = "DURATION" };
         Option<string> format = new("--format", "-f") { Description = "Report format: text or json.", DefaultValueFactory = _ => "text" };
         format.AcceptOnlyFromAmong("text", "json");
-        Option<string?> save = new("--save") { Description = "Keep the raw trace in this file, for gotrace replay.", HelpName = "FILE" };
+        Option<string?> output = new("--output", "-o") { Description = "Write the report to this file; the program's stdout then stays on stdout (without -o it goes to stderr).", HelpName = "FILE" };
+        Option<string?> save = new("--save") { Description = "Keep the raw trace (with the binary's names) in this file, for gotrace replay.", HelpName = "FILE" };
         Option<string?> prometheus = MetricsExport.CreateOption();
-        Option<bool> checkGate = new("--check") { Description = "Act as the CI gate (see gotrace check): exit 1 when the program leaks beyond --max-leaks." };
+        Option<bool> checkGate = new("--check") { Description = "Act as the CI gate (see gotrace check): exit 1 when the program leaks beyond --max-leaks, or fails." };
         var check = new CheckOptions();
         var engineOptions = new EngineOptions();
-        Command command = new("trace", "Run a Go program under bpftrace (Linux, root) and report its goroutine leaks when it exits.")
+        Command command = new("trace", "Run a Go program under bpftrace, or attach to one (-p), on Linux as root, and report its goroutine leaks.")
         {
-            program, format, save, checkGate, prometheus,
+            program, pid, duration, format, output, save, checkGate, prometheus,
         };
         check.AddTo(command, withFormat: false);
         engineOptions.AddTo(command);
+        command.Validators.Add(result =>
+        {
+            bool hasProgram = result.GetValue(program) is { Length: > 0 };
+            bool hasPid = result.GetValue(pid) is not null;
+            if (hasProgram == hasPid)
+            {
+                result.AddError(hasPid ? "give either -p PID or a PROGRAM to run, not both" : "give the PROGRAM to run (after --), or -p PID to attach to a running process");
+            }
+            else if (result.GetValue(pid) is <= 0)
+            {
+                result.AddError("-p needs a process id (a positive number)");
+            }
+
+            if (result.GetValue(duration) is { } text)
+            {
+                if (!hasPid)
+                {
+                    result.AddError("--duration needs -p PID (a program started by gotrace trace is traced until it exits)");
+                }
+                else if (!DurationParser.TryParse(text, out TimeSpan span) || span <= TimeSpan.Zero)
+                {
+                    result.AddError($"'{text}' is not a duration (expected e.g. 500ms, 30s, 1m).");
+                }
+            }
+
+            foreach (Option<string?> file in new[] { output, save })
+            {
+                if (result.GetValue(file) is { } path && !Directory.Exists(Path.GetDirectoryName(Path.GetFullPath(path))))
+                {
+                    result.AddError($"{file.Name} '{path}': no such directory");
+                }
+            }
+        });
         command.SetAction(async (parse, cancellationToken) =>
         {
-            TraceEngineOptions options = engineOptions.Build(parse);
-
-            string[] commandLine = parse.GetValue(program) ?? [];
-            Preflight preflight = await CheckAsync(commandLine[0], cancellationToken).ConfigureAwait(false);
-            if (preflight.Error is not null)
-            {
-                await context.Stderr.WriteLineAsync($"gotrace: cannot trace: {preflight.Error}").ConfigureAwait(false);
-                return GotraceCommand.ExitError;
-            }
-
-            bool json = parse.GetValue(format) == "json";
-            Func<TraceSummary, Task<int>>? gate = parse.GetValue(checkGate) ? summary => check.JudgeAsync(context, parse, summary, json, CancellationToken.None) : null;
-            if (parse.GetValue(save) is { } savePath && !Directory.Exists(Path.GetDirectoryName(Path.GetFullPath(savePath))))
-            {
-                await context.Stderr.WriteLineAsync($"gotrace: --save '{savePath}': no such directory").ConfigureAwait(false);
-                return GotraceCommand.ExitError;
-            }
-
             await using MetricsExport? metrics = MetricsExport.Start(parse.GetValue(prometheus), out string? metricsError);
             if (metricsError is not null)
             {
@@ -55,7 +84,17 @@ internal static class TraceCommand
                 return GotraceCommand.ExitError;
             }
 
-            int exit = await RunAsync(context, preflight, commandLine, options, json, parse.GetValue(save), gate, metrics, cancellationToken).ConfigureAwait(false);
+            var run = new TraceRun(
+                context,
+                parse.GetValue(program) ?? [],
+                parse.GetValue(pid),
+                parse.GetValue(duration) is { } d && DurationParser.TryParse(d, out TimeSpan span) ? span : s_noDuration,
+                parse.GetValue(format) == "json",
+                parse.GetValue(output),
+                parse.GetValue(save),
+                parse.GetValue(checkGate) ? (ctx, summary, json) => check.JudgeAsync(ctx, parse, summary, json, CancellationToken.None) : null,
+                metrics);
+            int exit = await run.ExecuteAsync(engineOptions.Build(parse), cancellationToken).ConfigureAwait(false);
             await (metrics?.WaitForFinalScrapeAsync(context.Stderr, cancellationToken) ?? Task.CompletedTask).ConfigureAwait(false);
             return exit;
         });
@@ -63,9 +102,13 @@ internal static class TraceCommand
     }
 
     /// <summary>What tracing needs, checked before anything starts; <see cref="Error"/> names the first thing missing.</summary>
-    internal sealed record Preflight(string? Error, string Binary = "", string GoText = "", GoVersion Version = default, GOffsets? Offsets = null);
+    internal sealed record Preflight(string? Error, string Binary = "", string GoText = "", GoVersion Version = default, GOffsets? Offsets = null, GoSymbols? Names = null);
 
-    internal static async Task<Preflight> CheckAsync(string program, CancellationToken cancellationToken)
+    /// <summary>
+    /// Checks the machine and the program (a path or name on PATH, or the executable of <paramref name="pid"/>), and
+    /// reads the binary's g offsets and names. The only side effect is mounting tracefs when it is missing.
+    /// </summary>
+    internal static async Task<Preflight> CheckAsync(string? program, int? pid, TextWriter stderr, CancellationToken cancellationToken)
     {
         if (!OperatingSystem.IsLinux())
         {
@@ -82,210 +125,95 @@ internal static class TraceCommand
             return new("bpftrace is not installed (apt-get install bpftrace)");
         }
 
-        string? binary = program.Contains('/', StringComparison.Ordinal) ? Path.GetFullPath(program) : FindOnPath(program);
-        if (binary is null || !File.Exists(binary))
+        string? binary;
+        string shown;
+        if (pid is { } id)
         {
-            return new($"no program '{program}'");
+            if (!Directory.Exists($"/proc/{id}"))
+            {
+                return new($"no process {id}");
+            }
+
+            shown = $"process {id}";
+            FileSystemInfo? target = new FileInfo($"/proc/{id}/exe").ResolveLinkTarget(returnFinalTarget: false);
+            binary = target?.FullName;
+            if (binary is null || binary.EndsWith(" (deleted)", StringComparison.Ordinal) || !File.Exists(binary))
+            {
+                return new($"the executable of process {id} is gone (deleted or replaced since it started): bpftrace needs its file to place probes");
+            }
+        }
+        else
+        {
+            shown = $"'{program}'";
+            binary = program!.Contains('/', StringComparison.Ordinal) ? Path.GetFullPath(program) : FindOnPath(program);
+            if (binary is null || !File.Exists(binary))
+            {
+                return new($"no program '{program}'");
+            }
         }
 
         byte[] file = await File.ReadAllBytesAsync(binary, cancellationToken).ConfigureAwait(false);
         string? arch = GoBinary.ElfArchitecture(file);
         if (arch is null)
         {
-            return new($"'{program}' is not an ELF executable (a script? trace the Go binary itself)");
+            return new($"{shown} is not an ELF executable (a script? trace the Go binary itself)");
         }
 
         string? goText = GoBinary.GoVersion(file);
         if (goText is null || !GoBinary.TryParseVersion(goText, out GoVersion version))
         {
-            return new($"'{program}' is not a Go program (no Go build info)");
+            return new($"{shown} is not a Go program (no Go build info)");
         }
 
         if (arch != "amd64" || version < new GoVersion(1, 17))
         {
-            return new($"'{program}' is {goText} on {arch}: the bpftrace scripts support Go >= 1.17 on amd64 (the register ABI)");
+            return new($"{shown} is {goText} on {arch}: the bpftrace scripts support Go >= 1.17 on amd64 (the register ABI)");
+        }
+
+        GoSymbols? names = GoSymbols.Read(file, binary, out string? symbolError);
+        if (names is null)
+        {
+            return new(symbolError);
         }
 
         GOffsets? offsets = GoBinary.ReadGOffsets(binary, out string? error);
-        return offsets is null ? new(error) : new(null, binary, goText, version, offsets);
+        if (offsets is null)
+        {
+            return new(error);
+        }
+
+        string? tracefs = await Tracefs.EnsureAsync(Path.Exists, Tracefs.MountAsync, stderr).ConfigureAwait(false);
+        return tracefs is not null ? new(tracefs) : new(null, binary, goText, version, offsets, names);
     }
 
-    private static async Task<int> RunAsync(
-        CliContext context, Preflight preflight, string[] commandLine, TraceEngineOptions options, bool json, string? save, Func<TraceSummary, Task<int>>? gate, MetricsExport? metrics, CancellationToken cancellationToken)
+    /// <summary>
+    /// The program's end from the script's comment lines: <c># exit code=N</c> (exit_group) or <c># exit signal=N</c>
+    /// (the kernel's exit status; the last of each wins).
+    /// </summary>
+    internal static (int? Code, int? Signal) ReadExit(IEnumerable<string> lines)
     {
-        string work = Directory.CreateTempSubdirectory("gotrace-trace-").FullName;
-        Process? tracer = null;
-        try
+        int? code = null, signal = null;
+        foreach (string line in lines)
         {
-            string scriptPath = Path.Combine(work, "trace.bt");
-            string outputPath = Path.Combine(work, "trace.txt");
-            string wrapper = Path.Combine(work, "run.sh");
-            string name = ScriptCatalog.ScriptName("bpftrace", "amd64", preflight.Version)!;
-            await File.WriteAllTextAsync(scriptPath, ScriptCatalog.Render(name, preflight.Version, preflight.GoText.Replace("go", string.Empty, StringComparison.Ordinal), preflight.Offsets!, preflight.Binary, "linux"), cancellationToken).ConfigureAwait(false);
-
-            // bpftrace splits -c on spaces, so the program and its arguments go through a shell that execs it: the program
-            // then has the pid bpftrace started (cpid, which every probe filters on), and stdout and stderr are the terminal's.
-            string quoted = string.Join(' ', new[] { preflight.Binary }.Concat(commandLine.Skip(1)).Select(Quote));
-            await File.WriteAllTextAsync(wrapper, $"exec {quoted}\n", cancellationToken).ConfigureAwait(false);
-            await File.WriteAllTextAsync(outputPath, string.Empty, cancellationToken).ConfigureAwait(false);
-
-            var start = new ProcessStartInfo("bpftrace", ["-o", outputPath, "-c", "/bin/sh " + wrapper, scriptPath]) { UseShellExecute = false };
-            if (Environment.GetEnvironmentVariable("BPFTRACE_PERF_RB_PAGES") is null)
+            if (!line.StartsWith("# exit ", StringComparison.Ordinal))
             {
-                start.Environment["BPFTRACE_PERF_RB_PAGES"] = "8192";
+                continue;
             }
 
-            tracer = Process.Start(start) ?? throw new IOException("cannot start bpftrace");
-            var engine = new TraceEngine(options);
-            metrics?.Attach(engine);
-            bool interrupted = false;
-            var stream = new FileStream(outputPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1 << 16);
-            await using (stream.ConfigureAwait(false))
-            {
-                byte[] buffer = new byte[1 << 16];
-                while (true)
-                {
-                    int read = await stream.ReadAsync(buffer, CancellationToken.None).ConfigureAwait(false);
-                    if (read > 0)
-                    {
-                        engine.Feed(buffer.AsSpan(0, read));
-                        metrics?.Sample(engine);
-                        continue;
-                    }
-
-                    if (tracer.HasExited)
-                    {
-                        // The tracer is gone: whatever it wrote last is in the file now.
-                        while ((read = await stream.ReadAsync(buffer, CancellationToken.None).ConfigureAwait(false)) > 0)
-                        {
-                            engine.Feed(buffer.AsSpan(0, read));
-                        }
-
-                        break;
-                    }
-
-                    if (cancellationToken.IsCancellationRequested && !interrupted)
-                    {
-                        // Ctrl-C reached the program and bpftrace too (one process group); give them a moment to finish.
-                        interrupted = true;
-                        _ = Task.Delay(5000, CancellationToken.None).ContinueWith(_ => StopTracer(tracer), TaskScheduler.Default);
-                    }
-
-                    await Task.Delay(20, CancellationToken.None).ConfigureAwait(false);
-                }
-            }
-
-            await tracer.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
-            interrupted |= cancellationToken.IsCancellationRequested;
-            engine.SetTracedProgram(string.Join(' ', commandLine), ReadExitCode(outputPath));
-            if (interrupted)
-            {
-                engine.Complete(EndedEarly.TracingInterrupted);
-            }
-            else if (tracer.ExitCode != 0)
-            {
-                engine.Complete(EndedEarly.TracerFailed(tracer.ExitCode));
-            }
-            else
-            {
-                engine.Complete();
-            }
-
-            if (save is not null)
-            {
-                try
-                {
-                    await OutputFile.WriteAsync(save, s => { using FileStream raw = File.OpenRead(outputPath); raw.CopyTo(s); return 0; }, CancellationToken.None).ConfigureAwait(false);
-                }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-                {
-                    // The report is worth more than the copy: say so and go on.
-                    await context.Stderr.WriteLineAsync($"gotrace: cannot save the trace to '{save}': {e.Message}").ConfigureAwait(false);
-                }
-            }
-
-            TraceSummary summary = engine.GetSummary();
-            metrics?.Final(summary);
-            if (gate is not null)
-            {
-                return await gate(summary).ConfigureAwait(false);
-            }
-
-            if (json)
-            {
-                await context.Stdout.WriteLineAsync(ReportWriter.ToJson(summary)).ConfigureAwait(false);
-            }
-            else
-            {
-                ReportWriter.WriteText(summary, context.Stdout);
-            }
-
-            if (tracer.ExitCode != 0 && !interrupted)
-            {
-                await context.Stderr.WriteLineAsync($"gotrace: {EndedEarly.TracerFailed(tracer.ExitCode)}: the trace is incomplete").ConfigureAwait(false);
-                return GotraceCommand.ExitError;
-            }
-
-            return interrupted ? GotraceCommand.ExitInterrupted : GotraceCommand.ExitOk;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.ComponentModel.Win32Exception)
-        {
-            await context.Stderr.WriteLineAsync($"gotrace: tracing failed: {e.Message}").ConfigureAwait(false);
-            return GotraceCommand.ExitError;
-        }
-        finally
-        {
-            if (tracer is not null)
-            {
-                StopTracer(tracer);
-                tracer.Dispose();
-            }
-
-            try
-            {
-                Directory.Delete(work, recursive: true);
-            }
-            catch (IOException)
-            {
-                // A leftover temporary directory is not worth failing the run for.
-            }
-        }
-    }
-
-    /// <summary>The program's exit status, from the script's <c># exit code=N</c> line (the last one), or null.</summary>
-    private static int? ReadExitCode(string trace)
-    {
-        int? code = null;
-        foreach (string line in File.ReadLines(trace))
-        {
-            if (line.StartsWith("# exit code=", StringComparison.Ordinal)
-                && int.TryParse(line.AsSpan(12).Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out int value))
+            if (line.StartsWith("# exit code=", StringComparison.Ordinal) && int.TryParse(line.AsSpan(12).Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out int value))
             {
                 code = value;
             }
-        }
-
-        return code;
-    }
-
-    private static void StopTracer(Process tracer)
-    {
-        try
-        {
-            if (!tracer.HasExited)
+            else if (line.StartsWith("# exit signal=", StringComparison.Ordinal) && int.TryParse(line.AsSpan(14).Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out int number))
             {
-                tracer.Kill(entireProcessTree: true);
+                signal = number;
             }
         }
-        catch (InvalidOperationException)
-        {
-            // It exited between the check and the kill.
-        }
+
+        return (code, signal);
     }
 
-    private static string Quote(string s) => "'" + s.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
-
-    private static string? FindOnPath(string name)
+    internal static string? FindOnPath(string name)
     {
         foreach (string dir in (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
         {
@@ -297,5 +225,216 @@ internal static class TraceCommand
         }
 
         return null;
+    }
+
+    /// <summary>One <c>gotrace trace</c> run, from the preflight to the exit status.</summary>
+    private sealed class TraceRun(
+        CliContext context, string[] commandLine, int? pid, TimeSpan duration, bool json, string? output, string? save, Func<CliContext, TraceSummary, bool, Task<int>>? gate, MetricsExport? metrics)
+    {
+        public async Task<int> ExecuteAsync(TraceEngineOptions options, CancellationToken cancellationToken)
+        {
+            Preflight preflight = await CheckAsync(pid is null ? commandLine[0] : null, pid, context.Stderr, cancellationToken).ConfigureAwait(false);
+            if (preflight.Error is not null)
+            {
+                await context.Stderr.WriteLineAsync($"gotrace: cannot trace: {preflight.Error}").ConfigureAwait(false);
+                return GotraceCommand.ExitError;
+            }
+
+            GoSymbols names = preflight.Names!;
+            if (names.IsPositionIndependent)
+            {
+                await context.Stderr.WriteLineAsync($"gotrace: '{preflight.Binary}' is a position-independent executable: the go statements' file:line cannot be matched (build with -buildmode=exe to get them)").ConfigureAwait(false);
+            }
+
+            string script = ScriptCatalog.Render(
+                ScriptCatalog.ScriptName("bpftrace", "amd64", preflight.Version)!, preflight.Version, preflight.GoText.Replace("go", string.Empty, StringComparison.Ordinal),
+                preflight.Offsets!, preflight.Binary, "linux", kernelBtf: File.Exists("/sys/kernel/btf/vmlinux"), attachPid: pid, rawPcs: true);
+            BpftraceTarget target = pid is null ? new([preflight.Binary, .. commandLine.Skip(1)], null) : new(null, pid);
+            byte[] symbolLines = Encoding.UTF8.GetBytes(string.Concat(names.Lines().Select(l => l + "\n")));
+
+            // Standard output is the report's alone: the program's stdout goes to stderr unless the report goes to a file.
+            TextWriter programStdout = output is null ? context.Stderr : context.Stdout;
+            try
+            {
+                using BpftraceSession session = BpftraceSession.Start(script, target, line => context.Stderr.WriteLine("bpftrace: " + line));
+                if (pid is { } id)
+                {
+                    await context.Stderr.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                        $"gotrace: attaching to process {id} ({preflight.Binary}){(duration > TimeSpan.Zero ? " for " + ReportWriter.FormatDuration((long)duration.TotalNanoseconds) : ", until Ctrl-C")}: goroutines it created before the attach are not in the trace (their later events count as untracked)")).ConfigureAwait(false);
+                }
+
+                // The engine, and the copy --save keeps, get the binary's names first, then the trace with its pcs named.
+                var engine = new TraceEngine(options);
+                metrics?.Attach(engine);
+                engine.Feed(symbolLines);
+                string named = session.TracePath + ".named";
+                using FileStream? copy = save is null ? null : new FileStream(named, FileMode.Create, FileAccess.Write, FileShare.Read, 1 << 16);
+                var symbolizer = new TraceSymbolizer(names);
+                void Named(ReadOnlySpan<byte> lines)
+                {
+                    engine.Feed(lines);
+                    metrics?.Sample(engine);
+                    copy?.Write(lines);
+                }
+
+                BpftraceEnd end = await session.RunAsync(
+                    chunk => symbolizer.Process(chunk, Named), OutputSink.For(programStdout), OutputSink.For(context.Stderr), duration > TimeSpan.Zero ? duration : null, cancellationToken).ConfigureAwait(false);
+                symbolizer.Flush(Named);
+                copy?.Flush();
+                if (!end.Attached)
+                {
+                    if (end.StoppedEarly)
+                    {
+                        await context.Stderr.WriteLineAsync("gotrace: interrupted before bpftrace attached its probes: no report").ConfigureAwait(false);
+                        return GotraceCommand.ExitInterrupted;
+                    }
+
+                    await context.Stderr.WriteLineAsync($"gotrace: cannot trace: {BpftraceMessages.Diagnose(end.TracerMessages, pid)}{(pid is null ? " (the program did not run)" : string.Empty)}").ConfigureAwait(false);
+                    return GotraceCommand.ExitError;
+                }
+
+                return await ReportAsync(engine, session, end, symbolLines, named, preflight).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.ComponentModel.Win32Exception)
+            {
+                await context.Stderr.WriteLineAsync($"gotrace: tracing failed: {e.Message}").ConfigureAwait(false);
+                return GotraceCommand.ExitError;
+            }
+        }
+
+        private async Task<int> ReportAsync(TraceEngine engine, BpftraceSession session, BpftraceEnd end, byte[] symbolLines, string named, Preflight preflight)
+        {
+            (int? code, int? signal) = ReadExit(File.ReadLines(session.TracePath));
+            string command = pid is { } id ? $"process {id} ({preflight.Binary})" : string.Join(' ', commandLine);
+            string? failure = signal is { } s ? $"killed by {Posix.SignalName(s)}" : code is > 0 ? $"exited with code {code}" : null;
+            engine.SetTracedProgram(signal is { } sig ? $"{command} (killed by {Posix.SignalName(sig)})" : command, code);
+
+            bool interrupted = end.StoppedEarly && pid is null;
+            if (interrupted)
+            {
+                engine.Complete(EndedEarly.TracingInterrupted);
+            }
+            else if (end.TracerExitCode != 0)
+            {
+                engine.Complete(EndedEarly.TracerFailed(end.TracerExitCode));
+            }
+            else
+            {
+                engine.Complete();
+            }
+
+            if (save is not null)
+            {
+                try
+                {
+                    await OutputFile.WriteAsync(save, s =>
+                    {
+                        s.Write(symbolLines);
+                        using FileStream trace = File.OpenRead(named);
+                        trace.CopyTo(s);
+                        return 0;
+                    }, CancellationToken.None).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    // The report is worth more than the copy: say so and go on.
+                    await context.Stderr.WriteLineAsync($"gotrace: cannot save the trace to '{save}': {e.Message}").ConfigureAwait(false);
+                }
+            }
+
+            TraceSummary summary = engine.GetSummary();
+            metrics?.Final(summary);
+            var report = new StringWriter { NewLine = "\n" };
+            int exit;
+            if (gate is not null)
+            {
+                exit = await gate(context with { Stdout = report }, summary, json).ConfigureAwait(false);
+                if (failure is not null && exit is GotraceCommand.ExitOk or GotraceCommand.ExitLeaks)
+                {
+                    // A program that failed passes no gate, whatever its leaks.
+                    report = FailVerdict(report.ToString(), failure);
+                    exit = GotraceCommand.ExitLeaks;
+                }
+            }
+            else
+            {
+                if (json)
+                {
+                    await report.WriteLineAsync(ReportWriter.ToJson(summary)).ConfigureAwait(false);
+                }
+                else
+                {
+                    ReportWriter.WriteText(summary, report);
+                }
+
+                exit = interrupted ? GotraceCommand.ExitInterrupted
+                    : signal is { } n ? 128 + n
+                    : code ?? (pid is null ? GotraceCommand.ExitLeaks : GotraceCommand.ExitOk);
+            }
+
+            if (!await WriteReportAsync(report.ToString()).ConfigureAwait(false))
+            {
+                return GotraceCommand.ExitError;
+            }
+
+            if (failure is not null)
+            {
+                await context.Stderr.WriteLineAsync($"gotrace: the traced program {failure}").ConfigureAwait(false);
+            }
+            else if (pid is null && code is null && !interrupted)
+            {
+                await context.Stderr.WriteLineAsync("gotrace: the traced program did not exit through exit_group and no signal was seen: its exit status is unknown").ConfigureAwait(false);
+            }
+
+            if (end.TracerExitCode != 0 && !interrupted)
+            {
+                await context.Stderr.WriteLineAsync($"gotrace: {EndedEarly.TracerFailed(end.TracerExitCode)}: the trace is incomplete").ConfigureAwait(false);
+                return GotraceCommand.ExitError;
+            }
+
+            return exit;
+        }
+
+        /// <summary>Writes the report to stdout or to <c>-o FILE</c>; false after one line on stderr when the file cannot be written.</summary>
+        private async Task<bool> WriteReportAsync(string report)
+        {
+            if (output is null)
+            {
+                await context.Stdout.WriteAsync(report).ConfigureAwait(false);
+                return true;
+            }
+
+            try
+            {
+                await OutputFile.WriteAsync(output, s => { s.Write(Encoding.UTF8.GetBytes(report)); return 0; }, CancellationToken.None).ConfigureAwait(false);
+                return true;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                await context.Stderr.WriteLineAsync($"gotrace: cannot write the report to '{output}': {e.Message}").ConfigureAwait(false);
+                return false;
+            }
+        }
+
+        /// <summary>Turns the gate's verdict into a failure that names the program's: text on its first line, JSON in <c>passed</c> and <c>programFailure</c>.</summary>
+        private StringWriter FailVerdict(string verdict, string failure)
+        {
+            var rewritten = new StringWriter { NewLine = "\n" };
+            if (json)
+            {
+                JsonNode node = JsonNode.Parse(verdict)!;
+                node["passed"] = false;
+                node["programFailure"] = "the program " + failure;
+                rewritten.WriteLine(node.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+                return rewritten;
+            }
+
+            const string pass = "gotrace check: PASS: ", fail = "gotrace check: FAIL: ";
+            string rest = verdict.StartsWith(pass, StringComparison.Ordinal) ? verdict[pass.Length..]
+                : verdict.StartsWith(fail, StringComparison.Ordinal) ? verdict[fail.Length..]
+                : verdict;
+            rewritten.Write($"{fail}the program {failure}; {rest}");
+            return rewritten;
+        }
     }
 }

@@ -54,6 +54,11 @@ public partial class TraceEngine<TSink>
         }
     }
 
+    /// <summary>An event whose optional field could not be read: applied without it, with a diagnostic.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void RecordDroppedField(ReadOnlySpan<byte> line, long lineNumber, ParseFailure failure) =>
+        AddDiagnostic(lineNumber, "field", ParseFailureText.Describe(failure) + "; the event was applied without it", line);
+
     private void AddWarning(string kind, long lineNumber, ReadOnlySpan<byte> line)
     {
         if (_warnings.Count >= _options.MaxWarnings)
@@ -95,7 +100,7 @@ public partial class TraceEngine<TSink>
     {
         string text = Excerpt(line);
         string? tracer = null, os = null, arch = null, go = null, reasons = null;
-        foreach (string token in text.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        foreach (string token in text.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries))
         {
             int eq = token.IndexOf('=', StringComparison.Ordinal);
             if (eq <= 0)

@@ -117,6 +117,11 @@ public partial class TraceEngine<TSink>
         _lineCounts[(int)category]++;
         if (category == LineCategory.Event)
         {
+            if (failure != ParseFailure.None)
+            {
+                RecordDroppedField(line, lineNumber, failure);
+            }
+
             _eventCounts[(int)e.Kind]++;
             if ((e.Fields & TraceEventFields.Timestamp) != 0)
             {

@@ -30,6 +30,25 @@ public sealed class GenCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Gen_Busy_WritesAMidFlightTraceAndItsTruth()
+    {
+        string path = Path.Combine(_directory, "busy.txt");
+        string truth = Path.Combine(_directory, "busy.truth.tsv");
+        (int exit, _, string error) = await RunAsync("gen", "--busy", "30", "--live", "300", "--leaks", "20", "--seed", "3", "-o", path, "--truth", truth);
+        Assert.Equal(0, exit);
+        Assert.Contains("leaked goroutines to", error, StringComparison.Ordinal);
+        string[] leaks = File.ReadAllLines(truth);
+        Assert.Equal("goid\tg\tkind\tts\tline", leaks[0]);
+        Assert.True(leaks.Length > 3);
+
+        (exit, string output, _) = await RunAsync("replay", path, "--format", "json");
+        Assert.Equal(0, exit);
+        using JsonDocument json = JsonDocument.Parse(output);
+        Assert.True(json.RootElement.GetProperty("anomalies").GetProperty("untrackedReady").GetInt64() > 0);
+        Assert.True(json.RootElement.GetProperty("blocked").GetInt32() > leaks.Length - 1);
+    }
+
+    [Fact]
     public async Task Gen_SameSeed_WritesTheSameFile()
     {
         string a = Path.Combine(_directory, "a.txt");
@@ -45,6 +64,7 @@ public sealed class GenCommandTests : IDisposable
     [InlineData("gen", "-n", "lots")]
     [InlineData("gen", "-n", "10", "--live", "0")]
     [InlineData("gen", "-n", "10", "-f", "xml")]
+    [InlineData("gen", "--busy", "10", "-n", "10")]
     public async Task Gen_BadArguments_ExitTwoWithOneLine(params string[] args)
     {
         (int exit, _, string error) = await RunAsync(args);

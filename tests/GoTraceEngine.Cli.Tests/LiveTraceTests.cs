@@ -1,44 +1,86 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 
 using static GoTraceEngine.Cli.Tests.Gotrace;
 
 namespace GoTraceEngine.Cli.Tests;
 
 /// <summary>
-/// Real Go programs (fixtures/go, built with Debian's Go 1.19) traced for real with bpftrace by <c>gotrace trace</c>.
-/// Where the tracer cannot attach (not Linux, not root, no bpftrace, no Go 1.19, no uprobes), each test says why in
-/// its skip reason; nothing is faked.
+/// Real Go programs (fixtures/go, built with Debian's Go 1.19, 1.22 and 1.27) traced for real with bpftrace by
+/// <c>gotrace trace</c>, and compared with their own <c>runtime.Stack</c> dumps. Where the tracer cannot attach (not
+/// Linux, not root, no bpftrace, no uprobes) or a Go release is not installed, each test says why in its skip
+/// reason; nothing is faked. The tests of this class run one after another (they set GOTRACE_STACKDUMP).
 /// </summary>
-public sealed class LiveTraceTests
+public sealed partial class LiveTraceTests
 {
-    private const string Go = "/usr/lib/go-1.19/bin/go";
-
     private static readonly Lazy<string?> s_unavailable = new(FindWhyUnavailable);
 
-    private static readonly string s_build = Directory.CreateTempSubdirectory("gotrace-live-").FullName;
+    private static readonly string s_work = Directory.CreateTempSubdirectory("gotrace-live-").FullName;
+
+    public static TheoryData<string, string, string> Programs()
+    {
+        // Names as Go's own tracebacks show them: the same on every release.
+        (string Program, string Groups)[] programs =
+        [
+            ("gather-leaky", "main.Gather.func1|main.Gather|main.go:16|chan send|3"),
+            ("gather-fixed", ""),
+            ("worker-pool", "main.worker|main.startPool|main.go:19|chan receive|4"),
+            ("select-timeout", "main.fetch.func1|main.fetch|main.go:12|chan send|5"),
+            ("mutex-deadlock", "main.lockAB|main.main|main.go:41|sync|1;main.lockBA|main.main|main.go:42|sync|1;main.waiter|main.main|main.go:43|sync|1"),
+            ("churn", "main.leak|main.main|main.go:44|chan receive|3"),
+        ];
+        var data = new TheoryData<string, string, string>();
+        foreach (string version in GoFixtures.Versions)
+        {
+            foreach ((string program, string groups) in programs)
+            {
+                data.Add(version, program, groups);
+            }
+        }
+
+        return data;
+    }
+
+    public static TheoryData<string> Versions() => [.. GoFixtures.Versions];
 
     [Theory]
-    [InlineData("gather-leaky", "main.Gather.func1|main.Gather|chan send|3")]
-    [InlineData("gather-fixed", "")]
-    [InlineData("worker-pool", "main.startPool.func1|main.startPool|chan receive|4")]
-    [InlineData("select-timeout", "main.fetch.func1|main.fetch|chan send|5")]
-    [InlineData("mutex-deadlock", "main.main.func1|main.main|sync|1;main.main.func2|main.main|sync|1;main.main.func3|main.main|sync|1")]
-    [InlineData("churn", "main.main.func3|main.main|chan receive|3")]
-    public async Task Trace_GoProgram_FindsExactlyItsLeakGroups(string program, string expected)
+    [MemberData(nameof(Programs))]
+    public async Task Trace_GoProgram_LeakGroupsNameWhatItsOwnDumpShows(string version, string program, string expected)
     {
         SkipUnlessTracingWorks();
-        string binary = Build(program);
-        (int exit, string output, string error) = await RunAsync("trace", "--format", "json", "--", binary);
+        string binary = GoFixtures.Build(version, program);
+        string saved = Path.Combine(s_work, $"{program}-{version}.trace.txt");
+        string dumpPath = Path.Combine(s_work, $"{program}-{version}.dump");
+        Environment.SetEnvironmentVariable("GOTRACE_STACKDUMP", dumpPath);
+        (int exit, string output, string error) = await RunAsync("trace", "--format", "json", "--save", saved, "--", binary);
+        Environment.SetEnvironmentVariable("GOTRACE_STACKDUMP", null);
         Assert.True(exit == 0, error);
+
+        // Standard output is one JSON document; the program's own output went to stderr.
         JsonNode report = JsonNode.Parse(output)!;
-        string[] groups = [.. report["leakGroups"]!.AsArray()
-            .Select(g => $"{g!["startFunction"]}|{g["creator"]}|{g["reason"]}|{g["count"]}")
-            .Order(StringComparer.Ordinal)];
-        Assert.Equal(expected.Split(';', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal), groups);
+        Assert.Matches(@"(sum|total|nGoro|fetch|finished|deadlocked)\b", error);
         Assert.Equal(0, report["anomalies"]!["total"]!.GetValue<long>());
         Assert.Equal(0, report["program"]!["exitCode"]!.GetValue<int>());
         Assert.Empty(report["incomplete"]!.AsArray());
+
+        // Each leak suspect, named through the trace's wrapper and site lines, is the goroutine of the same id in the dump.
+        SavedTrace trace = SavedTrace.Read(saved);
+        Dictionary<long, DumpedGoroutine> dumped = GoStackDump.Parse(File.ReadAllText(dumpPath)).Goroutines.Where(g => g.GoId != 1).ToDictionary(g => g.GoId);
+        var groups = new List<string>();
+        foreach (JsonNode? leak in report["leaks"]!.AsArray())
+        {
+            long goid = leak!["goid"]!.GetValue<long>();
+            (string startFunction, string creator, string location) = trace.GoNames(goid);
+            Assert.True(dumped.TryGetValue(goid, out DumpedGoroutine? g), $"goroutine {goid} ({startFunction}) is a leak suspect but not in the dump");
+            Assert.Equal((g.Bottom, g.Creator, g.CreatorLocation), (startFunction, creator, location));
+            groups.Add($"{startFunction}|{creator}|{Path.GetFileName(location)}|{leak["reason"]}");
+        }
+
+        Assert.Equal(dumped.Keys.Order(), report["leaks"]!.AsArray().Select(l => l!["goid"]!.GetValue<long>()).Order());
+        string[] counted = [.. groups.GroupBy(g => g, StringComparer.Ordinal).Select(g => $"{g.Key}|{g.Count()}").Order(StringComparer.Ordinal)];
+        Assert.Equal(expected.Split(';', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal), counted);
     }
 
     [Theory]
@@ -47,7 +89,7 @@ public sealed class LiveTraceTests
     public async Task Trace_Check_GatesOnTheProgramsLeaks(string program, int expectedExit)
     {
         SkipUnlessTracingWorks();
-        string binary = Build(program);
+        string binary = GoFixtures.Build(NewestInstalled(), program);
         (int exit, string output, string error) = await RunAsync("trace", "--check", "--", binary);
         Assert.True(exit == expectedExit, output + error);
         Assert.StartsWith(expectedExit == 0 ? "gotrace check: PASS" : "gotrace check: FAIL: 3 leaked goroutines", output, StringComparison.Ordinal);
@@ -59,10 +101,11 @@ public sealed class LiveTraceTests
     public async Task Trace_Save_ThenReplay_GivesTheIdenticalReport()
     {
         SkipUnlessTracingWorks();
-        string binary = Build("worker-pool");
-        string saved = Path.Combine(s_build, "worker-pool.trace.txt");
+        string binary = GoFixtures.Build(NewestInstalled(), "worker-pool");
+        string saved = Path.Combine(s_work, "worker-pool.trace.txt");
         (int exit, string traced, string error) = await RunAsync("trace", "--format", "json", "--save", saved, "--", binary);
         Assert.True(exit == 0, error);
+        Assert.StartsWith("# gotrace wrapper ", File.ReadLines(saved).First(), StringComparison.Ordinal);
         (exit, string replayed, _) = await RunAsync("replay", saved, "--format", "json");
         Assert.Equal(0, exit);
         JsonObject live = JsonNode.Parse(traced)!.AsObject();
@@ -73,17 +116,103 @@ public sealed class LiveTraceTests
     }
 
     [Fact]
-    public async Task Trace_ProgramExitCode_IsInTheReport()
+    public async Task Trace_OutputFile_TakesTheReport_AndTheProgramsStdoutStaysOnStdout()
     {
         SkipUnlessTracingWorks();
-        string source = Path.Combine(s_build, "exit3-src");
-        Directory.CreateDirectory(source);
-        await File.WriteAllTextAsync(Path.Combine(source, "go.mod"), "module example.com/exit3\n\ngo 1.19\n", TestContext.Current.CancellationToken);
-        await File.WriteAllTextAsync(Path.Combine(source, "main.go"), "package main\n\nimport \"os\"\n\nfunc main() { os.Exit(3) }\n", TestContext.Current.CancellationToken);
-        string binary = BuildFrom(source, "exit3");
-        (int exit, string output, _) = await RunAsync("trace", "--format", "json", "--", binary, "ignored-argument");
-        Assert.Equal(0, exit);
+        string binary = GoFixtures.Build(NewestInstalled(), "worker-pool");
+        string reportPath = Path.Combine(s_work, "worker-pool.report.json");
+        (int exit, string output, string error) = await RunAsync("trace", "--format", "json", "-o", reportPath, "--", binary);
+        Assert.True(exit == 0, error);
+        Assert.Equal("sum = 90\n", output);
+        Assert.Equal(4, JsonNode.Parse(File.ReadAllText(reportPath))!["leaks"]!.AsArray().Count);
+    }
+
+    [Fact]
+    public async Task Trace_ProgramExitCode_IsGotracesAndInTheReport_AndFailsTheGate()
+    {
+        SkipUnlessTracingWorks();
+        string binary = BuildInline("exit3", "package main\n\nimport \"os\"\n\nfunc main() { os.Exit(3) }\n");
+        (int exit, string output, string error) = await RunAsync("trace", "--format", "json", "--", binary, "ignored-argument");
+        Assert.Equal(3, exit);
         Assert.Equal(3, JsonNode.Parse(output)!["program"]!["exitCode"]!.GetValue<int>());
+        Assert.Contains("gotrace: the traced program exited with code 3\n", error, StringComparison.Ordinal);
+
+        (exit, output, _) = await RunAsync("trace", "--check", "--", binary);
+        Assert.Equal(1, exit);
+        Assert.StartsWith("gotrace check: FAIL: the program exited with code 3; 0 leaked goroutines", output, StringComparison.Ordinal);
+
+        (exit, output, _) = await RunAsync("trace", "--check", "--format", "json", "--", binary);
+        Assert.Equal(1, exit);
+        JsonNode verdict = JsonNode.Parse(output)!;
+        Assert.False(verdict["passed"]!.GetValue<bool>());
+        Assert.Equal("the program exited with code 3", verdict["programFailure"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Trace_ProgramKilledByASignal_ExitsWith128PlusItAndSaysSo()
+    {
+        SkipUnlessTracingWorks();
+        if (!File.Exists("/sys/kernel/btf/vmlinux"))
+        {
+            Assert.Skip("the kernel has no BTF: the script cannot read the exit status of a killed program");
+        }
+
+        string binary = BuildInline("sigkill", "package main\n\nimport (\n\t\"os\"\n\t\"syscall\"\n)\n\nfunc main() { syscall.Kill(os.Getpid(), syscall.SIGKILL) }\n");
+        (int exit, string output, string error) = await RunAsync("trace", "--", binary);
+        Assert.Equal(137, exit);
+        Assert.Matches(@"\n  program +\S+/sigkill \(killed by SIGKILL\): did not exit normally\n", output);
+        Assert.Contains("gotrace: the traced program killed by SIGKILL\n", error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(Versions))]
+    public async Task Trace_AttachToARunningServer_ReportsTheLeaksOfTheWindowAndDetaches(string version)
+    {
+        SkipUnlessTracingWorks();
+        string binary = GoFixtures.Build(version, "leaky-server");
+        string dumpPath = Path.Combine(s_work, $"leaky-server-{version}.dump");
+        string saved = Path.Combine(s_work, $"leaky-server-{version}.trace.txt");
+        var start = new ProcessStartInfo(binary) { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.Environment["GOTRACE_STACKDUMP"] = dumpPath;
+        using Process server = Process.Start(start)!;
+        try
+        {
+            Assert.StartsWith("serving, pid", await server.StandardOutput.ReadLineAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
+            Task<string> rest = server.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+            string pid = server.Id.ToString(CultureInfo.InvariantCulture);
+            (int exit, string output, string error) = await RunAsync("trace", "-p", pid, "--duration", "2s", "--format", "json", "--save", saved);
+            Assert.True(exit == 0, error);
+            Assert.Contains($"gotrace: attaching to process {pid} ", error, StringComparison.Ordinal);
+            Assert.Contains("goroutines it created before the attach are not in the trace", error, StringComparison.Ordinal);
+            Assert.False(server.HasExited, "the server must keep running after gotrace detaches");
+
+            Assert.True(Posix.Signal(server.Id, 15));
+            await server.WaitForExitAsync(TestContext.Current.CancellationToken);
+            await rest;
+
+            // Every leak suspect is a lookup the server leaked while traced, as its own dump names it.
+            JsonNode report = JsonNode.Parse(output)!;
+            SavedTrace trace = SavedTrace.Read(saved);
+            Dictionary<long, DumpedGoroutine> dumped = GoStackDump.Parse(File.ReadAllText(dumpPath)).Goroutines.ToDictionary(g => g.GoId);
+            JsonArray leaks = report["leaks"]!.AsArray();
+            Assert.True(leaks.Count >= 3, $"{leaks.Count} leaks in a 2 s window of one lookup per 300 ms");
+            foreach (JsonNode? leak in leaks)
+            {
+                long goid = leak!["goid"]!.GetValue<long>();
+                (string startFunction, string creator, string location) = trace.GoNames(goid);
+                Assert.Equal(("main.lookup", "main.(*server).handle", "chan send"), (startFunction, creator, leak["reason"]!.GetValue<string>()));
+                Assert.Equal((dumped[goid].Bottom, dumped[goid].Creator, dumped[goid].CreatorLocation), (startFunction, creator, location));
+            }
+
+            Assert.Matches(@"/leaky-server/main\.go:25$", trace.GoNames(leaks[0]!["goid"]!.GetValue<long>()).Location);
+        }
+        finally
+        {
+            if (!server.HasExited)
+            {
+                server.Kill();
+            }
+        }
     }
 
     [Fact]
@@ -98,6 +227,40 @@ public sealed class LiveTraceTests
         Assert.Equal(2, exit);
         Assert.Single(error.TrimEnd('\n').Split('\n'));
         Assert.StartsWith("gotrace: cannot trace: ", error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(new[] { "trace" }, "gotrace: give the PROGRAM to run (after --), or -p PID to attach to a running process (see 'gotrace --help')\n")]
+    [InlineData(new[] { "trace", "-p", "1", "--", "./prog" }, "gotrace: give either -p PID or a PROGRAM to run, not both (see 'gotrace --help')\n")]
+    [InlineData(new[] { "trace", "--duration", "5s", "--", "./prog" }, "gotrace: --duration needs -p PID (a program started by gotrace trace is traced until it exits) (see 'gotrace --help')\n")]
+    [InlineData(new[] { "trace", "-p", "1", "--duration", "soon" }, "gotrace: 'soon' is not a duration (expected e.g. 500ms, 30s, 1m). (see 'gotrace --help')\n")]
+    [InlineData(new[] { "trace", "-o", "/nonexistent/dir/report.json", "--", "./prog" }, "gotrace: --output '/nonexistent/dir/report.json': no such directory (see 'gotrace --help')\n")]
+    public async Task Trace_BadOptions_OneLineExitTwo(string[] args, string expected)
+    {
+        (int exit, string output, string error) = await RunAsync(args);
+        Assert.Equal(2, exit);
+        Assert.Empty(output);
+        Assert.Equal(expected, error);
+    }
+
+    private static string NewestInstalled()
+    {
+        string? version = GoFixtures.Versions.LastOrDefault(v => File.Exists(GoFixtures.Toolchain(v)));
+        if (version is null)
+        {
+            Assert.Skip("no Go toolchain is installed (apt-get install golang-1.19-go)");
+        }
+
+        return version;
+    }
+
+    private static string BuildInline(string name, string source)
+    {
+        string directory = Path.Combine(s_work, name + "-src");
+        Directory.CreateDirectory(directory);
+        File.WriteAllText(Path.Combine(directory, "go.mod"), $"module example.com/{name}\n\ngo 1.19\n");
+        File.WriteAllText(Path.Combine(directory, "main.go"), source);
+        return GoFixtures.BuildFrom(NewestInstalled(), directory, name);
     }
 
     private static void SkipUnlessTracingWorks()
@@ -120,15 +283,16 @@ public sealed class LiveTraceTests
             return "not root";
         }
 
-        if (!File.Exists(Go))
+        string? version = GoFixtures.Versions.FirstOrDefault(v => File.Exists(GoFixtures.Toolchain(v)));
+        if (version is null)
         {
-            return "Go 1.19 is not installed (apt-get install golang-1.19-go)";
+            return "no Go toolchain is installed (apt-get install golang-1.19-go)";
         }
 
         try
         {
             // bpftrace attaches every probe before BEGIN runs: a uprobe on a Go binary that cannot attach fails here.
-            string binary = Build("gather-fixed");
+            string binary = GoFixtures.Build(version, "gather-fixed");
             using Process? probe = Process.Start(new ProcessStartInfo("bpftrace", ["-e", $"uprobe:{binary}:runtime.main {{ }} BEGIN {{ exit(); }}"])
             {
                 RedirectStandardOutput = true,
@@ -147,29 +311,50 @@ public sealed class LiveTraceTests
         return null;
     }
 
-    private static string Build(string program) => BuildFrom(Path.Combine(AppContext.BaseDirectory, "fixtures", "go", program), program);
-
-    private static string BuildFrom(string source, string name)
+    /// <summary>A trace saved by <c>gotrace trace --save</c>: its create lines and the binary's wrapper and site lines.</summary>
+    private sealed partial class SavedTrace
     {
-        string binary = Path.Combine(s_build, name);
-        if (File.Exists(binary))
+        private readonly Dictionary<string, string> _wrappers = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, (string Function, string Location)> _sites = new(StringComparer.Ordinal);
+        private readonly Dictionary<long, (string Fn, string Gopc)> _creates = [];
+
+        public static SavedTrace Read(string path)
         {
-            return binary;
+            var trace = new SavedTrace();
+            foreach (string line in File.ReadLines(path))
+            {
+                if (Wrapper().Match(line) is { Success: true } w)
+                {
+                    trace._wrappers.Add(w.Groups[1].Value, w.Groups[2].Value);
+                }
+                else if (Site().Match(line) is { Success: true } s)
+                {
+                    trace._sites.Add(s.Groups[1].Value, (s.Groups[2].Value, s.Groups[3].Value));
+                }
+                else if (Create().Match(line) is { Success: true } c)
+                {
+                    trace._creates[long.Parse(c.Groups[1].Value, CultureInfo.InvariantCulture)] = (c.Groups[3].Value, c.Groups[2].Value);
+                }
+            }
+
+            return trace;
         }
 
-        var start = new ProcessStartInfo(Go, ["build", "-o", binary, "."])
+        /// <summary>A goroutine's start function, creator and go statement location, named as the trace's symbol lines say.</summary>
+        public (string StartFunction, string Creator, string Location) GoNames(long goid)
         {
-            WorkingDirectory = source,
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-        };
-        start.Environment["GOCACHE"] = Path.Combine(Path.GetTempPath(), "gotrace-gocache");
-        start.Environment["GOFLAGS"] = "-buildvcs=false";
-        using Process build = Process.Start(start)!;
-        string errors = build.StandardError.ReadToEnd();
-        build.WaitForExit();
-        Assert.True(build.ExitCode == 0, $"go build {name}: {errors}");
-        return binary;
-    }
+            Assert.True(_creates.TryGetValue(goid, out (string Fn, string Gopc) create), $"no create line for goroutine {goid}");
+            Assert.True(_sites.TryGetValue(create.Gopc, out (string Function, string Location) site), $"no site line for gopc={create.Gopc}");
+            return (_wrappers.GetValueOrDefault(create.Fn, create.Fn), site.Function, site.Location);
+        }
 
+        [GeneratedRegex(@"^# gotrace wrapper (\S+) (\S+)$")]
+        private static partial Regex Wrapper();
+
+        [GeneratedRegex(@"^# gotrace site (0x[0-9a-f]+) (\S+) (.+:\d+)$")]
+        private static partial Regex Site();
+
+        [GeneratedRegex(@"^newproc1: .*\bgoid=(\d+) gopc=(0x[0-9a-f]+) fn=(\S+)")]
+        private static partial Regex Create();
+    }
 }

@@ -37,6 +37,33 @@ public sealed partial class ScriptTests
     }
 
     [Theory]
+    [MemberData(nameof(Scripts))]
+    public void CreateLines_CarryTheGoStatementsPc(string script)
+    {
+        string text = ScriptCatalog.Render(script, new GoVersion(1, 22), "1.22", ScriptCatalog.DefaultOffsets, "/usr/local/bin/prog", "darwin");
+        string create = Assert.Single(PrintfFormat().Matches(text).Select(m => m.Groups[1].Value), f => f.StartsWith("newproc1:", StringComparison.Ordinal));
+        Assert.Matches(@" goid=%\w+ gopc=0x%l?x fn=%[sA] creator=%[sA]\\n$", create);
+    }
+
+    [Theory]
+    [InlineData("bpftrace/go1.17-1.21-amd64.bt")]
+    [InlineData("bpftrace/go1.22-amd64.bt")]
+    public void Bpftrace_RenderedForGotraceTrace_PrintsRawPcs_FiltersToThePid_AndCanLeaveOutBtf(string script)
+    {
+        string text = ScriptCatalog.Render(script, new GoVersion(1, 22), "1.22", ScriptCatalog.DefaultOffsets, "/usr/local/bin/prog", "linux", kernelBtf: false, attachPid: 4242, rawPcs: true);
+        Assert.DoesNotContain("usym(", text, StringComparison.Ordinal);
+        Assert.Contains("fn=0x%lx creator=0x%lx", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("== cpid", text, StringComparison.Ordinal);
+        Assert.Contains("/pid == 4242/", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("curtask", text, StringComparison.Ordinal);
+        Assert.Contains("sys_enter_exit_group", text, StringComparison.Ordinal);
+
+        string full = ScriptCatalog.Render(script, new GoVersion(1, 22), "1.22", ScriptCatalog.DefaultOffsets, "/usr/local/bin/prog", "linux");
+        Assert.Contains("printf(\"# exit signal=%d\\n\", curtask->exit_code & 0x7f);", full, StringComparison.Ordinal);
+        Assert.Contains("/pid == cpid && tid == pid/", full, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("bpftrace", "amd64", "1.19", "bpftrace/go1.17-1.21-amd64.bt")]
     [InlineData("bpftrace", "amd64", "1.26", "bpftrace/go1.22-amd64.bt")]
     [InlineData("dtrace", "arm64", "1.25", "dtrace/go-arm64.d")]

@@ -3,6 +3,8 @@ using GoTraceEngine.Generation;
 
 using static GoTraceEngine.Cli.Tests.Gotrace;
 
+using GoTraceEngine.Tests.Infrastructure;
+
 namespace GoTraceEngine.Cli.Tests;
 
 public sealed class WatchCommandTests
@@ -47,16 +49,13 @@ public sealed class WatchCommandTests
             session.Return(session.TakeLatest()!);
         }
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 200; i++)
+        Allocations.Measure(200, _ =>
         {
             session.Publish();
             WatchSnapshot snapshot = session.TakeLatest()!;
             Assert.True(snapshot.Blocked > 0);
             session.Return(snapshot);
-        }
-
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        }).AssertNone(200);
     }
 
     [Fact]

@@ -38,7 +38,10 @@ internal static class DTraceLineParser
     /// <param name="lineNumber">The 1-based line number, stored in the event.</param>
     /// <param name="names">Where <c>fn=</c> and <c>creator=</c> names are interned; when null they are ignored.</param>
     /// <param name="e">The event, or default.</param>
-    /// <param name="failure">Why a <see cref="LineCategory.Malformed"/> line failed.</param>
+    /// <param name="failure">
+    /// Why a <see cref="LineCategory.Malformed"/> line failed; for an <see cref="LineCategory.Event"/>, the first
+    /// optional field that could not be read and was left out (the event itself is kept).
+    /// </param>
     /// <returns>The line's category.</returns>
     public static LineCategory Parse(ReadOnlySpan<byte> line, long lineNumber, NameTable? names, out TraceEvent e, out ParseFailure failure)
     {
@@ -46,7 +49,8 @@ internal static class DTraceLineParser
         failure = ParseFailure.None;
         if (!line.IsEmpty && line[^1] == Cr)
         {
-            line = line[..^1];
+            // CRLF, and the \r\r\n of a capture that went through a CRLF conversion twice.
+            line = line.TrimEnd(Cr);
         }
 
         // Quiet event lines start at column 0: test the first byte before searching for the first non-blank.
@@ -75,41 +79,41 @@ internal static class DTraceLineParser
         int keywordLength;
         switch (line[0])
         {
-            case (byte)'n' when line.StartsWith("newproc1: "u8):
+            case (byte)'n' when IsKeyword(line, "newproc1:"u8):
                 kind = TraceEventKind.Create;
-                keywordLength = 10;
-                break;
-            case (byte)'g' when line.StartsWith("gopark: "u8):
-                kind = TraceEventKind.Park;
-                keywordLength = 8;
-                break;
-            case (byte)'g' when line.StartsWith("godestroy: "u8):
-                kind = TraceEventKind.Destroy;
-                keywordLength = 11;
-                break;
-            case (byte)'g' when line.StartsWith("gdestroy: "u8):
-                kind = TraceEventKind.Destroy;
-                keywordLength = 10;
-                break;
-            case (byte)'g' when line.StartsWith("goroutine "u8):
-                return TryParseFirstScript(line[10..], lineNumber, names, out e, out failure);
-            case (byte)'r' when line.StartsWith("ready: "u8):
-                kind = TraceEventKind.Ready;
-                keywordLength = 7;
-                break;
-            case (byte)'p' when line.StartsWith("profile-1s: "u8):
-                kind = TraceEventKind.Tick;
-                keywordLength = 12;
-                break;
-            case (byte)'t' when line.StartsWith("tick-1s: "u8):
-                kind = TraceEventKind.Tick;
                 keywordLength = 9;
                 break;
-            case (byte)'E' when line.StartsWith("END: "u8) || line.SequenceEqual("END:"u8):
-                kind = TraceEventKind.End;
-                keywordLength = Math.Min(5, line.Length);
+            case (byte)'g' when IsKeyword(line, "gopark:"u8):
+                kind = TraceEventKind.Park;
+                keywordLength = 7;
                 break;
-            case (byte)'#' when line.StartsWith("# gotrace "u8):
+            case (byte)'g' when IsKeyword(line, "godestroy:"u8):
+                kind = TraceEventKind.Destroy;
+                keywordLength = 10;
+                break;
+            case (byte)'g' when IsKeyword(line, "gdestroy:"u8):
+                kind = TraceEventKind.Destroy;
+                keywordLength = 9;
+                break;
+            case (byte)'g' when IsKeyword(line, "goroutine"u8):
+                return TryParseFirstScript(line[10..], lineNumber, names, out e, out failure);
+            case (byte)'r' when IsKeyword(line, "ready:"u8):
+                kind = TraceEventKind.Ready;
+                keywordLength = 6;
+                break;
+            case (byte)'p' when IsKeyword(line, "profile-1s:"u8):
+                kind = TraceEventKind.Tick;
+                keywordLength = 11;
+                break;
+            case (byte)'t' when IsKeyword(line, "tick-1s:"u8):
+                kind = TraceEventKind.Tick;
+                keywordLength = 8;
+                break;
+            case (byte)'E' when IsKeyword(line, "END:"u8) || line.SequenceEqual("END:"u8):
+                kind = TraceEventKind.End;
+                keywordLength = 4;
+                break;
+            case (byte)'#' when IsTraceHeader(line):
                 return LineCategory.TraceHeader;
             default:
                 return LineCategory.ProgramOutput;
@@ -123,14 +127,15 @@ internal static class DTraceLineParser
     {
         e = default;
         failure = ParseFailure.None;
-        int space = rest.IndexOf(Space);
+        rest = rest.TrimStart(Blanks);
+        int space = rest.IndexOfAny(Space, Tab);
         if (space <= 0)
         {
             return LineCategory.ProgramOutput;
         }
 
         ReadOnlySpan<byte> pointer = rest[..space];
-        ReadOnlySpan<byte> verb = rest[(space + 1)..];
+        ReadOnlySpan<byte> verb = rest[(space + 1)..].TrimStart(Blanks);
         TraceEventKind kind;
         if (verb.StartsWith("created:"u8))
         {
@@ -187,12 +192,13 @@ internal static class DTraceLineParser
         int creator = 0;
         TraceEventFields present = TraceEventFields.None;
         bool hasG = presetG != 0;
+        bool badReason = false;
 
         int i = 0;
         while ((uint)i < (uint)s.Length)
         {
             byte first = s[i];
-            if (first == Space)
+            if (first is Space or Tab)
             {
                 i++;
                 continue;
@@ -215,8 +221,10 @@ internal static class DTraceLineParser
                     i += 5;
                     if (!ParseDecimal(s, ref i, out goId))
                     {
-                        failure = ParseFailure.BadGoId;
-                        return LineCategory.Malformed;
+                        // An optional field that cannot be read is dropped, not the event: a diagnostic says so.
+                        failure = failure == ParseFailure.None ? ParseFailure.BadGoId : failure;
+                        i = SkipToken(s, i);
+                        continue;
                     }
 
                     present |= TraceEventFields.GoId;
@@ -225,8 +233,10 @@ internal static class DTraceLineParser
                     i += 7;
                     if (!ParseDecimal(s, ref i, out long p))
                     {
-                        failure = ParseFailure.BadParent;
-                        return LineCategory.Malformed;
+                        // An optional field that cannot be read is dropped, not the event: a diagnostic says so.
+                        failure = failure == ParseFailure.None ? ParseFailure.BadParent : failure;
+                        i = SkipToken(s, i);
+                        continue;
                     }
 
                     parent = (ulong)p;
@@ -236,8 +246,9 @@ internal static class DTraceLineParser
                     i += 7;
                     if (!ParseDecimal(s, ref i, out reason))
                     {
-                        failure = ParseFailure.BadReason;
-                        return LineCategory.Malformed;
+                        badReason = true;
+                        i = SkipToken(s, i);
+                        continue;
                     }
 
                     present |= TraceEventFields.Reason;
@@ -246,8 +257,10 @@ internal static class DTraceLineParser
                     i += 6;
                     if (!ParseDecimal(s, ref i, out count))
                     {
-                        failure = ParseFailure.BadCount;
-                        return LineCategory.Malformed;
+                        // An optional field that cannot be read is dropped, not the event: a diagnostic says so.
+                        failure = failure == ParseFailure.None ? ParseFailure.BadCount : failure;
+                        i = SkipToken(s, i);
+                        continue;
                     }
 
                     present |= TraceEventFields.ScriptCount;
@@ -256,8 +269,10 @@ internal static class DTraceLineParser
                     i += 14;
                     if (!ParseDecimal(s, ref i, out blockedCount))
                     {
-                        failure = ParseFailure.BadBlockedCount;
-                        return LineCategory.Malformed;
+                        // An optional field that cannot be read is dropped, not the event: a diagnostic says so.
+                        failure = failure == ParseFailure.None ? ParseFailure.BadBlockedCount : failure;
+                        i = SkipToken(s, i);
+                        continue;
                     }
 
                     present |= TraceEventFields.ScriptBlockedCount;
@@ -266,8 +281,10 @@ internal static class DTraceLineParser
                     i += 8;
                     if (!ParseDecimal(s, ref i, out blocked))
                     {
-                        failure = ParseFailure.BadBlocked;
-                        return LineCategory.Malformed;
+                        // An optional field that cannot be read is dropped, not the event: a diagnostic says so.
+                        failure = failure == ParseFailure.None ? ParseFailure.BadBlocked : failure;
+                        i = SkipToken(s, i);
+                        continue;
                     }
 
                     present |= TraceEventFields.ScriptBlocked;
@@ -276,8 +293,10 @@ internal static class DTraceLineParser
                     i += 3;
                     if (!ParseDecimal(s, ref i, out timestamp))
                     {
-                        failure = ParseFailure.BadTimestamp;
-                        return LineCategory.Malformed;
+                        // An optional field that cannot be read is dropped, not the event: a diagnostic says so.
+                        failure = failure == ParseFailure.None ? ParseFailure.BadTimestamp : failure;
+                        i = SkipToken(s, i);
+                        continue;
                     }
 
                     present |= TraceEventFields.Timestamp;
@@ -286,8 +305,10 @@ internal static class DTraceLineParser
                     i += 4;
                     if (!ParseHex(s, ref i, out waitObject))
                     {
-                        failure = ParseFailure.BadWaitObject;
-                        return LineCategory.Malformed;
+                        // An optional field that cannot be read is dropped, not the event: a diagnostic says so.
+                        failure = failure == ParseFailure.None ? ParseFailure.BadWaitObject : failure;
+                        i = SkipToken(s, i);
+                        continue;
                     }
 
                     present |= TraceEventFields.WaitObject;
@@ -296,8 +317,10 @@ internal static class DTraceLineParser
                     i += 5;
                     if (!ParseDecimal(s, ref i, out waitReason))
                     {
-                        failure = ParseFailure.BadWaitReason;
-                        return LineCategory.Malformed;
+                        // An optional field that cannot be read is dropped, not the event: a diagnostic says so.
+                        failure = failure == ParseFailure.None ? ParseFailure.BadWaitReason : failure;
+                        i = SkipToken(s, i);
+                        continue;
                     }
 
                     present |= TraceEventFields.WaitReason;
@@ -322,7 +345,7 @@ internal static class DTraceLineParser
                     continue;
                 default:
                     // Unknown keys (and tokens without '=') are ignored so that tracers can add fields.
-                    int next = rest.IndexOf(Space);
+                    int next = rest.IndexOfAny(Space, Tab);
                     i = next < 0 ? s.Length : i + next;
                     continue;
             }
@@ -349,8 +372,14 @@ internal static class DTraceLineParser
 
         if (kind == TraceEventKind.Park && (present & TraceEventFields.Reason) == 0)
         {
-            failure = ParseFailure.MissingReason;
+            // A park's reason decides whether it blocks: without it the event cannot be applied.
+            failure = badReason ? ParseFailure.BadReason : ParseFailure.MissingReason;
             return LineCategory.Malformed;
+        }
+
+        if (badReason && failure == ParseFailure.None)
+        {
+            failure = ParseFailure.BadReason;
         }
 
         // The reason is a uint8 in the runtime; a tracer printing the whole register may carry junk above it.
@@ -360,7 +389,14 @@ internal static class DTraceLineParser
         return LineCategory.Event;
     }
 
-    /// <summary>Parses hex digits from <paramref name="i"/> up to a space or the end; the whole token must be a number.</summary>
+    /// <summary>The index of the blank after the token at <paramref name="i"/>, or the end.</summary>
+    private static int SkipToken(ReadOnlySpan<byte> s, int i)
+    {
+        int end = s[i..].IndexOfAny(Space, Tab);
+        return end < 0 ? s.Length : i + end;
+    }
+
+    /// <summary>Parses hex digits from <paramref name="i"/> up to a blank or the end; the whole token must be a number.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool ParseHex(ReadOnlySpan<byte> s, ref int i, out ulong value)
     {
@@ -387,7 +423,7 @@ internal static class DTraceLineParser
             uint digit = NumberParser.HexDigit(b);
             if (digit > 15)
             {
-                if (b == Space)
+                if (b is Space or Tab)
                 {
                     break;
                 }
@@ -421,7 +457,7 @@ internal static class DTraceLineParser
             uint digit = (uint)(b - '0');
             if (digit > 9)
             {
-                if (b == Space)
+                if (b is Space or Tab)
                 {
                     break;
                 }
@@ -447,7 +483,7 @@ internal static class DTraceLineParser
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static bool ParseIntegerSlow(ReadOnlySpan<byte> s, int start, ref int i, out long value)
     {
-        int end = s[start..].IndexOf(Space);
+        int end = s[start..].IndexOfAny(Space, Tab);
         i = end < 0 ? s.Length : start + end;
         return NumberParser.TryParseInteger(s[start..i], out value);
     }
@@ -456,7 +492,7 @@ internal static class DTraceLineParser
     private static int InternToken(ReadOnlySpan<byte> s, ref int i, NameTable? names)
     {
         int start = i;
-        int end = s[start..].IndexOf(Space);
+        int end = s[start..].IndexOfAny(Space, Tab);
         i = end < 0 ? s.Length : start + end;
         return names is null ? 0 : names.Intern(FunctionName(s[start..i]));
     }
@@ -524,6 +560,16 @@ internal static class DTraceLineParser
         e = default;
         failure = ParseFailure.None;
         ReadOnlySpan<byte> rest = line[start..];
+        if (!IsDigit(rest[0]))
+        {
+            // A quiet payload behind leading blanks (a script whose printf starts with a blank or a tab).
+            LineCategory payload = TryParsePayload(rest, lineNumber, names, out e, out failure);
+            if (payload != LineCategory.ProgramOutput)
+            {
+                return payload;
+            }
+        }
+
         int cpuDigits = CountDigits(rest);
         if (cpuDigits > 0 && cpuDigits < rest.Length && IsBlank(rest[cpuDigits]))
         {
@@ -559,7 +605,7 @@ internal static class DTraceLineParser
                 }
 
                 ReadOnlySpan<byte> probe = afterId[nameStart..];
-                int nameEnd = probe.IndexOf(Space);
+                int nameEnd = probe.IndexOfAny(Space, Tab);
                 ReadOnlySpan<byte> funcName = nameEnd < 0 ? probe : probe[..nameEnd];
                 if (funcName.IndexOf(Colon) >= 0)
                 {
@@ -717,6 +763,25 @@ internal static class DTraceLineParser
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool IsBlank(byte b) => b is Space or Tab;
+
+    private static ReadOnlySpan<byte> Blanks => " \t"u8;
+
+    /// <summary>Whether <paramref name="line"/> starts with <paramref name="keyword"/> followed by a blank (fields are split on spaces and tabs).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool IsKeyword(ReadOnlySpan<byte> line, ReadOnlySpan<byte> keyword) =>
+        line.Length > keyword.Length && line.StartsWith(keyword) && IsBlank(line[keyword.Length]);
+
+    /// <summary><c># gotrace</c> then a blank: the header the bundled scripts print (<c>#</c> and <c>gotrace</c> may be apart).</summary>
+    internal static bool IsTraceHeader(ReadOnlySpan<byte> line)
+    {
+        if (line.IsEmpty || line[0] != (byte)'#')
+        {
+            return false;
+        }
+
+        ReadOnlySpan<byte> rest = line[1..].TrimStart(Blanks);
+        return rest.Length > 7 && rest.StartsWith("gotrace"u8) && IsBlank(rest[7]);
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool IsDigit(byte b) => (uint)(b - '0') <= 9;

@@ -66,7 +66,7 @@ internal static class NumberParser
         return true;
     }
 
-    /// <summary>Parses a signed decimal (<c>%d</c>), or hex when written with <c>0x</c>.</summary>
+    /// <summary>Parses a decimal (<c>%d</c>, signed or up to 2^64 − 1, as 64 bits), or hex when written with <c>0x</c>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool TryParseInteger(ReadOnlySpan<byte> token, out long value)
     {
@@ -100,7 +100,26 @@ internal static class NumberParser
         return TryParseSlow(token, out value);
     }
 
+    /// <summary>
+    /// Signed numbers, and unsigned ones past <see cref="long.MaxValue"/>: a tracer printing a pointer or a register
+    /// with <c>%d</c> gives either form of the same 64 bits, so both are read as those bits.
+    /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static bool TryParseSlow(ReadOnlySpan<byte> token, out long value) =>
-        Utf8Parser.TryParse(token, out value, out int consumed) && consumed == token.Length && token.Length > 0;
+    private static bool TryParseSlow(ReadOnlySpan<byte> token, out long value)
+    {
+        if (token.IsEmpty)
+        {
+            value = 0;
+            return false;
+        }
+
+        if (Utf8Parser.TryParse(token, out value, out int consumed) && consumed == token.Length)
+        {
+            return true;
+        }
+
+        bool unsigned = Utf8Parser.TryParse(token, out ulong bits, out consumed) && consumed == token.Length;
+        value = (long)bits;
+        return unsigned;
+    }
 }

@@ -16,6 +16,10 @@ namespace GoTraceEngine.Parsing;
 internal static class SimdNumbers
 {
     private const byte Space = (byte)' ';
+    private const byte Tab = (byte)'\t';
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool IsBlank(byte b) => b is Space or Tab;
 
     /// <summary>Whether the vector paths can run on this CPU.</summary>
     public static bool IsSupported => Sse41.IsSupported;
@@ -41,7 +45,7 @@ internal static class SimdNumbers
     }
 
     /// <summary>
-    /// Parses hex digits at <paramref name="i"/> ended by a space. Returns 1 on success, 0 on an invalid token, -1 when
+    /// Parses hex digits at <paramref name="i"/> ended by a blank (space or tab). Returns 1 on success, 0 on an invalid token, -1 when
     /// the vector path cannot decide (16 or more digits, or no space after them) and the scalar path must.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -55,7 +59,7 @@ internal static class SimdNumbers
         Vector128<byte> isLetter = Vector128.LessThan(letters, Vector128.Create((byte)6));
         uint invalid = ~(isDigit | isLetter).ExtractMostSignificantBits() & 0xFFFF;
         int length = BitOperations.TrailingZeroCount(invalid | 0x10000);
-        if (length == 16 || s[i + length] != Space)
+        if (length == 16 || !IsBlank(s[i + length]))
         {
             return -1;
         }
@@ -75,7 +79,7 @@ internal static class SimdNumbers
     }
 
     /// <summary>
-    /// Parses unsigned decimal digits at <paramref name="i"/> ended by a space. Returns 1 on success, -1 when the
+    /// Parses unsigned decimal digits at <paramref name="i"/> ended by a blank (space or tab). Returns 1 on success, -1 when the
     /// scalar path must decide (no digit, a sign, 16 or more digits, or no space after them).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -86,7 +90,7 @@ internal static class SimdNumbers
         Vector128<byte> digits = v - Vector128.Create((byte)'0');
         uint invalid = ~Vector128.LessThan(digits, Vector128.Create((byte)10)).ExtractMostSignificantBits() & 0xFFFF;
         int length = BitOperations.TrailingZeroCount(invalid | 0x10000);
-        if ((uint)(length - 1) >= 15 || s[i + length] != Space)
+        if ((uint)(length - 1) >= 15 || !IsBlank(s[i + length]))
         {
             return -1;
         }

@@ -165,20 +165,77 @@ public sealed class DTraceLineParserTests
     [InlineData("gopark: goroutine=c000 reason=six", "BadReason")]
     [InlineData("gopark: goroutine=c000 reason=99999999999999999999999", "BadReason")]
     [InlineData("newproc1: parent=1 count=1", "MissingGoroutine")]
-    [InlineData("newproc1: goroutine=c000 parent=x1", "BadParent")]
-    [InlineData("newproc1: goroutine=c000 count=1x", "BadCount")]
-    [InlineData("godestroy: goroutine=c000 blocked_count=--1", "BadBlockedCount")]
-    [InlineData("gopark: goroutine=c000 reason=1 blocked=yes", "BadBlocked")]
     [InlineData("ready: goroutine=12345678901234567890", "BadGoroutine")]
     [InlineData("goroutine 0xzz created: count=1", "BadGoroutine")]
-    [InlineData("END: count=lots", "BadCount")]
     [InlineData("  3  80131  runtime.gopark:entry gopark: goroutine=c000", "MissingReason")]
-    public void Parse_EventKeywordWithBadFields_IsMalformedWithAReason(string line, string failure)
+    public void Parse_EventKeywordWithBadRequiredFields_IsMalformedWithAReason(string line, string failure)
     {
         LineCategory category = DTraceLineParser.Parse(Encoding.UTF8.GetBytes(line), 7, out TraceEvent e, out ParseFailure why);
         Assert.Equal(LineCategory.Malformed, category);
         Assert.Equal(failure, why.ToString());
         Assert.Equal(TraceEventKind.None, e.Kind);
+    }
+
+    [Theory]
+    [InlineData("newproc1: goroutine=c000 parent=x1", "BadParent", TraceEventFields.Parent)]
+    [InlineData("newproc1: goroutine=c000 count=1x", "BadCount", TraceEventFields.ScriptCount)]
+    [InlineData("newproc1: goroutine=c000 count=abc parent=5", "BadCount", TraceEventFields.ScriptCount)]
+    [InlineData("godestroy: goroutine=c000 blocked_count=--1", "BadBlockedCount", TraceEventFields.ScriptBlockedCount)]
+    [InlineData("gopark: goroutine=c000 reason=1 blocked=yes", "BadBlocked", TraceEventFields.ScriptBlocked)]
+    [InlineData("END: count=lots", "BadCount", TraceEventFields.ScriptCount)]
+    [InlineData("ready: goroutine=c000 reason=zz", "BadReason", TraceEventFields.Reason)]
+    public void Parse_BadOptionalField_KeepsTheEventWithoutIt(string line, string failure, TraceEventFields dropped)
+    {
+        LineCategory category = DTraceLineParser.Parse(Encoding.UTF8.GetBytes(line), 7, out TraceEvent e, out ParseFailure why);
+        Assert.Equal(LineCategory.Event, category);
+        Assert.Equal(failure, why.ToString());
+        Assert.False(e.Has(dropped));
+        Assert.Equal(7, e.LineNumber);
+    }
+
+    [Theory]
+    [InlineData("newproc1:\tgoroutine=c000\tparent=5")]
+    [InlineData("newproc1: goroutine=c000\t\tparent=5 \t")]
+    [InlineData("   newproc1: goroutine=c000 parent=5")]
+    [InlineData("\tnewproc1: goroutine=c000 parent=5")]
+    [InlineData("newproc1: goroutine=c000 parent=5\r\r")]
+    [InlineData("newproc1: goroutine=0xc000\tparent=5")]
+    public void Parse_TabsAndLeadingBlanks_SplitFieldsLikeSpaces(string line)
+    {
+        LineCategory category = DTraceLineParser.Parse(Encoding.UTF8.GetBytes(line), 1, out TraceEvent e, out ParseFailure why);
+        Assert.Equal(LineCategory.Event, category);
+        Assert.Equal(ParseFailure.None, why);
+        Assert.Equal(0xc000UL, e.GPointer);
+        Assert.Equal(5UL, e.Parent);
+    }
+
+    [Theory]
+    [InlineData("newproc1: goroutine=c000 parent=18446744073709551615", ulong.MaxValue)]
+    [InlineData("newproc1: goroutine=c000 parent=-1", ulong.MaxValue)]
+    [InlineData("newproc1: goroutine=c000 parent=9223372036854775808", 9223372036854775808UL)]
+    public void Parse_ParentAsUnsignedOrTwosComplement_KeepsTheBits(string line, ulong parent)
+    {
+        Assert.Equal(LineCategory.Event, DTraceLineParser.Parse(Encoding.UTF8.GetBytes(line), 1, out TraceEvent e, out _));
+        Assert.Equal(parent, e.Parent);
+    }
+
+    [Theory]
+    [InlineData("gopark: goroutine=c000 reason=18446744073709551366")]
+    [InlineData("gopark: goroutine=c000 reason=-250")]
+    public void Parse_ReasonAsSixtyFourBitTwosComplement_KeepsItsLowByte(string line)
+    {
+        Assert.Equal(LineCategory.Event, DTraceLineParser.Parse(Encoding.UTF8.GetBytes(line), 1, out TraceEvent e, out _));
+        Assert.Equal(6, e.Reason);
+    }
+
+    [Theory]
+    [InlineData("# gotrace tracer=bpftrace go=go1.21")]
+    [InlineData("#\tgotrace\ttracer=bpftrace go=go1.21")]
+    [InlineData("# gotrace  tracer=bpftrace  go=go1.21")]
+    [InlineData("#gotrace tracer=bpftrace go=go1.21")]
+    public void Parse_TraceHeaderWithAnyBlanks_IsATraceHeader(string line)
+    {
+        Assert.Equal(LineCategory.TraceHeader, DTraceLineParser.Parse(Encoding.UTF8.GetBytes(line), 1, out _, out _));
     }
 
     [Fact]

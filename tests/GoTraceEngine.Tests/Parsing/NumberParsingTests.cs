@@ -45,12 +45,22 @@ public sealed class NumberParsingTests
     [Theory]
     [InlineData("newproc1: goroutine=c00001000g parent=1 count=1 blocked_count=0")]
     [InlineData("newproc1: goroutine=c000:10000 parent=1 count=1 blocked_count=0")]
-    [InlineData("newproc1: goroutine=c000010000 parent=12a4 count=1 blocked_count=0")]
-    [InlineData("newproc1: goroutine=c000010000 parent=1234567890123456789012 count=1 blocked_count=0")]
     [InlineData("newproc1: goroutine=11112222333344445 parent=1 count=1 blocked_count=0")]
-    public void Parse_BadNumbersFollowedByMoreFields_AreMalformed(string line)
+    public void Parse_BadPointerFollowedByMoreFields_IsMalformed(string line)
     {
         Assert.Equal(LineCategory.Malformed, DTraceLineParser.Parse(Encoding.ASCII.GetBytes(line), 1, out _, out _));
+    }
+
+    [Theory]
+    [InlineData("newproc1: goroutine=c000010000 parent=12a4 count=1 blocked_count=0")]
+    [InlineData("newproc1: goroutine=c000010000 parent=1234567890123456789012 count=1 blocked_count=0")]
+    public void Parse_BadOptionalNumberFollowedByMoreFields_DropsOnlyThatField(string line)
+    {
+        Assert.Equal(LineCategory.Event, DTraceLineParser.Parse(Encoding.ASCII.GetBytes(line), 1, out TraceEvent e, out ParseFailure why));
+        Assert.Equal(ParseFailure.BadParent, why);
+        Assert.False(e.Has(TraceEventFields.Parent));
+        Assert.Equal(1, e.ScriptCount);
+        Assert.Equal(0, e.ScriptBlockedCount);
     }
 
     [Fact]

@@ -51,15 +51,9 @@ public sealed class TraceEngineAllocationTests
         var engine = new TraceEngine<CountingSink>(default, default);
         engine.Feed(trace);
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 50; i++)
-        {
-            engine.Feed(trace);
-        }
-
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        Assert.Equal(0, allocated);
-        Assert.Equal(51 * 200 * 6, engine.Sink.Events);
+        AllocationMeasurement measured = Allocations.Measure(50, _ => engine.Feed(trace));
+        measured.AssertNone(50);
+        Assert.Equal((1 + measured.Calls) * 200 * 6, engine.Sink.Events);
         Assert.Equal(0, engine.Live.Count);
     }
 
@@ -71,13 +65,7 @@ public sealed class TraceEngineAllocationTests
         engine.FeedSequence(SequenceFactory.SplitInThree(trace));
         var sequence = SequenceFactory.Create(trace[..1000], trace[1000..1001], trace[1001..5003], trace[5003..]);
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 50; i++)
-        {
-            engine.FeedSequence(sequence);
-        }
-
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Allocations.Measure(50, _ => engine.FeedSequence(sequence)).AssertNone(50);
     }
 
     [Fact]
@@ -86,14 +74,9 @@ public sealed class TraceEngineAllocationTests
         byte[] trace = Fixtures.Read("fixed-nonquiet.dtrace.txt");
         var engine = new TraceEngine();
         engine.Feed(trace);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 1000; i++)
-        {
-            engine.Feed(trace);
-        }
-
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
-        Assert.Equal(1001 * 8, engine.EventsRead);
+        AllocationMeasurement measured = Allocations.Measure(1000, _ => engine.Feed(trace));
+        measured.AssertNone(1000);
+        Assert.Equal((1 + measured.Calls) * 8, engine.EventsRead);
     }
 
     private static byte[] FullFormatTrace(long startTs, int cycles)
@@ -124,22 +107,21 @@ public sealed class TraceEngineAllocationTests
     public void Feed_WarmFullFormatWithReordering_AllocatesNothing()
     {
         const int Cycles = 2_000;
+        const int Chunk = 500;
+        const int MaxWarmUp = 16;
+        const int Measured = 10;
         byte[] warm = FullFormatTrace(1_000_000_000, Cycles);
-        byte[][] measured = [.. Enumerable.Range(1, 10).Select(k => FullFormatTrace(1_000_000_000 + (k * Cycles * 10_000L), Cycles))];
+        long next = 1_000_000_000 + (Cycles * 10_000L);
+        byte[][] chunks = [.. Enumerable.Range(0, MaxWarmUp + Measured).Select(k => FullFormatTrace(next + (k * Chunk * 10_000L), Chunk))];
         // A 10 ms window holds ~1000 cycles: the warm-up fills it, so the measured part runs at a steady size.
         var engine = new TraceEngine<CountingSink>(new TraceEngineOptions { ReorderWindow = TimeSpan.FromMilliseconds(10) }, default);
         engine.Feed("# gotrace tracer=bpftrace os=linux arch=amd64 go=go1.22.5 reasons=trace\n"u8);
         engine.Feed(warm);
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        foreach (byte[] chunk in measured)
-        {
-            engine.Feed(chunk);
-        }
-
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        AllocationMeasurement measured = Allocations.Measure(Measured, i => engine.Feed(chunks[i]), MaxWarmUp);
+        measured.AssertNone(Measured);
         engine.Complete();
-        Assert.Equal(11L * ((Cycles * 4) + (Cycles / 50)), engine.Sink.Events);
+        Assert.Equal((Cycles * 4) + (Cycles / 50) + (measured.Calls * ((Chunk * 4) + (Chunk / 50))), engine.Sink.Events);
         Assert.Equal(0, engine.GetSummary().Timing.Late);
         Assert.Equal(0, engine.Live.Count);
     }

@@ -1,0 +1,62 @@
+using System.Runtime.InteropServices;
+
+namespace GoTraceEngine.Cli;
+
+/// <summary>The two Linux calls <c>gotrace trace</c> needs that .NET does not wrap: raising a resource limit and sending SIGINT.</summary>
+internal static class Posix
+{
+    public const int SigInt = 2;
+
+    private const int RlimitMemlock = 8;
+    private const ulong Infinity = ulong.MaxValue;
+
+    /// <summary>
+    /// Raises this process's locked-memory limit to unlimited, which bpftrace (started after, so inheriting it) asks
+    /// for at start; returns false when the kernel refuses (no CAP_SYS_RESOURCE and a lower hard limit).
+    /// </summary>
+    public static bool TryRaiseMemlock()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return false;
+        }
+
+        var limit = new RLimit { Current = Infinity, Maximum = Infinity };
+        return SetRLimit(RlimitMemlock, ref limit) == 0;
+    }
+
+    /// <summary>Sends <paramref name="signal"/> to a process; false when it is gone or may not be signalled.</summary>
+    public static bool Signal(int pid, int signal) => OperatingSystem.IsLinux() && Kill(pid, signal) == 0;
+
+    /// <summary>The conventional name of a signal that kills a process (<c>SIGKILL</c>), or <c>signal N</c>.</summary>
+    public static string SignalName(int signal) => signal switch
+    {
+        1 => "SIGHUP",
+        2 => "SIGINT",
+        3 => "SIGQUIT",
+        4 => "SIGILL",
+        5 => "SIGTRAP",
+        6 => "SIGABRT",
+        7 => "SIGBUS",
+        8 => "SIGFPE",
+        9 => "SIGKILL",
+        11 => "SIGSEGV",
+        13 => "SIGPIPE",
+        14 => "SIGALRM",
+        15 => "SIGTERM",
+        _ => "signal " + signal.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
+
+    [DllImport("libc", EntryPoint = "setrlimit")]
+    private static extern int SetRLimit(int resource, ref RLimit limit);
+
+    [DllImport("libc", EntryPoint = "kill")]
+    private static extern int Kill(int pid, int signal);
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct RLimit
+    {
+        public ulong Current;
+        public ulong Maximum;
+    }
+}

@@ -1,0 +1,378 @@
+using System.Runtime.CompilerServices;
+
+namespace GoTraceEngine.Verdict;
+
+/// <summary>
+/// Decides which blocked goroutines are leaks from the trace's own history: for every group (start function, creator,
+/// park reason) how long its goroutines waited before being released, for every wait object whether releases keep
+/// happening, and whether anything still runs at all. Fed once per goroutine event, it keeps bounded, fixed-size state
+/// (a group table capped at <see cref="VerdictOptions.MaxGroups"/>, a wait-object sketch of
+/// <see cref="VerdictOptions.WaitObjects"/> entries) and allocates nothing per event once its group table has grown.
+/// </summary>
+/// <remarks>
+/// <para>Feeding: call exactly one of <see cref="OnPark"/>, <see cref="OnRelease"/>, <see cref="OnUntrackedRelease"/>
+/// or <see cref="OnActivity"/> for every goroutine event the engine applies, in the order it applies them, and
+/// <see cref="Advance"/> for ticks and the end. Times are on one clock (<see cref="Clock"/>): nanoseconds when the
+/// trace has <c>ts=</c>, else the line number (event order is the clock).</para>
+/// <para>Reading: <see cref="Classify"/> judges one blocked goroutine at the verdict's "now" (the latest time fed).</para>
+/// <para>Single writer, not thread-safe: read between feeds, from the feeding thread.</para>
+/// </remarks>
+internal sealed class LeakVerdict
+{
+    private readonly VerdictOptions _options;
+    private readonly VerdictGroupTable _groups;
+    private readonly WaitObjectSketch _objects;
+    private long _now = long.MinValue;
+    private long _firstActivity = long.MinValue;
+    private long _lastActivity = long.MinValue;
+    private long _activityEvents;
+    private long _lastRelease = long.MinValue;
+    private long _firstRelease = long.MinValue;
+    private long _anyReleases;
+    private long _releases;
+    private long _untrackedReleases;
+    private long _slowestFirstRelease = -1;
+
+    public LeakVerdict(VerdictOptions options = default, VerdictClock clock = VerdictClock.Nanoseconds)
+    {
+        _options = options;
+        Clock = clock;
+        _groups = new VerdictGroupTable(options.InitialGroups, options.MaxGroups);
+        _objects = new WaitObjectSketch(options.WaitObjects);
+    }
+
+    /// <summary>What times are measured in; set it before the first event (a trace with <c>ts=</c> uses nanoseconds).</summary>
+    public VerdictClock Clock { get; set; }
+
+    /// <summary>The settings.</summary>
+    public VerdictOptions Options => _options;
+
+    /// <summary>The latest time fed: the "now" <see cref="Classify"/> judges at.</summary>
+    public long Now => _now;
+
+    /// <summary>Releases of parks the verdict saw.</summary>
+    public long Releases => _releases;
+
+    /// <summary>Releases of goroutines whose park the trace never saw (attached mid-flight): counted as activity only.</summary>
+    public long UntrackedReleases => _untrackedReleases;
+
+    /// <summary>The groups.</summary>
+    public VerdictGroupTable Groups => _groups;
+
+    /// <summary>The wait-object sketch.</summary>
+    public WaitObjectSketch Objects => _objects;
+
+    /// <summary>The index of a group, or -1 when none of its goroutines ever parked.</summary>
+    public int FindGroup(int startFunction, int creator, byte reason) => _groups.Find(startFunction, creator, reason);
+
+    /// <summary>A goroutine parked with a blocking reason (not a repeat of a park it is still in).</summary>
+    /// <param name="startFunction">Its start function's interned id (0: unknown).</param>
+    /// <param name="creator">Its creator's interned id (0: unknown).</param>
+    /// <param name="reason">The park reason code.</param>
+    /// <param name="waitObject">The object it parked on (<c>obj=</c>), or 0.</param>
+    /// <param name="now">The park's time.</param>
+    /// <returns>Its group's index: keep it with the blocked goroutine for <see cref="OnRelease"/> and <see cref="Classify"/>.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int OnPark(int startFunction, int creator, byte reason, ulong waitObject, long now)
+    {
+        Touch(now);
+        int index = _groups.GetOrAdd(startFunction, creator, reason, now);
+        ref VerdictGroup group = ref _groups[index];
+        if (group.FirstPark == long.MinValue)
+        {
+            group.FirstPark = now;
+            group.EpochStart = now;
+        }
+
+        group.Parks++;
+        group.LastPark = now;
+        if (++group.Blocked > group.PeakBlocked)
+        {
+            group.PeakBlocked = group.Blocked;
+        }
+
+        RollEpoch(ref group, now);
+        if (waitObject != 0)
+        {
+            _objects.OnPark(waitObject, now);
+        }
+
+        return index;
+    }
+
+    /// <summary>
+    /// A blocked goroutine stopped being blocked: readied, parked again for another reason, destroyed, or replaced by
+    /// a create of its g pointer. Any of these ends the park the verdict counted.
+    /// </summary>
+    /// <param name="group">The index <see cref="OnPark"/> returned for the park.</param>
+    /// <param name="waitObject">The object it had parked on, or 0.</param>
+    /// <param name="parkTime">The park's time.</param>
+    /// <param name="now">The release's time.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void OnRelease(int group, ulong waitObject, long parkTime, long now)
+    {
+        Touch(now);
+        _releases++;
+        AnyRelease(now);
+        ref VerdictGroup g = ref _groups[group];
+        long waited = Math.Max(0, now - parkTime);
+        bool independent = true;
+        if (waitObject != 0)
+        {
+            long previous = _objects.OnRelease(waitObject, now);
+            independent = previous == long.MinValue || now - previous >= waited / 2;
+        }
+
+        g.Releases++;
+        g.Histogram.Add(waited);
+        if (waited > g.MaxRelease)
+        {
+            if (waited / 2 > g.MaxRelease)
+            {
+                // The longest release more than doubled: the episodes near the old longest no longer count.
+                g.Episodes = 0;
+            }
+
+            g.MaxRelease = waited;
+        }
+
+        if (independent && waited >= g.MaxRelease / 2)
+        {
+            g.Episodes++;
+        }
+
+        if (g.FirstRelease == long.MinValue)
+        {
+            FirstRelease(ref g, now);
+        }
+
+        g.LastRelease = now;
+        if (g.Blocked > 0)
+        {
+            g.Blocked--;
+        }
+
+        if (g.Blocked < g.Floor)
+        {
+            g.Floor = g.Blocked;
+        }
+
+        RollEpoch(ref g, now);
+    }
+
+    /// <summary>A goroutine the trace never saw park was readied (a trace attached mid-flight): the program runs; nothing more is known.</summary>
+    /// <param name="now">The ready's time.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void OnUntrackedRelease(long now)
+    {
+        Touch(now);
+        _untrackedReleases++;
+        AnyRelease(now);
+    }
+
+    /// <summary>Any other goroutine event (a create, a park that does not block, a ready or destroy of a goroutine not blocked).</summary>
+    /// <param name="now">The event's time.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void OnActivity(long now) => Touch(now);
+
+    /// <summary>Moves the clock without a goroutine event (a tick, the end of the trace).</summary>
+    /// <param name="now">The time.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Advance(long now)
+    {
+        if (now > _now)
+        {
+            _now = now;
+        }
+    }
+
+    /// <summary>Judges a blocked goroutine at <see cref="Now"/>.</summary>
+    /// <param name="group">The index <see cref="OnPark"/> returned for its park.</param>
+    /// <param name="waitObject">The object it parked on, or 0.</param>
+    /// <param name="parkTime">Its park's time.</param>
+    /// <returns>The class, the rule and the numbers behind them.</returns>
+    public VerdictEvidence Classify(int group, ulong waitObject, long parkTime)
+    {
+        long now = _now;
+        long age = Math.Max(0, now - parkTime);
+        ref VerdictGroup g = ref _groups[group];
+        bool events = Clock == VerdictClock.Events;
+        long floor = events ? _options.FloorEvents : _options.FloorNs;
+        long quietFor = _lastActivity == long.MinValue ? 0 : Math.Max(0, now - _lastActivity);
+        long objectReleases = -1, objectLastReleaseAgo = -1, objectParks = -1, objectLastRelease = long.MinValue;
+        if (waitObject != 0 && _objects.TryGet(waitObject, out long parksSince, out long released, out objectLastRelease))
+        {
+            objectReleases = released;
+            objectParks = parksSince;
+            objectLastReleaseAgo = objectLastRelease == long.MinValue ? -1 : Math.Max(0, now - objectLastRelease);
+        }
+
+        var evidence = new VerdictEvidence
+        {
+            Clock = Clock,
+            Age = age,
+            GroupParks = g.Parks,
+            GroupReleases = g.Releases,
+            GroupEpisodes = g.Episodes,
+            GroupMaxRelease = g.MaxRelease,
+            GroupP99Release = g.Histogram.Quantile(0.99, g.Releases),
+            GroupBlocked = g.Blocked,
+            GroupSteadyBlocked = g.SteadyBlocked,
+            GroupSpan = g.FirstPark == long.MinValue ? 0 : Math.Max(0, now - g.FirstPark),
+            SlowestFirstRelease = _slowestFirstRelease,
+            ObjectReleases = objectReleases,
+            ObjectLastReleaseAgo = objectLastReleaseAgo,
+            ObjectParksSinceRelease = objectParks,
+            QuietFor = quietFor,
+            UntrackedReleases = _untrackedReleases,
+        };
+
+        // 1. Nothing runs any more: whatever is still blocked stays blocked (the quiesced end of a test or a program).
+        long quietThreshold = QuietThreshold(events);
+        if (_lastActivity != long.MinValue && quietFor >= quietThreshold)
+        {
+            return evidence with { Class = VerdictClass.Leak, Rule = VerdictRule.Quiesced, Threshold = quietThreshold };
+        }
+
+        // 2. Nothing was released anywhere since it parked, and that says something: the trace never released
+        //    anything, or releases were due several times over, or it was the last thing to happen before a silence.
+        if (_lastRelease <= parkTime
+            && (_lastRelease == long.MinValue
+                || age >= _options.NothingReleasedGaps * MeanReleaseGap()
+                || (parkTime >= _lastActivity && quietFor >= (events ? _options.QuietEvents : _options.QuietNs))))
+        {
+            return evidence with { Class = VerdictClass.Leak, Rule = VerdictRule.NothingReleasedSincePark };
+        }
+
+        // The group's normal wait: its longest release, and the leak limit, a multiple of it that grows when the group
+        // saw only a few release episodes (a longest-of-few says less; a burst that wakes a whole pool is one episode).
+        long longest = Math.Max(floor, g.MaxRelease);
+        double multiple = _options.LeakMultiple * Math.Max(1.0, (double)_options.MinReleases / Math.Max(1, g.Episodes));
+        long limit = (long)Math.Min(long.MaxValue / 2, Math.Max(floor, multiple * g.MaxRelease));
+
+        // 3. It waits in a line that moves: its object released others after it parked, and recently.
+        if (objectLastRelease > parkTime && now - objectLastRelease <= limit)
+        {
+            return evidence with { Class = VerdictClass.Waiting, Rule = VerdictRule.ObjectStillReleasing, Threshold = limit };
+        }
+
+        // 4. Its group has a history of releases: compare its age, and its object's silence, with the longest of them.
+        if (g.Releases > 0)
+        {
+            if (age > limit)
+            {
+                return evidence with { Class = VerdictClass.Leak, Rule = VerdictRule.FarBeyondGroupReleases, Threshold = limit };
+            }
+
+            if (objectParks >= 2 && objectLastRelease != long.MinValue && objectLastRelease <= parkTime && now - objectLastRelease > limit)
+            {
+                return evidence with { Class = VerdictClass.Leak, Rule = VerdictRule.ObjectStalled, Threshold = limit };
+            }
+
+            // Little's law: a group whose waits end within its longest release holds about (park rate × longest
+            // release) goroutines; holding many more means goroutines are piling up, and those older than any
+            // release are the pile.
+            double expected = (double)g.Parks / Math.Max(1, evidence.GroupSpan) * g.MaxRelease;
+            if (age > longest && g.Blocked > (_options.AccumulationFactor * expected) + 2)
+            {
+                return evidence with { Class = VerdictClass.Leak, Rule = VerdictRule.GroupAccumulating, Threshold = longest, GroupExpectedBlocked = expected };
+            }
+
+            return age <= longest
+                ? evidence with { Class = VerdictClass.Waiting, Rule = VerdictRule.WithinGroupReleases, Threshold = longest }
+                : evidence with { Class = VerdictClass.Likely, Rule = VerdictRule.BeyondGroupReleases, Threshold = limit };
+        }
+
+        // 5. Its group never released anything: a leak once it has kept parking for longer than any group of the
+        //    program took to see its first release.
+        if (_slowestFirstRelease >= 0)
+        {
+            long established = (long)Math.Min(long.MaxValue / 2, Math.Max(floor, _options.NeverReleasedMultiple * _slowestFirstRelease));
+            if (evidence.GroupSpan > established)
+            {
+                return evidence with { Class = VerdictClass.Leak, Rule = VerdictRule.GroupNeverReleased, Threshold = established };
+            }
+
+            return age < floor
+                ? evidence with { Class = VerdictClass.Waiting, Rule = VerdictRule.UnderFloor, Threshold = floor }
+                : evidence with { Class = VerdictClass.Likely, Rule = VerdictRule.GroupNeverReleasedYet, Threshold = established };
+        }
+
+        return age < floor
+            ? evidence with { Class = VerdictClass.Waiting, Rule = VerdictRule.UnderFloor, Threshold = floor }
+            : evidence with { Class = VerdictClass.Likely, Rule = VerdictRule.GroupNeverReleasedYet, Threshold = floor };
+    }
+
+    /// <summary>The mean time between releases anywhere (tracked or not), or the whole clock range when fewer than two.</summary>
+    private double MeanReleaseGap() =>
+        _anyReleases < 2 ? double.MaxValue : (double)(_lastRelease - _firstRelease) / (_anyReleases - 1);
+
+    /// <summary>How long a silence must last to count as quiesced: the floor, or a multiple of the trace's mean gap between goroutine events.</summary>
+    private long QuietThreshold(bool events)
+    {
+        long floor = events ? _options.QuietEvents : _options.QuietNs;
+        if (_activityEvents < 2)
+        {
+            return floor;
+        }
+
+        double meanGap = (double)(_lastActivity - _firstActivity) / (_activityEvents - 1);
+        return (long)Math.Min(long.MaxValue / 2, Math.Max(floor, _options.QuietMultiple * meanGap));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Touch(long now)
+    {
+        if (now > _now)
+        {
+            _now = now;
+        }
+
+        if (_firstActivity == long.MinValue)
+        {
+            _firstActivity = now;
+        }
+
+        if (now > _lastActivity)
+        {
+            _lastActivity = now;
+        }
+
+        _activityEvents++;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void AnyRelease(long now)
+    {
+        if (_firstRelease == long.MinValue)
+        {
+            _firstRelease = now;
+        }
+
+        _lastRelease = Math.Max(_lastRelease, now);
+        _anyReleases++;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void FirstRelease(ref VerdictGroup group, long now)
+    {
+        group.FirstRelease = now;
+        long latency = Math.Max(0, now - group.FirstPark);
+        if (latency > _slowestFirstRelease)
+        {
+            _slowestFirstRelease = latency;
+        }
+    }
+
+    /// <summary>Epochs double: each lasts as long as the group had existed when it began, so two floors cover the last half or more of its life.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void RollEpoch(ref VerdictGroup group, long now)
+    {
+        if (now - group.EpochStart >= Math.Max(1, group.EpochStart - group.FirstPark))
+        {
+            group.PreviousFloor = group.Floor;
+            group.Floor = group.Blocked;
+            group.EpochStart = now;
+        }
+    }
+}

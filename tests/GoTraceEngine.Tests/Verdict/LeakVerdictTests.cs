@@ -1,0 +1,258 @@
+using GoTraceEngine.Verdict;
+
+namespace GoTraceEngine.Tests.Verdict;
+
+public sealed class LeakVerdictTests
+{
+    private const long Ms = 1_000_000;
+    private const long Sec = 1_000_000_000;
+    private const ulong Obj = 0xc000100000;
+
+    /// <summary>A busy background: goroutines of another group parked and released every 10 ms until <paramref name="until"/>.</summary>
+    private static void Background(LeakVerdict verdict, long from, long until, int fn = 99)
+    {
+        for (long t = from; t < until; t += 10 * Ms)
+        {
+            int group = verdict.OnPark(fn, fn, 7, 0, t);
+            verdict.OnRelease(group, 0, t, t + (5 * Ms));
+        }
+    }
+
+    /// <summary>A group (fn 1) whose goroutines each wait 100 ms, 40 times, one after another, on no object.</summary>
+    private static int GroupWithShortWaits(LeakVerdict verdict)
+    {
+        int group = 0;
+        for (int i = 0; i < 40; i++)
+        {
+            long t = i * 200 * Ms;
+            group = verdict.OnPark(1, 2, 7, 0, t);
+            verdict.OnRelease(group, 0, t, t + (100 * Ms));
+        }
+
+        return group;
+    }
+
+    [Fact]
+    public void Classify_WithinItsGroupsReleases_IsWaiting_FarBeyondThem_IsALeak()
+    {
+        var verdict = new LeakVerdict();
+        int group = GroupWithShortWaits(verdict);
+        int young = verdict.OnPark(1, 2, 7, 0, 8 * Sec);
+        int old = verdict.OnPark(1, 2, 7, 0, 1 * Sec);
+        Assert.Equal(group, young);
+        Assert.Equal(group, old);
+        Background(verdict, 8 * Sec, 9 * Sec);
+
+        VerdictEvidence waiting = verdict.Classify(group, 0, 9 * Sec - (80 * Ms));
+        Assert.Equal(VerdictClass.Waiting, waiting.Class);
+        Assert.Equal(VerdictRule.WithinGroupReleases, waiting.Rule);
+
+        VerdictEvidence leak = verdict.Classify(group, 0, 1 * Sec);
+        Assert.Equal(VerdictClass.Leak, leak.Class);
+        Assert.Equal(VerdictRule.FarBeyondGroupReleases, leak.Rule);
+        Assert.Equal(100 * Ms, leak.GroupMaxRelease);
+        Assert.Equal(40, leak.GroupReleases);
+        Assert.Equal("blocked 8 s; its group's releases took at most 100 ms (40 releases over 42 parks)", VerdictText.Describe(leak));
+    }
+
+    [Fact]
+    public void Classify_OnAnObjectThatKeepsReleasing_IsWaitingHoweverLong()
+    {
+        var verdict = new LeakVerdict();
+        int group = 0;
+
+        // A semaphore: 200 goroutines released from it, one every 50 ms, each after 100 ms.
+        for (int i = 0; i < 200; i++)
+        {
+            long t = i * 50 * Ms;
+            group = verdict.OnPark(1, 2, 5, Obj, t);
+            verdict.OnRelease(group, Obj, t, t + (100 * Ms));
+        }
+
+        // Queued behind it since 1 s, far longer than any release took; others are still released after it parked.
+        verdict.OnPark(1, 2, 5, Obj, 1 * Sec);
+        int other = verdict.OnPark(1, 2, 5, Obj, 10 * Sec);
+        verdict.OnRelease(other, Obj, 10 * Sec, 10 * Sec + Ms);
+        VerdictEvidence evidence = verdict.Classify(group, Obj, 1 * Sec);
+        Assert.Equal(VerdictClass.Waiting, evidence.Class);
+        Assert.Equal(VerdictRule.ObjectStillReleasing, evidence.Rule);
+
+        // The same, on an object nothing was released from since: a leak.
+        verdict.OnPark(1, 2, 5, Obj + 0x60, 1 * Sec);
+        Assert.Equal(VerdictClass.Leak, verdict.Classify(group, Obj + 0x60, 1 * Sec).Class);
+    }
+
+    [Fact]
+    public void Classify_AfterTheProgramQuiesced_EveryBlockedGoroutineIsALeak()
+    {
+        var verdict = new LeakVerdict();
+        int group = GroupWithShortWaits(verdict);
+        long parked = (8 * Sec) - (90 * Ms);
+        verdict.OnPark(1, 2, 7, 0, parked);
+        Background(verdict, parked, 8 * Sec);
+        Assert.Equal(VerdictClass.Waiting, verdict.Classify(group, 0, parked).Class);
+
+        // Nothing at all for 2 s (ticks only): blocked within its group's usual wait, but nothing runs to release it.
+        verdict.Advance(10 * Sec);
+        VerdictEvidence evidence = verdict.Classify(group, 0, parked);
+        Assert.Equal(VerdictClass.Leak, evidence.Class);
+        Assert.Equal(VerdictRule.Quiesced, evidence.Rule);
+    }
+
+    [Fact]
+    public void Classify_WithoutTimestamps_EventOrderIsTheClock()
+    {
+        // The seed's leaky output: three creates, three parks, END; lines are the clock.
+        var verdict = new LeakVerdict(clock: VerdictClock.Events);
+        verdict.OnActivity(2);
+        verdict.OnActivity(3);
+        verdict.OnActivity(4);
+        int group = verdict.OnPark(0, 0, 6, 0, 5);
+        verdict.OnPark(0, 0, 6, 0, 6);
+        verdict.OnPark(0, 0, 6, 0, 7);
+        verdict.Advance(8);
+        VerdictEvidence evidence = verdict.Classify(group, 0, 5);
+        Assert.Equal(VerdictClass.Leak, evidence.Class);
+        Assert.Equal(VerdictRule.NothingReleasedSincePark, evidence.Rule);
+        Assert.Equal(3, evidence.Age);
+        Assert.Equal("blocked 3 events; nothing was released anywhere since it parked", VerdictText.Describe(evidence));
+    }
+
+    [Fact]
+    public void Classify_ReleasesOfGoroutinesNeverSeenParking_AreNoEvidenceOfALeak()
+    {
+        // Attached mid-flight: only goroutines older than the trace are released, and one tracked goroutine parks.
+        var verdict = new LeakVerdict();
+        int group = verdict.OnPark(1, 2, 7, 0, 100 * Ms);
+        for (long t = 101 * Ms; t < 2 * Sec; t += Ms)
+        {
+            verdict.OnUntrackedRelease(t);
+        }
+
+        VerdictEvidence evidence = verdict.Classify(group, 0, 100 * Ms);
+        Assert.NotEqual(VerdictClass.Leak, evidence.Class);
+        Assert.Equal(VerdictRule.GroupNeverReleasedYet, evidence.Rule);
+        Assert.Equal(1899, evidence.UntrackedReleases);
+    }
+
+    [Fact]
+    public void Classify_GroupThatNeverReleased_IsALeakOnceItOutlivesTheSlowestFirstRelease()
+    {
+        var verdict = new LeakVerdict();
+
+        // The slowest group saw its first release 1 s after its first park.
+        int slow = verdict.OnPark(1, 2, 3, 0, 0);
+        verdict.OnRelease(slow, 0, 0, 1 * Sec);
+        int stuck = verdict.OnPark(5, 6, 6, 0, 2 * Sec);
+        Background(verdict, 2 * Sec, 3 * Sec);
+        VerdictEvidence young = verdict.Classify(stuck, 0, 2 * Sec);
+        Assert.Equal(VerdictClass.Likely, young.Class);
+        Assert.Equal(VerdictRule.GroupNeverReleasedYet, young.Rule);
+
+        Background(verdict, 3 * Sec, 4 * Sec);
+        VerdictEvidence old = verdict.Classify(stuck, 0, 2 * Sec);
+        Assert.Equal(VerdictClass.Leak, old.Class);
+        Assert.Equal(VerdictRule.GroupNeverReleased, old.Rule);
+        Assert.Equal(1 * Sec, old.SlowestFirstRelease);
+    }
+
+    [Fact]
+    public void Classify_GroupPilingUpBehindAStuckLock_IsALeakPastItsLongestRelease()
+    {
+        var verdict = new LeakVerdict();
+
+        // Three short contended waits on a mutex, then it is never unlocked: a park every second piles up.
+        int group = 0;
+        for (int i = 0; i < 3; i++)
+        {
+            long t = i * Sec;
+            group = verdict.OnPark(3, 4, 5, Obj, t);
+            verdict.OnRelease(group, Obj, t, t + (300 * Ms));
+        }
+
+        for (int i = 3; i < 20; i++)
+        {
+            verdict.OnPark(3, 4, 5, Obj, i * Sec);
+            Background(verdict, i * Sec, (i + 1) * Sec);
+        }
+
+        VerdictEvidence evidence = verdict.Classify(group, Obj, 18 * Sec);
+        Assert.Equal(VerdictClass.Leak, evidence.Class);
+        Assert.Equal(17, evidence.GroupBlocked);
+        Assert.True(evidence.Rule is VerdictRule.GroupAccumulating or VerdictRule.ObjectStalled, evidence.Rule.ToString());
+
+        // The youngest on that lock too: the lock has released nothing for 17 s while goroutines piled onto it.
+        VerdictEvidence youngest = verdict.Classify(group, Obj, 19 * Sec);
+        Assert.Equal(VerdictClass.Leak, youngest.Class);
+        Assert.Equal(VerdictRule.ObjectStalled, youngest.Rule);
+
+        // Younger than the group's longest release, on another object: waiting.
+        verdict.OnPark(3, 4, 5, Obj + 0x60, 19_900 * Ms);
+        Assert.Equal(VerdictClass.Waiting, verdict.Classify(group, Obj + 0x60, 19_900 * Ms).Class);
+    }
+
+    [Fact]
+    public void GroupTable_PastItsCap_FoldsNewKeysIntoTheOverflowGroup()
+    {
+        var verdict = new LeakVerdict(new VerdictOptions { MaxGroups = 4, InitialGroups = 2 });
+        var groups = new HashSet<int>();
+        for (int fn = 1; fn <= 10; fn++)
+        {
+            groups.Add(verdict.OnPark(fn, 0, 7, 0, fn));
+        }
+
+        Assert.Equal(4, verdict.Groups.Count);
+        Assert.True(verdict.Groups.Overflowed);
+        Assert.Contains(VerdictGroupTable.OverflowGroup, groups);
+        Assert.Equal(4, groups.Count);
+        Assert.Equal(7, verdict.Groups[VerdictGroupTable.OverflowGroup].Parks);
+        Assert.Equal(2, verdict.FindGroup(2, 0, 7));
+        Assert.Equal(-1, verdict.FindGroup(9, 0, 7));
+    }
+
+    [Fact]
+    public void WaitObjectSketch_ForgetsTheLeastRecentlyTouchedObjectOfAFullSet()
+    {
+        var sketch = new WaitObjectSketch(4);
+        Assert.Equal(4, sketch.Capacity);
+        for (ulong i = 1; i <= 4; i++)
+        {
+            sketch.OnPark(i * 0x60, (long)i);
+        }
+
+        sketch.OnRelease(0x60, 10);
+        sketch.OnPark(5 * 0x60, 11);
+        Assert.Equal(1, sketch.Evictions);
+        Assert.False(sketch.TryGet(2 * 0x60, out _, out _, out _));
+        Assert.True(sketch.TryGet(0x60, out long parksSince, out long releases, out long lastRelease));
+        Assert.Equal((0, 1, 10), (parksSince, releases, lastRelease));
+    }
+
+    [Fact]
+    public void ReleaseHistogram_QuantilesAreBucketBoundsWithinTwice()
+    {
+        var histogram = default(ReleaseHistogram);
+        for (int i = 1; i <= 100; i++)
+        {
+            histogram.Add(i * Ms);
+        }
+
+        long p50 = histogram.Quantile(0.5, 100);
+        long p99 = histogram.Quantile(0.99, 100);
+        Assert.InRange(p50, 50 * Ms, 100 * Ms);
+        Assert.InRange(p99, 99 * Ms, 198 * Ms);
+        Assert.Equal(0, histogram.Quantile(0.5, 0));
+        Assert.Equal(0, ReleaseHistogram.BucketOf(0));
+        Assert.Equal(63, ReleaseHistogram.BucketOf(long.MaxValue));
+    }
+
+    [Theory]
+    [InlineData(41_000_000_000L, "41 s")]
+    [InlineData(4_100_000_000L, "4.1 s")]
+    [InlineData(180_000_000L, "180 ms")]
+    [InlineData(1_500_000L, "1.5 ms")]
+    [InlineData(12_000L, "12 µs")]
+    [InlineData(90_000_000_000L, "1.5 min")]
+    public void Duration_IsWordedForPeople(long ns, string expected) =>
+        Assert.Equal(expected, VerdictText.Duration(ns, VerdictClock.Nanoseconds));
+}
