@@ -1,5 +1,4 @@
 using System.Globalization;
-using GoTraceEngine.Generation;
 using GoTraceEngine.Reporting;
 using GoTraceEngine.State;
 
@@ -7,7 +6,8 @@ namespace GoTraceEngine.Sample;
 
 /// <summary>
 /// Embeds GoTraceEngine: replays a trace with a custom struct sink, then prints what the sink gathered next to the
-/// engine's own leak groups. Usage: <c>GoTraceEngine.Sample [TRACE]</c>; without a file it generates one.
+/// engine's own leak groups. Usage: <c>GoTraceEngine.Sample [TRACE]</c>; without a file it replays a small trace it
+/// writes itself (<see cref="SampleTrace"/>).
 /// </summary>
 public static class Program
 {
@@ -28,9 +28,7 @@ public static class Program
         }
         else
         {
-            using var trace = new MemoryStream();
-            new TraceGenerator(new TraceGeneratorOptions { Seed = 1, Format = TraceFormat.Full, Events = 300_000, Leaks = 6 }).Write(trace);
-            trace.Position = 0;
+            using var trace = new MemoryStream(SampleTrace.Write());
             engine.Replay(trace);
         }
 

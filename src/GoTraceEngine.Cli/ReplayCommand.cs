@@ -8,11 +8,10 @@ internal static class ReplayCommand
 {
     public static Command Create(CliContext context)
     {
-        Argument<string> file = new("FILE")
+        Argument<string[]> file = new("FILE")
         {
-            Description = "Captured tracer output to read; '-' or nothing reads standard input.",
-            Arity = ArgumentArity.ZeroOrOne,
-            DefaultValueFactory = _ => "-",
+            Description = "Captured tracer output to read; '-' or nothing reads standard input. Several files or a directory: each report, then a combined summary.",
+            Arity = ArgumentArity.ZeroOrMore,
         };
         Option<string> format = new("--format", "-f")
         {
@@ -46,9 +45,14 @@ internal static class ReplayCommand
         engineOptions.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
-            string path = parse.GetValue(file) ?? "-";
+            string[] paths = parse.GetValue(file) ?? [];
+            string path = paths.Length == 0 ? "-" : paths[0];
             bool json = parse.GetValue(format) == "json";
             TraceEngineOptions options = engineOptions.Build(parse);
+            if (MultiReplay.Applies(paths))
+            {
+                return await MultiReplay.RunAsync(context, paths, json, parse.GetValue(stats), parse.GetValue(timeline), options, cancellationToken).ConfigureAwait(false);
+            }
 
             string? timelinePath = parse.GetValue(timeline);
             if (timelinePath is not null && Path.GetExtension(timelinePath).ToUpperInvariant() is not (".HTML" or ".HTM" or ".SVG" or ".CSV"))

@@ -33,12 +33,13 @@ internal static class TraceCommand
         format.AcceptOnlyFromAmong("text", "json");
         Option<string?> output = new("--output", "-o") { Description = "Write the report to this file; the program's stdout then stays on stdout (without -o it goes to stderr).", HelpName = "<FILE>" };
         Option<string?> save = new("--save") { Description = "Keep the raw trace (with the binary's names) in this file, for gotrace replay.", HelpName = "<FILE>" };
+        Option<string?> prometheus = MetricsExport.CreateOption();
         Option<bool> checkGate = new("--check") { Description = "Act as the CI gate (see gotrace check): exit 1 when the program leaks beyond --max-leaks, or fails." };
         var check = new CheckOptions();
         var engineOptions = new EngineOptions();
         Command command = new("trace", "Run a Go program under bpftrace, or attach to one (-p), on Linux as root, and report its goroutine leaks.")
         {
-            program, pid, duration, format, output, save, checkGate,
+            program, pid, duration, format, output, save, checkGate, prometheus,
         };
         check.AddTo(command, withFormat: false);
         engineOptions.AddTo(command);
@@ -83,6 +84,13 @@ internal static class TraceCommand
         });
         command.SetAction(async (parse, cancellationToken) =>
         {
+            await using MetricsExport? metrics = MetricsExport.Start(parse.GetValue(prometheus), out string? metricsError);
+            if (metricsError is not null)
+            {
+                await context.Stderr.WriteLineAsync($"gotrace: {metricsError}").ConfigureAwait(false);
+                return ExitCodes.Error;
+            }
+
             var run = new TraceRun(
                 context,
                 parse.GetValue(program) ?? [],
@@ -91,8 +99,11 @@ internal static class TraceCommand
                 parse.GetValue(format) == "json",
                 parse.GetValue(output),
                 parse.GetValue(save),
-                parse.GetValue(checkGate) ? (ctx, summary, json) => check.JudgeAsync(ctx, parse, summary, json, CancellationToken.None) : null);
-            return await run.ExecuteAsync(engineOptions.Build(parse), cancellationToken).ConfigureAwait(false);
+                parse.GetValue(checkGate) ? (ctx, summary, json) => check.JudgeAsync(ctx, parse, summary, json, CancellationToken.None) : null,
+                metrics);
+            int exit = await run.ExecuteAsync(engineOptions.Build(parse), cancellationToken).ConfigureAwait(false);
+            await (metrics?.WaitForFinalScrapeAsync(context.Stderr, cancellationToken) ?? Task.CompletedTask).ConfigureAwait(false);
+            return exit;
         });
         return command;
     }
@@ -225,7 +236,7 @@ internal static class TraceCommand
 
     /// <summary>One <c>gotrace trace</c> run, from the preflight to the exit status.</summary>
     private sealed class TraceRun(
-        CliContext context, string[] commandLine, int? pid, TimeSpan duration, bool json, string? output, string? save, Func<CliContext, TraceSummary, bool, Task<int>>? gate)
+        CliContext context, string[] commandLine, int? pid, TimeSpan duration, bool json, string? output, string? save, Func<CliContext, TraceSummary, bool, Task<int>>? gate, MetricsExport? metrics)
     {
         public async Task<int> ExecuteAsync(TraceEngineOptions options, CancellationToken cancellationToken)
         {
@@ -261,6 +272,7 @@ internal static class TraceCommand
 
                 // The engine, and the copy --save keeps, get the binary's names first, then the trace with its pcs named.
                 var engine = new TraceEngine(options);
+                metrics?.Attach(engine);
                 engine.Feed(symbolLines);
                 string named = session.TracePath + ".named";
                 using FileStream? copy = save is null ? null : new FileStream(named, FileMode.Create, FileAccess.Write, FileShare.Read, 1 << 16);
@@ -268,6 +280,7 @@ internal static class TraceCommand
                 void Named(ReadOnlySpan<byte> lines)
                 {
                     engine.Feed(lines);
+                    metrics?.Sample(engine);
                     copy?.Write(lines);
                 }
 
@@ -337,6 +350,7 @@ internal static class TraceCommand
             }
 
             TraceSummary summary = engine.GetSummary();
+            metrics?.Final(summary);
             var report = new StringWriter { NewLine = "\n" };
             int exit;
             if (gate is not null)

@@ -25,12 +25,20 @@ internal static class WatchCommand
         Option<string> format = new("--format", "-f") { Description = "Final report format: text or json.", DefaultValueFactory = _ => "text" };
         format.AcceptOnlyFromAmong("text", "json");
         Option<long> refresh = UsageErrors.Integer("--refresh", "Refresh interval in milliseconds (the plain status line is printed once a second).", 20, 60_000, 250, "<MS>");
+        Option<string?> prometheus = MetricsExport.CreateOption();
         var engineOptions = new EngineOptions();
-        Command command = new("watch", "Watch tracer output live: events/s, live, blocked by reason, the top leak groups, warnings.") { file, format, refresh };
+        Command command = new("watch", "Watch tracer output live: events/s, live, blocked by reason, the top leak groups, warnings.") { file, format, refresh, prometheus };
         engineOptions.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
             TraceEngineOptions options = engineOptions.Build(parse);
+            await using MetricsExport? metrics = MetricsExport.Start(parse.GetValue(prometheus), out string? metricsError);
+            if (metricsError is not null)
+            {
+                await context.Stderr.WriteLineAsync($"gotrace: {metricsError}").ConfigureAwait(false);
+                return ExitCodes.Error;
+            }
+
             string path = parse.GetValue(file) ?? "-";
             Stream input;
             try
@@ -47,7 +55,8 @@ internal static class WatchCommand
 
             await using (input.ConfigureAwait(false))
             {
-                var session = new WatchSession(new TraceEngine(options), TimeSpan.FromMilliseconds(parse.GetValue(refresh)));
+                var session = new WatchSession(new TraceEngine(options), TimeSpan.FromMilliseconds(parse.GetValue(refresh)), metrics);
+                metrics?.Attach(session.Engine);
                 bool terminal = context.StdoutIsTerminal;
                 Task ingest = Task.Run(() => session.IngestAsync(input, cancellationToken), CancellationToken.None);
                 if (terminal)
@@ -70,6 +79,7 @@ internal static class WatchCommand
                 }
 
                 TraceSummary summary = session.Engine.GetSummary();
+                metrics?.Final(summary);
                 if (parse.GetValue(format) == "json")
                 {
                     await context.Stdout.WriteLineAsync(ReportWriter.ToJson(summary)).ConfigureAwait(false);
@@ -79,6 +89,7 @@ internal static class WatchCommand
                     ReportWriter.WriteText(summary, context.Stdout);
                 }
 
+                await (metrics?.WaitForFinalScrapeAsync(context.Stderr, cancellationToken) ?? Task.CompletedTask).ConfigureAwait(false);
                 return EndedEarly.WasInterrupted(summary) ? ExitCodes.Interrupted : ExitCodes.Ok;
             }
         });
@@ -216,7 +227,7 @@ internal static class WatchCommand
 }
 
 /// <summary>The engine's side of a watch: feeds input and publishes pooled snapshots at the refresh interval.</summary>
-internal sealed class WatchSession(TraceEngine engine, TimeSpan interval)
+internal sealed class WatchSession(TraceEngine engine, TimeSpan interval, MetricsExport? metrics = null)
 {
     private readonly ObjectPool<WatchSnapshot> _pool = new DefaultObjectPool<WatchSnapshot>(new DefaultPooledObjectPolicy<WatchSnapshot>(), 4);
     private readonly Stopwatch _clock = Stopwatch.StartNew();
@@ -258,7 +269,15 @@ internal sealed class WatchSession(TraceEngine engine, TimeSpan interval)
     {
         try
         {
-            await engine.ReplayAsync(input, interval, _ => Publish(), cancellationToken).ConfigureAwait(false);
+            await engine.ReplayAsync(
+                input,
+                interval,
+                _ =>
+                {
+                    Publish();
+                    metrics?.Sample(engine);
+                },
+                cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {

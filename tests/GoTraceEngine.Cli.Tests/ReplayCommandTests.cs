@@ -55,16 +55,6 @@ public sealed class ReplayCommandTests
         Assert.Equal("gotrace: cannot read '/nonexistent/trace.txt': no such directory\n", error);
     }
 
-    [Fact]
-    public async Task Replay_Directory_ExitsTwoWithOneLine()
-    {
-        string dir = AppContext.BaseDirectory;
-        (int exit, _, string error) = await RunAsync(["replay", dir]);
-        Assert.Equal(2, exit);
-        Assert.Single(error.TrimEnd('\n').Split('\n'));
-        Assert.Contains("is a directory", error, StringComparison.Ordinal);
-    }
-
     [Theory]
     [InlineData("replay", "--format", "xml")]
     [InlineData("replay", "a", "b")]
