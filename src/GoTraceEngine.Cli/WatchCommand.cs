@@ -148,8 +148,8 @@ internal static class WatchCommand
         CultureInfo c = CultureInfo.InvariantCulture;
         var line = new StringBuilder();
         line.Append(c, $"gotrace watch: {s.Seconds:0.0}s {s.Events} events ({Rate(s)}) live {s.Live} blocked {s.Blocked}");
-        string reasons = string.Join(", ", Enumerable.Range(0, 256).Where(code => s.BlockedByReason[code] > 0)
-            .OrderByDescending(code => s.BlockedByReason[code]).Take(4).Select(code => $"{s.Reasons.GetName((byte)code)} {s.BlockedByReason[code]}"));
+        string reasons = string.Join(", ", s.BlockedByReason.Where(r => r.Value > 0)
+            .OrderByDescending(r => r.Value).ThenBy(r => r.Key, StringComparer.Ordinal).Take(4).Select(r => $"{r.Key} {r.Value}"));
         if (reasons.Length > 0)
         {
             line.Append(" (").Append(reasons).Append(')');
@@ -158,7 +158,7 @@ internal static class WatchCommand
         if (s.GroupCount > 0)
         {
             var top = s.Groups[0];
-            line.Append(c, $" top: {top.Count} {top.Fn ?? "(unknown)"} {s.Reasons.GetName(top.Reason)}");
+            line.Append(c, $" top: {top.Count} {top.Fn ?? "(unknown)"} {top.Reason}");
         }
 
         if (s.Pending > 0)
@@ -197,9 +197,9 @@ internal static class WatchCommand
         table.AddRow("events", string.Create(c, $"{s.Events:N0}  ({Rate(s)})"));
         table.AddRow("live", s.Live.ToString("N0", c));
         table.AddRow("[bold]blocked[/]", s.Blocked.ToString("N0", c));
-        foreach (int code in Enumerable.Range(0, 256).Where(code => s.BlockedByReason[code] > 0).OrderByDescending(code => s.BlockedByReason[code]).Take(6))
+        foreach ((string reason, long count) in s.BlockedByReason.Where(r => r.Value > 0).OrderByDescending(r => r.Value).ThenBy(r => r.Key, StringComparer.Ordinal).Take(6))
         {
-            table.AddRow("  " + Markup.Escape(s.Reasons.GetName((byte)code)), s.BlockedByReason[code].ToString("N0", c));
+            table.AddRow("  " + Markup.Escape(reason), count.ToString("N0", c));
         }
 
         for (int i = 0; i < s.GroupCount; i++)
@@ -208,7 +208,7 @@ internal static class WatchCommand
             string age = group.OldestPark > 0 && s.LastTimestamp > 0 ? "  oldest " + ReportWriter.FormatDuration(s.LastTimestamp - group.OldestPark) : string.Empty;
             table.AddRow(
                 i == 0 ? "[red]top groups[/]" : string.Empty,
-                Markup.Escape(string.Create(c, $"{group.Count} {group.Fn ?? "(unknown)"} {s.Reasons.GetName(group.Reason)}{age}")));
+                Markup.Escape(string.Create(c, $"{group.Count} {group.Fn ?? "(unknown)"} {group.Reason}{age}")));
         }
 
         if (s.Pending > 0)

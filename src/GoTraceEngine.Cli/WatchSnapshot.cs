@@ -10,7 +10,7 @@ internal sealed class WatchSnapshot
 {
     public const int TopGroups = 5;
 
-    private readonly Dictionary<(int Fn, int Creator, byte Reason), (long Count, long OldestPark)> _groups = new(64);
+    private readonly Dictionary<(int Fn, int Creator, string Reason), (long Count, long OldestPark)> _groups = new(64);
 
     public long Events { get; private set; }
 
@@ -38,13 +38,11 @@ internal sealed class WatchSnapshot
     /// <summary>Timestamped events read but held back by the reorder window: the figures above do not include them yet.</summary>
     public int Pending { get; private set; }
 
-    /// <summary>Blocked goroutines per reason code.</summary>
-    public long[] BlockedByReason { get; } = new long[256];
-
-    public ReasonTable Reasons { get; private set; } = ReasonTable.TraceBlockReason;
+    /// <summary>Blocked goroutines per reason name (the names are the tables' own strings: reusing the dictionary allocates nothing).</summary>
+    public Dictionary<string, long> BlockedByReason { get; } = new(64, StringComparer.Ordinal);
 
     /// <summary>The biggest groups of blocked goroutines: start function, creator, reason, count, oldest park time.</summary>
-    public (string? Fn, string? Creator, byte Reason, long Count, long OldestPark)[] Groups { get; } = new (string?, string?, byte, long, long)[TopGroups];
+    public (string? Fn, string? Creator, string Reason, long Count, long OldestPark)[] Groups { get; } = new (string?, string?, string, long, long)[TopGroups];
 
     public int GroupCount { get; private set; }
 
@@ -62,15 +60,15 @@ internal sealed class WatchSnapshot
         ProbeErrors = engine.GetLineCount(Parsing.LineCategory.ProbeError);
         Late = engine.LateEvents;
         Seconds = seconds;
-        Reasons = engine.Reasons;
-        Array.Clear(BlockedByReason);
+        BlockedByReason.Clear();
         _groups.Clear();
         long last = 0;
         foreach (BlockedGoroutine blocked in engine.Blocked)
         {
-            BlockedByReason[blocked.Reason]++;
+            string reason = blocked.ReasonName;
+            BlockedByReason[reason] = BlockedByReason.GetValueOrDefault(reason) + 1;
             engine.Live.TryGet(blocked.GPointer, out GoroutineRecord record);
-            var key = (record.StartFunction, record.Creator, blocked.Reason);
+            var key = (record.StartFunction, record.Creator, reason);
             long park = blocked.ParkTimestamp ?? 0;
             last = Math.Max(last, park);
             _groups[key] = _groups.TryGetValue(key, out var group)
@@ -81,7 +79,7 @@ internal sealed class WatchSnapshot
         LastTimestamp = Math.Max(last, engine.LatestTimestamp);
         GroupCount = 0;
         Array.Clear(Groups);
-        foreach (KeyValuePair<(int Fn, int Creator, byte Reason), (long Count, long OldestPark)> pair in _groups)
+        foreach (KeyValuePair<(int Fn, int Creator, string Reason), (long Count, long OldestPark)> pair in _groups)
         {
             // Keep the biggest few without sorting (no allocation): insert into the small fixed array.
             int at = GroupCount < TopGroups ? GroupCount++ : TopGroups - 1;

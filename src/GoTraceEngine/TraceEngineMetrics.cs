@@ -74,12 +74,15 @@ public sealed class TraceEngineMetrics : IDisposable
     private static IEnumerable<Measurement<long>> BlockedByReason(GoroutineState state)
     {
         ReasonTable reasons = state.Reasons;
-        for (int code = 0; code < 256; code++)
+        for (int key = 0; key < ReasonKeys.Count; key++)
         {
-            long count = state.BlockedWithReason((byte)code);
+            long count = state.BlockedWithKey((byte)key);
             if (count > 0)
             {
-                yield return new Measurement<long>(count, new("reason", reasons.GetName((byte)code)), new("reason.code", code));
+                int code = reasons.CodeOf((byte)key);
+                yield return code >= 0
+                    ? new Measurement<long>(count, new("reason", ReasonKeys.Name((byte)key)), new("reason.code", code))
+                    : new Measurement<long>(count, new KeyValuePair<string, object?>("reason", ReasonKeys.Name((byte)key)));
             }
         }
     }

@@ -23,11 +23,16 @@ public partial class TraceEngine<TSink>
         long leakAfter = _options.LeakAfter.Ticks * 100L;
         List<(IncompleteReason Reason, string Text)> incomplete = IncompleteReasons();
         long end = _lastTimestamp;
-        var byCode = new long[256];
+        var byKey = new long[256];
+        var codeOfKey = new int[256];
         var leaks = new List<LeakSuspect>(_state.Blocked.Count);
         foreach (BlockedGoroutine blocked in Blocked)
         {
-            byCode[blocked.Reason]++;
+            if (byKey[blocked.Key]++ == 0)
+            {
+                codeOfKey[blocked.Key] = reasons.CodeOf(blocked.Key) is >= 0 and var code ? code : blocked.Reason;
+            }
+
             long? blockedNs = blocked.ParkTimestamp is { } parked ? Math.Max(0, end - parked) : null;
             if (leakAfter > 0 && blockedNs < leakAfter)
             {
@@ -38,7 +43,7 @@ public partial class TraceEngine<TSink>
             leaks.Add(new LeakSuspect(
                 blocked.GPointer,
                 blocked.Reason,
-                reasons.GetName(blocked.Reason),
+                blocked.ReasonName,
                 record.Parent,
                 blocked.ParkLineNumber,
                 record.CreateLineNumber,
@@ -58,11 +63,11 @@ public partial class TraceEngine<TSink>
             : a.G.CompareTo(b.G));
 
         var reasonCounts = new List<ReasonCount>();
-        for (int code = 0; code < byCode.Length; code++)
+        for (int key = 0; key < byKey.Length; key++)
         {
-            if (byCode[code] > 0)
+            if (byKey[key] > 0)
             {
-                reasonCounts.Add(new ReasonCount(reasons.GetName((byte)code), code, byCode[code]));
+                reasonCounts.Add(new ReasonCount(ReasonKeys.Name((byte)key), codeOfKey[key], byKey[key]));
             }
         }
 
@@ -206,9 +211,9 @@ public partial class TraceEngine<TSink>
         var points = new List<TimelinePoint>();
         if (_timeline is { } recorder)
         {
-            foreach (byte code in recorder.Codes)
+            foreach (byte key in recorder.Keys)
             {
-                reasons.Add(_state.Reasons.GetName(code));
+                reasons.Add(ReasonKeys.Name(key));
             }
 
             for (int i = 0; i < recorder.Count; i++)
@@ -220,7 +225,7 @@ public partial class TraceEngine<TSink>
             long end = _hasTimestamps ? _lastTimestamp : _lineNumber;
             if (points.Count == 0 || points[^1].X < end)
             {
-                points.Add(new TimelinePoint(end, _state.Live.Count, _state.Blocked.Count, [.. recorder.Codes.ToArray().Select(c => _state.BlockedWithReason(c))]));
+                points.Add(new TimelinePoint(end, _state.Live.Count, _state.Blocked.Count, [.. recorder.Keys.ToArray().Select(_state.BlockedWithKey)]));
             }
         }
 

@@ -6,10 +6,11 @@ internal static class LeakGroupBuilder
     /// <summary>Groups by (start function, creator, reason); biggest first, then longest blocked.</summary>
     public static IReadOnlyList<LeakGroup> ByFunction(IReadOnlyList<LeakSuspect> leaks)
     {
-        var groups = new Dictionary<(string?, string?, int), (long Count, long? Oldest, LeakSuspect Example)>();
+        var groups = new Dictionary<(string?, string?, string), (long Count, long? Oldest, LeakSuspect Example)>();
         foreach (LeakSuspect leak in leaks)
         {
-            var key = (leak.StartFunction, leak.Creator, leak.ReasonCode);
+            // By the reason's name, not its code: a header that switches numbering mid-trace must not split a group.
+            var key = (leak.StartFunction, leak.Creator, leak.Reason);
             if (groups.TryGetValue(key, out var group))
             {
                 bool older = leak.BlockedNs > (group.Oldest ?? -1);

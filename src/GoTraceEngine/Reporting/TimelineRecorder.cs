@@ -11,7 +11,7 @@ namespace GoTraceEngine.Reporting;
 internal sealed class TimelineRecorder
 {
     private readonly int _maxPoints;
-    private readonly byte[] _codes;
+    private readonly byte[] _keys;
     private readonly int _stride;
     private long[] _points;
     private int _count;
@@ -21,21 +21,22 @@ internal sealed class TimelineRecorder
     public TimelineRecorder(int maxPoints, ReasonTable reasons)
     {
         _maxPoints = Math.Max(16, maxPoints);
-        var codes = new List<byte>();
+        var keys = new List<byte>();
         for (int code = 0; code < 256; code++)
         {
             if (reasons.IsBlocking((byte)code))
             {
-                codes.Add((byte)code);
+                keys.Add(reasons.KeyOf((byte)code));
             }
         }
 
-        _codes = [.. codes];
-        _stride = 3 + _codes.Length;
+        _keys = [.. keys];
+        _stride = 3 + _keys.Length;
         _points = new long[_maxPoints * _stride];
     }
 
-    public ReadOnlySpan<byte> Codes => _codes;
+    /// <summary>The blocking reasons sampled, as <see cref="ReasonKeys"/>.</summary>
+    public ReadOnlySpan<byte> Keys => _keys;
 
     public int Count => _count;
 
@@ -75,9 +76,9 @@ internal sealed class TimelineRecorder
         point[0] = x;
         point[1] = state.Live.Count;
         point[2] = state.Blocked.Count;
-        for (int i = 0; i < _codes.Length; i++)
+        for (int i = 0; i < _keys.Length; i++)
         {
-            point[3 + i] = state.BlockedWithReason(_codes[i]);
+            point[3 + i] = state.BlockedWithKey(_keys[i]);
         }
 
         _count++;

@@ -10,11 +10,20 @@ namespace GoTraceEngine.State;
 public readonly record struct BlockedGoroutine(
     ulong GPointer, byte Reason, long ParkLineNumber, long? ParkTimestamp = null, ulong? WaitObject = null, byte? WaitReason = null)
 {
+    /// <summary>The reason's name, from the table in force when it parked (a later header does not rename it).</summary>
+    public string ReasonName => ReasonKeys.Name(Key);
+
+    /// <summary>The reason's numbering-independent key: what counts and groups use.</summary>
+    internal byte Key { get; init; }
+
     internal static BlockedGoroutine From(ulong g, in BlockedValue value) => new(
         g,
         value.Reason,
         value.ParkLineNumber,
         (value.Flags & BlockedFlags.Timestamp) != 0 ? value.ParkTimestamp : null,
         (value.Flags & BlockedFlags.WaitObject) != 0 ? value.WaitObject : null,
-        (value.Flags & BlockedFlags.WaitReason) != 0 ? value.WaitReason : null);
+        (value.Flags & BlockedFlags.WaitReason) != 0 ? value.WaitReason : null)
+    {
+        Key = value.Key,
+    };
 }

@@ -7,6 +7,9 @@ internal struct BlockedValue
     public long ParkTimestamp;
     public ulong WaitObject;
     public byte Reason;
+
+    /// <summary>The reason's numbering-independent key (<see cref="ReasonKeys"/>): what counts and groups use.</summary>
+    public byte Key;
     public byte WaitReason;
     public BlockedFlags Flags;
 }

@@ -32,8 +32,11 @@ internal sealed class GoroutineState
     /// <summary>The numbering of <c>reason=</c>; a trace header can change it.</summary>
     public ReasonTable Reasons { get => _reasons; set => _reasons = value; }
 
-    /// <summary>Blocked goroutines with reason <paramref name="code"/>; kept per event so it can be read at any time (metrics).</summary>
-    public long BlockedWithReason(byte code) => Volatile.Read(ref _blockedByReason[code]);
+    /// <summary>Blocked goroutines with the reason <paramref name="code"/> names in the current table; kept per event so it can be read at any time (metrics).</summary>
+    public long BlockedWithReason(byte code) => BlockedWithKey(_reasons.KeyOf(code));
+
+    /// <summary>Blocked goroutines whose reason has <paramref name="key"/> (<see cref="ReasonKeys"/>), whatever table named it.</summary>
+    public long BlockedWithKey(byte key) => Volatile.Read(ref _blockedByReason[key]);
 
     /// <summary>Creates for a g that was already live: its destroy was missed (lost, or printed out of order).</summary>
     public long MissedDestroys { get; private set; }
@@ -149,17 +152,19 @@ internal sealed class GoroutineState
         if (_reasons.IsBlocking(reason))
         {
             ref BlockedValue value = ref _blocked.GetValueRefOrAddDefault(g, out bool exists);
+            byte key = _reasons.KeyOf(reason);
 
             // A second park with no ready between (the prologue retried after morestack) is the same park: keep its start.
-            if (!exists || value.Reason != reason)
+            if (!exists || value.Key != key)
             {
                 if (exists)
                 {
-                    _blockedByReason[value.Reason]--;
+                    _blockedByReason[value.Key]--;
                 }
 
-                _blockedByReason[reason]++;
+                _blockedByReason[key]++;
                 value.Reason = reason;
+                value.Key = key;
                 value.ParkLineNumber = e.LineNumber;
                 value.ParkTimestamp = e.Timestamp;
                 value.WaitObject = e.WaitObject;
@@ -185,7 +190,7 @@ internal sealed class GoroutineState
     {
         if (_blocked.Remove(g, out BlockedValue removed))
         {
-            _blockedByReason[removed.Reason]--;
+            _blockedByReason[removed.Key]--;
         }
     }
 

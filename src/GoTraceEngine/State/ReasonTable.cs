@@ -12,6 +12,7 @@ public sealed partial class ReasonTable
 {
     private readonly string?[] _names;
     private readonly bool[] _blocking = new bool[256];
+    private readonly byte[] _keys = new byte[256];
 
     private ReasonTable(string id, ReasonNumbering numbering, string?[] names, ReadOnlySpan<int> blocking)
     {
@@ -22,7 +23,18 @@ public sealed partial class ReasonTable
         {
             _blocking[code] = true;
         }
+
+        for (int code = 0; code < 256; code++)
+        {
+            _keys[code] = code < names.Length && names[code] is { } name ? ReasonKeys.Register(name) : ReasonKeys.Unknown;
+        }
     }
+
+    /// <summary>The numbering-independent key of <paramref name="code"/>'s name (<see cref="ReasonKeys"/>).</summary>
+    internal byte KeyOf(byte code) => _keys[code];
+
+    /// <summary>The code this table gives the reason behind <paramref name="key"/>, or -1 when it has none.</summary>
+    internal int CodeOf(byte key) => Array.IndexOf(_keys, key) is var code && code >= 0 && key != ReasonKeys.Unknown ? code : -1;
 
     /// <summary>A short identifier of the numbering and era, as reports show it (<c>traceBlockReason/go1.22+</c>).</summary>
     public string Id { get; }

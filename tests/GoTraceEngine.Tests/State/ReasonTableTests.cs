@@ -111,4 +111,33 @@ public sealed class ReasonTableTests
         Assert.Equal(1, Assert.Single(summary.Diagnostics).Line);
         Assert.Equal("chan send", Assert.Single(summary.Leaks).Reason);
     }
+
+    [Fact]
+    public void Replay_SecondHeaderSwitchesNumbering_ReasonsKeepTheirNamesAndGroupsStayWhole()
+    {
+        const string Trace = """
+            # gotrace tracer=bpftrace os=linux arch=amd64 go=go1.22.5 reasons=trace
+            newproc1: goroutine=c000001000 goid=18 fn=main.send creator=main.main
+            gopark: goroutine=c000001000 reason=6
+            # gotrace tracer=bpftrace os=linux arch=amd64 go=go1.21.13 reasons=trace
+            newproc1: goroutine=c000002000 goid=19 fn=main.send creator=main.main
+            gopark: goroutine=c000002000 reason=22
+
+            """;
+        var engine = new TraceEngine();
+        engine.Feed(System.Text.Encoding.UTF8.GetBytes(Trace));
+        engine.Complete();
+        TraceSummary summary = engine.GetSummary();
+
+        Assert.Equal(2, summary.Blocked);
+        Assert.Equal(new Dictionary<string, long> { ["chan send"] = 2 }, summary.BlockedByReason);
+        LeakGroup group = Assert.Single(summary.LeakGroups);
+        Assert.Equal(("main.send", "chan send", 2L), (group.StartFunction, group.Reason, group.Count));
+        Assert.All(summary.Leaks, leak => Assert.Equal("chan send", leak.Reason));
+        Assert.Equal([6, 22], summary.Leaks.Select(l => l.ReasonCode).Order());
+        foreach (BlockedGoroutine blocked in engine.Blocked)
+        {
+            Assert.Equal("chan send", blocked.ReasonName);
+        }
+    }
 }
