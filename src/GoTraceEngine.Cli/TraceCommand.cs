@@ -193,33 +193,6 @@ internal static class TraceCommand
         return tracefs is not null ? new(tracefs) : new(null, binary, goText, version, offsets, names);
     }
 
-    /// <summary>
-    /// The program's end from the script's comment lines: <c># exit code=N</c> (exit_group) or <c># exit signal=N</c>
-    /// (the kernel's exit status; the last of each wins).
-    /// </summary>
-    internal static (int? Code, int? Signal) ReadExit(IEnumerable<string> lines)
-    {
-        int? code = null, signal = null;
-        foreach (string line in lines)
-        {
-            if (!line.StartsWith("# exit ", StringComparison.Ordinal))
-            {
-                continue;
-            }
-
-            if (line.StartsWith("# exit code=", StringComparison.Ordinal) && int.TryParse(line.AsSpan(12).Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out int value))
-            {
-                code = value;
-            }
-            else if (line.StartsWith("# exit signal=", StringComparison.Ordinal) && int.TryParse(line.AsSpan(14).Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out int number))
-            {
-                signal = number;
-            }
-        }
-
-        return (code, signal);
-    }
-
     internal static string? FindOnPath(string name)
     {
         foreach (string dir in (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
@@ -311,11 +284,6 @@ internal static class TraceCommand
 
         private async Task<int> ReportAsync(TraceEngine engine, BpftraceSession session, BpftraceEnd end, byte[] symbolLines, string named, Preflight preflight)
         {
-            (int? code, int? signal) = ReadExit(File.ReadLines(session.TracePath));
-            string command = pid is { } id ? $"process {id} ({preflight.Binary})" : string.Join(' ', commandLine);
-            string? failure = signal is { } s ? $"killed by {Posix.SignalName(s)}" : code is > 0 ? $"exited with code {code}" : null;
-            engine.SetTracedProgram(signal is { } sig ? $"{command} (killed by {Posix.SignalName(sig)})" : command, code);
-
             bool interrupted = end.StoppedEarly && pid is null;
             if (interrupted)
             {
@@ -349,7 +317,12 @@ internal static class TraceCommand
                 }
             }
 
+            // How the program ended is in the trace itself (# exit code=N, # exit signal=N): the engine read it.
             TraceSummary summary = engine.GetSummary();
+            (int? code, int? signal) = (summary.ProgramExit?.Code, summary.ProgramExit?.Signal);
+            string command = pid is { } id ? $"process {id} ({preflight.Binary})" : string.Join(' ', commandLine);
+            string? failure = signal is { } s ? $"killed by {Posix.SignalName(s)}" : code is > 0 ? $"exited with code {code}" : null;
+            summary = summary with { Program = new TracedProgram { Command = signal is { } sig ? $"{command} (killed by {Posix.SignalName(sig)})" : command, ExitCode = code } };
             metrics?.Final(summary);
             var report = new StringWriter { NewLine = "\n" };
             int exit;

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using GoTraceEngine.Internal;
 using GoTraceEngine.Parsing;
+using GoTraceEngine.Pipeline;
 using GoTraceEngine.Reporting;
 using GoTraceEngine.State;
 
@@ -13,6 +14,10 @@ namespace GoTraceEngine;
 /// </summary>
 /// <typeparam name="TSink">A struct sink called once per event; the JIT specialises the engine for it.</typeparam>
 /// <remarks>
+/// <para>The engine wires stage types and owns none of their work: a line travels <see cref="LineFramer"/> (cut into
+/// lines) → <see cref="DTraceLineParser"/> (one line into a <see cref="TraceEvent"/>, or a category) →
+/// <see cref="LineAccounting"/> (counted) → <see cref="EventOrderer"/> (put in time order) → the goroutine tables
+/// (applied) → the sink; <see cref="SummaryBuilder"/> reads the stages into a report.</para>
 /// <para>Feed bytes with <see cref="Feed"/> (any chunking: lines may straddle chunks) and call <see cref="Complete()"/> at
 /// the end of input, or use <see cref="Replay(Stream)"/>, <see cref="ReplayFile"/> or <see cref="ReplayAsync(System.IO.Pipelines.PipeReader, CancellationToken)"/>.</para>
 /// <para>Buffer lifetimes: the engine never keeps a reference to the bytes it is given; events carry no references.
@@ -28,17 +33,23 @@ namespace GoTraceEngine;
 public partial class TraceEngine<TSink>
     where TSink : struct, ITraceSink
 {
-    private const int KindCount = (int)TraceEventKind.End + 1;
-    private const int CategoryCount = (int)LineCategory.ProgramOutput + 1;
-
     private readonly TraceEngineOptions _options;
-    private readonly GoroutineState _state;
+    private LineFramer _framer;
     private readonly NameTable _names = new();
+    private readonly LineAccounting _accounting = new();
+    private readonly TraceMessages _messages;
+    private readonly EventOrderer _orderer;
+    private readonly GoroutineState _state;
+    private readonly ScriptCounters _scriptCounters = new();
+    private readonly List<(IncompleteReason Reason, string? Detail)> _endedEarly = [];
+    private readonly GoroutineView<GoroutineRecord> _live;
+    private readonly GoroutineView<BlockedGoroutine> _blocked;
+    private ReasonTable? _waitReasons;
+    private TraceInfo? _traceInfo;
+    private ProgramExit? _programExit;
     private TimelineRecorder? _timeline;
-    private readonly long[] _eventCounts = new long[KindCount];
-    private readonly long[] _lineCounts = new long[CategoryCount];
     private TSink _sink;
-    private long _lineNumber;
+    private bool _endedMidLine;
     private bool _completed;
 
     /// <summary>Creates an engine.</summary>
@@ -47,21 +58,21 @@ public partial class TraceEngine<TSink>
     /// <exception cref="ArgumentException">No reason table is known for the options' numbering and Go version.</exception>
     public TraceEngine(TraceEngineOptions options, TSink sink)
     {
-        _options = options;
-        _sink = sink;
-        ReasonNumbering numbering = options.ReasonNumbering;
-        GoVersion version = options.GoVersion;
-        if (!ReasonTable.TryFor(numbering, version, out ReasonTable? reasons))
+        if (!ReasonTable.TryFor(options.ReasonNumbering, options.GoVersion, out ReasonTable? reasons))
         {
-            throw new ArgumentException($"No {numbering} reason table is known for {version}.", nameof(options));
+            throw new ArgumentException($"No {options.ReasonNumbering} reason table is known for {options.GoVersion}.", nameof(options));
         }
 
+        _options = options;
+        _sink = sink;
+        _framer = new LineFramer(options.MaxLineLength);
+        _messages = new TraceMessages(options.MaxWarnings, options.MaxDiagnostics);
+        _orderer = new EventOrderer(options.ReorderWindow, options.MaxClockJump, options.MaxPendingEvents, _messages);
         _state = new GoroutineState(reasons, options.InitialCapacity, options.MaxGoroutines);
-        ReasonTable.TryFor(ReasonNumbering.Wait, version, out _waitReasons);
-        _maxLineLength = options.MaxLineLength;
+        _live = new(new TableReader<LiveValue, GoroutineRecord>(_state.Live));
+        _blocked = new(new TableReader<BlockedValue, BlockedGoroutine>(_state.Blocked));
+        ReasonTable.TryFor(ReasonNumbering.Wait, options.GoVersion, out _waitReasons);
         _timeline = options.TimelinePoints > 0 ? new TimelineRecorder(options.TimelinePoints, reasons) : null;
-        _window = (long)(options.ReorderWindow.Ticks * 100L);
-        _maxClockJump = (long)Math.Min(options.MaxClockJump.Ticks, long.MaxValue / 400) * 100L;
     }
 
     /// <summary>The tables and their counters, for <see cref="TraceEngineMetrics"/>.</summary>
@@ -74,10 +85,10 @@ public partial class TraceEngine<TSink>
     public ref TSink Sink => ref _sink;
 
     /// <summary>Goroutines created and not yet destroyed.</summary>
-    public LiveGoroutines Live => new(_state.Live);
+    public GoroutineView<GoroutineRecord> Live => _live;
 
     /// <summary>Live goroutines parked with a blocking reason.</summary>
-    public BlockedGoroutines Blocked => new(_state.Blocked);
+    public GoroutineView<BlockedGoroutine> Blocked => _blocked;
 
     /// <summary>The numbering <c>reason=</c> codes are read in (a trace header can change it).</summary>
     public ReasonTable Reasons => _state.Reasons;
@@ -90,32 +101,100 @@ public partial class TraceEngine<TSink>
     /// <returns>The function name, or an empty string for 0.</returns>
     public string GetFunctionName(int id) => _names.GetName(id);
 
-    /// <summary>Lines read so far (events and skipped).</summary>
-    public long LinesRead => _lineNumber;
+    /// <summary>Lines read so far (events and skipped); may be read from another thread to show progress.</summary>
+    public long LinesRead => _accounting.LinesRead;
 
     /// <summary>Events applied so far.</summary>
-    public long EventsRead => _lineCounts[(int)LineCategory.Event];
+    public long EventsRead => _accounting.Events;
+
+    /// <summary>Bytes fed so far; may be read from another thread to show progress.</summary>
+    public long BytesRead => _framer.BytesRead;
 
     /// <summary>Whether <see cref="Complete()"/> was called.</summary>
     public bool IsCompleted => _completed;
 
+    /// <summary>The latest <c>ts=</c> read so far (0 without timestamps): the trace's "now".</summary>
+    public long LatestTimestamp => _orderer.LatestTimestamp;
+
+    /// <summary>Events that arrived later than the reorder window (applied at once, out of order, unless stale).</summary>
+    public long LateEvents => _orderer.LateEvents;
+
+    /// <summary>Timestamped events held for reordering, not yet applied.</summary>
+    public int PendingEvents => _orderer.PendingEvents;
+
     /// <summary>Lines read so far in <paramref name="category"/>.</summary>
     /// <param name="category">The category.</param>
     /// <returns>The count.</returns>
-    public long GetLineCount(LineCategory category) => (uint)category < CategoryCount ? _lineCounts[(int)category] : 0;
+    public long GetLineCount(LineCategory category) => _accounting.Lines(category);
 
     /// <summary>Events applied so far of <paramref name="kind"/>.</summary>
     /// <param name="kind">The kind.</param>
     /// <returns>The count.</returns>
-    public long GetEventCount(TraceEventKind kind) => (uint)kind < KindCount ? _eventCounts[(int)kind] : 0;
+    public long GetEventCount(TraceEventKind kind) => _accounting.EventsOf(kind);
+
+    /// <summary>Feeds a chunk of tracer output. Lines may be split across chunks at any byte.</summary>
+    /// <param name="data">The next bytes of input; not kept after the call returns.</param>
+    /// <exception cref="InvalidOperationException"><see cref="Complete()"/> was already called.</exception>
+    public void Feed(ReadOnlySpan<byte> data)
+    {
+        if (_completed)
+        {
+            ThrowHelper.ThrowInvalidOperation_Completed();
+        }
+
+        var handler = new LineHandler(this);
+        _framer.Feed(ref handler, data);
+    }
+
+    /// <summary>Ends the input: a last line without <c>\n</c> is processed, held events are applied. Further feeding throws.</summary>
+    public void Complete()
+    {
+        if (_completed)
+        {
+            return;
+        }
+
+        var handler = new LineHandler(this);
+
+        // A last line with no newline is processed, and the report says the input may have been cut.
+        _endedMidLine = _framer.Complete(ref handler);
+        var applier = new Applier(this);
+        _orderer.Drain(ref applier);
+        _completed = true;
+    }
+
+    /// <summary>
+    /// Ends the input early (the reader was cancelled, the tracer failed): what was read is applied, and the report is
+    /// marked incomplete with <paramref name="reason"/>.
+    /// </summary>
+    /// <param name="reason">Why the input ended.</param>
+    /// <param name="detail">Words for the report, replacing the reason's own (<c>bpftrace exited with code 1</c>), or null.</param>
+    public void Complete(IncompleteReason reason, string? detail = null)
+    {
+        _endedEarly.Add((reason, detail));
+        Complete();
+    }
+
+    /// <summary>Builds the report of everything read so far. Can be called at any time; allocates.</summary>
+    /// <returns>An immutable snapshot.</returns>
+    public TraceSummary GetSummary() => SummaryBuilder.Build(new EngineReadout(
+        _options, _state, _names, _accounting, _orderer, _messages, _scriptCounters, _traceInfo, _programExit, _waitReasons,
+        _completed, _endedMidLine, _endedEarly));
+
+    /// <summary>
+    /// Live and blocked goroutines over the trace (sampled when <see cref="TraceEngineOptions.TimelinePoints"/> is
+    /// above 0), with each leak group's first appearance marked.
+    /// </summary>
+    /// <returns>The timeline; empty when sampling is off.</returns>
+    public Timeline GetTimeline() => TimelineBuilder.Build(GetSummary(), _timeline, _state, _orderer, _accounting.LinesRead);
 
     /// <summary>Parses, counts and applies one complete line (without its <c>\n</c>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void ProcessLine(ReadOnlySpan<byte> line)
     {
-        long lineNumber = ++_lineNumber;
+        long lineNumber = _accounting.NextLine();
         LineCategory category = DTraceLineParser.Parse(line, lineNumber, _names, out TraceEvent e, out ParseFailure failure);
-        _lineCounts[(int)category]++;
+        _accounting.Count(category);
         if (category == LineCategory.Event)
         {
             if (failure != ParseFailure.None)
@@ -123,23 +202,12 @@ public partial class TraceEngine<TSink>
                 RecordDroppedField(line, lineNumber, failure);
             }
 
-            _eventCounts[(int)e.Kind]++;
-            if ((e.Fields & TraceEventFields.Timestamp) != 0)
-            {
-                OnTimedEvent(in e);
-            }
-            else if (_reorder.Count == 0)
-            {
-                Apply(in e);
-            }
-            else
-            {
-                // An untimed line among timed ones (a tick, END): it goes after everything seen so far.
-                _reorder.Push(e.WithTimestamp(_lastTimestamp));
-            }
+            _accounting.Count(e.Kind);
+            var applier = new Applier(this);
+            _orderer.Push(in e, ref applier);
         }
         else if (category is LineCategory.Malformed or LineCategory.DataLoss or LineCategory.ProbeError
-            or LineCategory.TracerFatal or LineCategory.TraceHeader)
+            or LineCategory.TracerFatal or LineCategory.TraceHeader or LineCategory.TracerMessage)
         {
             Record(category, line, lineNumber, failure);
         }
@@ -150,10 +218,10 @@ public partial class TraceEngine<TSink>
     private void Apply(in TraceEvent e)
     {
         _state.Apply(in e);
-        _timeline?.Observe(_hasTimestamps ? e.Timestamp : e.LineNumber, _state);
+        _timeline?.Observe(_orderer.HasTimestamps ? e.Timestamp : e.LineNumber, _state);
         if ((e.Fields & (TraceEventFields.ScriptCount | TraceEventFields.ScriptBlockedCount)) != 0)
         {
-            CheckScriptCounters(in e);
+            _scriptCounters.Check(in e, _state.Live.Count, _state.Blocked.Count);
         }
 
         _sink.OnEvent(in e);
@@ -162,17 +230,138 @@ public partial class TraceEngine<TSink>
     /// <summary>Counts a line longer than <see cref="TraceEngineOptions.MaxLineLength"/>; its bytes were never buffered.</summary>
     private void ProcessTooLong(long length)
     {
-        long lineNumber = ++_lineNumber;
-        _lineCounts[(int)LineCategory.TooLong]++;
-        AddDiagnostic(lineNumber, "tooLong", string.Create(System.Globalization.CultureInfo.InvariantCulture,
-            $"line of {length} bytes is longer than the maximum of {_maxLineLength}"), ReadOnlySpan<byte>.Empty);
+        long lineNumber = _accounting.NextLine();
+        _accounting.Count(LineCategory.TooLong);
+        _messages.Diagnose(DiagnosticKind.TooLong, lineNumber, string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"line of {length} bytes is longer than the maximum of {_options.MaxLineLength}"), ReadOnlySpan<byte>.Empty);
     }
 
-    private void ThrowIfCompleted()
+    /// <summary>An event whose optional field could not be read: applied without it, with a diagnostic.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void RecordDroppedField(ReadOnlySpan<byte> line, long lineNumber, ParseFailure failure) =>
+        _messages.Diagnose(DiagnosticKind.Field, lineNumber, ParseFailureText.Describe(failure) + "; the event was applied without it", line);
+
+    /// <summary>The rare lines: warnings, malformed lines, and the trace header.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void Record(LineCategory category, ReadOnlySpan<byte> line, long lineNumber, ParseFailure failure)
     {
-        if (_completed)
+        switch (category)
         {
-            ThrowHelper.ThrowInvalidOperation_Completed();
+            case LineCategory.Malformed:
+                _messages.Diagnose(DiagnosticKind.Malformed, lineNumber, ParseFailureText.Describe(failure), line);
+                break;
+            case LineCategory.DataLoss:
+                _messages.Warn(WarningKind.DataLoss, lineNumber, line);
+                break;
+            case LineCategory.ProbeError:
+                _messages.Warn(WarningKind.ProbeError, lineNumber, line);
+                break;
+            case LineCategory.TracerFatal:
+                _messages.Warn(WarningKind.TracerFatal, lineNumber, line);
+                break;
+            case LineCategory.TraceHeader:
+                ApplyHeader(line, lineNumber);
+                break;
+            case LineCategory.TracerMessage:
+                RecordProgramExit(line);
+                break;
+            default:
+                break;
         }
+    }
+
+    /// <summary><c># exit code=N</c> and <c># exit signal=N</c>, which the bundled scripts print when the program ends.</summary>
+    private void RecordProgramExit(ReadOnlySpan<byte> line)
+    {
+        if (line.StartsWith("# exit code="u8) && System.Buffers.Text.Utf8Parser.TryParse(line[12..].Trim("\r \t"u8), out int code, out int used) && used == line[12..].Trim("\r \t"u8).Length)
+        {
+            _programExit = (_programExit ?? new ProgramExit()) with { Code = code };
+        }
+        else if (line.StartsWith("# exit signal="u8) && System.Buffers.Text.Utf8Parser.TryParse(line[14..].Trim("\r \t"u8), out int signal, out used) && used == line[14..].Trim("\r \t"u8).Length)
+        {
+            _programExit = (_programExit ?? new ProgramExit()) with { Signal = signal };
+        }
+    }
+
+    /// <summary>
+    /// <c># gotrace tracer=bpftrace os=linux arch=amd64 go=go1.19.8 reasons=trace</c>: names the tracer and selects the
+    /// reason tables for the Go version and numbering it declares, from this line on.
+    /// </summary>
+    private void ApplyHeader(ReadOnlySpan<byte> line, long lineNumber)
+    {
+        (string? tracer, string? os, string? arch, string? go, string? reasons) = ParseHeader(line);
+        GoVersion version = _options.GoVersion;
+        if (go is not null && !GoVersion.TryParse(go, out version))
+        {
+            _messages.Diagnose(DiagnosticKind.TraceHeader, lineNumber, $"go={go} is not a Go version; the header is ignored", line);
+            return;
+        }
+
+        ReasonNumbering numbering = reasons switch
+        {
+            null => _options.ReasonNumbering,
+            "trace" => ReasonNumbering.Trace,
+            "wait" => ReasonNumbering.Wait,
+            _ => (ReasonNumbering)255,
+        };
+        if (!ReasonTable.TryFor(numbering, version, out ReasonTable? table))
+        {
+            _messages.Diagnose(DiagnosticKind.TraceHeader, lineNumber, $"no reason table for reasons={reasons} on {version}; the header is ignored", line);
+            return;
+        }
+
+        _state.Reasons = table;
+        ReasonTable.TryFor(ReasonNumbering.Wait, version, out _waitReasons);
+        if (_timeline is not null)
+        {
+            // The timeline stacks the blocking reasons of the table in force: sample with the header's table.
+            _timeline = new TimelineRecorder(_options.TimelinePoints, table);
+        }
+
+        _traceInfo = new TraceInfo { Tracer = tracer, Os = os, Arch = arch, GoVersion = go, Reasons = reasons, Line = lineNumber };
+    }
+
+    private static (string? Tracer, string? Os, string? Arch, string? Go, string? Reasons) ParseHeader(ReadOnlySpan<byte> line)
+    {
+        string? tracer = null, os = null, arch = null, go = null, reasons = null;
+        foreach (string token in TraceMessages.Excerpt(line).Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries))
+        {
+            int eq = token.IndexOf('=', StringComparison.Ordinal);
+            if (eq <= 0)
+            {
+                continue;
+            }
+
+            string value = token[(eq + 1)..];
+            switch (token[..eq])
+            {
+                case "tracer": tracer = value; break;
+                case "os": os = value; break;
+                case "arch": arch = value; break;
+                case "go": go = value; break;
+                case "reasons": reasons = value; break;
+                default: break;
+            }
+        }
+
+        return (tracer, os, arch, go, reasons);
+    }
+
+    /// <summary>The framer's line callback: a direct call into the engine.</summary>
+    private readonly struct LineHandler(TraceEngine<TSink> engine) : ILineHandler
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void OnLine(ReadOnlySpan<byte> line) => engine.ProcessLine(line);
+
+        public void OnTooLong(long length) => engine.ProcessTooLong(length);
+    }
+
+    /// <summary>The orderer's event callback: a direct call into the engine.</summary>
+    private readonly struct Applier(TraceEngine<TSink> engine) : IEventApplier
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Apply(in TraceEvent e) => engine.Apply(in e);
+
+        public bool IsStale(in TraceEvent e) => engine._state.IsStale(in e);
     }
 }

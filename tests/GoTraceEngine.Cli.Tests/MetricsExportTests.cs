@@ -39,11 +39,11 @@ public sealed class MetricsExportTests
         var groups = new List<LeakGroup>();
         for (int i = 0; i < 14; i++)
         {
-            groups.Add(new LeakGroup($"main.f{i}", "main.main", "chan send", 6, 100 - i, null, 0));
+            groups.Add(new LeakGroup { StartFunction = $"main.f{i}", Creator = "main.main", Reason = "chan send", ReasonCode = 6, Count = 100 - i, OldestBlockedNs = null, ExampleG = 0 });
         }
 
-        groups.Add(new LeakGroup("main.f0", "main.other", "chan send", 6, 5, null, 0));   // same function and reason, other creator: one series
-        groups.Add(new LeakGroup(null, null, "select", 3, 1, null, 0));
+        groups.Add(new LeakGroup { StartFunction = "main.f0", Creator = "main.other", Reason = "chan send", ReasonCode = 6, Count = 5, OldestBlockedNs = null, ExampleG = 0 });   // same function and reason, other creator: one series
+        groups.Add(new LeakGroup { StartFunction = null, Creator = null, Reason = "select", ReasonCode = 3, Count = 1, OldestBlockedNs = null, ExampleG = 0 });
 
         LeakSeries[] series = MetricsExport.Series(groups, top: 10);
 
@@ -56,7 +56,7 @@ public sealed class MetricsExportTests
 
     [Fact]
     public void Series_NoFunctionNames_LabelsThemUnknown() =>
-        Assert.Equal([new LeakSeries("unknown", "chan send", 3)], MetricsExport.Series([new LeakGroup(null, null, "chan send", 6, 3, null, 0)], top: 10));
+        Assert.Equal([new LeakSeries("unknown", "chan send", 3)], MetricsExport.Series([new LeakGroup { StartFunction = null, Creator = null, Reason = "chan send", ReasonCode = 6, Count = 3, OldestBlockedNs = null, ExampleG = 0 }], top: 10));
 
     [Theory]
     [InlineData("watch")]

@@ -87,11 +87,17 @@ public sealed class TraceDecisionTests
         Assert.False(BpftraceMessages.IsNoise("WARNING: Lost 12 events"));
     }
 
-    [Fact]
-    public void ExitLines_GiveTheCodeOrTheSignal()
+    [Theory]
+    [InlineData("newproc1: ts=1 goroutine=c0 parent=0x0\n# exit code=3\nEND: ts=2\n", 3, null)]
+    [InlineData("# exit signal=9\n", null, 9)]
+    [InlineData("# exit code=x\nEND: ts=2\n", null, null)]
+    public void ExitLines_GiveTheCodeOrTheSignal(string trace, int? code, int? signal)
     {
-        Assert.Equal((3, (int?)null), TraceCommand.ReadExit(["newproc1: ts=1 goroutine=c0 parent=0x0", "# exit code=3", "END: ts=2"]));
-        Assert.Equal(((int?)null, 9), TraceCommand.ReadExit(["# exit signal=9"]));
-        Assert.Equal(((int?)null, (int?)null), TraceCommand.ReadExit(["# exit code=x", "END: ts=2"]));
+        var engine = new TraceEngine();
+        engine.Feed(System.Text.Encoding.UTF8.GetBytes(trace));
+        engine.Complete();
+        Reporting.ProgramExit? exit = engine.GetSummary().ProgramExit;
+        Assert.Equal(code, exit?.Code);
+        Assert.Equal(signal, exit?.Signal);
     }
 }

@@ -106,9 +106,9 @@ public static class ReportWriter
                 }
 
                 line.Append(c, $"  {leak.Reason} ({leak.ReasonCode})");
-                if (leak.WaitReason is { } wait)
+                if (leak.WaitReasonCode is { } waitCode)
                 {
-                    line.Append(wait.StartsWith("wait(", StringComparison.Ordinal) ? $" [waitReason {leak.WaitReasonCode}]" : $" [{wait} ({leak.WaitReasonCode})]");
+                    line.Append(leak.WaitReason is { } wait ? $" [{wait} ({waitCode})]" : $" [waitReason {waitCode}]");
                 }
 
                 if (leak.BlockedNs is { } blockedNs)
@@ -184,8 +184,8 @@ public static class ReportWriter
         foreach (TraceWarning warning in summary.Warnings)
         {
             writer.WriteLine(warning.Line > 0
-                ? string.Create(c, $"    line {warning.Line}: {warning.Kind}: {warning.Message}")
-                : $"    {warning.Kind}: {warning.Message}");
+                ? string.Create(c, $"    line {warning.Line}: {ReportNames.Of(warning.Kind)}: {warning.Message}")
+                : $"    {ReportNames.Of(warning.Kind)}: {warning.Message}");
         }
 
         if (summary.WarningsOmitted > 0)

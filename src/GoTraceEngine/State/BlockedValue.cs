@@ -1,7 +1,7 @@
 namespace GoTraceEngine.State;
 
 /// <summary>What the blocked table stores per goroutine (the key, the g pointer, is stored by the table).</summary>
-internal struct BlockedValue
+internal struct BlockedValue : IRecordSource<BlockedValue, BlockedGoroutine>
 {
     public long ParkLineNumber;
     public long ParkTimestamp;
@@ -12,6 +12,8 @@ internal struct BlockedValue
     public byte Key;
     public byte WaitReason;
     public BlockedFlags Flags;
+
+    public static BlockedGoroutine ToRecord(ulong gPointer, in BlockedValue value) => BlockedGoroutine.From(gPointer, value);
 }
 
 /// <summary>Which optional values a blocked record has.</summary>

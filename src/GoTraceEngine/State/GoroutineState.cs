@@ -35,6 +35,9 @@ internal sealed class GoroutineState
     /// <summary>Blocked goroutines with the reason <paramref name="code"/> names in the current table; kept per event so it can be read at any time (metrics).</summary>
     public long BlockedWithReason(byte code) => BlockedWithKey(_reasons.KeyOf(code));
 
+    /// <summary>Blocked goroutines per <see cref="ReasonKeys"/> key, kept per event: read it instead of walking the table.</summary>
+    public ReadOnlySpan<long> BlockedByReasonKey => _blockedByReason.AsSpan(0, ReasonKeys.Count);
+
     /// <summary>Blocked goroutines whose reason has <paramref name="key"/> (<see cref="ReasonKeys"/>), whatever table named it.</summary>
     public long BlockedWithKey(byte key) => Volatile.Read(ref _blockedByReason[key]);
 

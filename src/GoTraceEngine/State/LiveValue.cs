@@ -1,7 +1,7 @@
 namespace GoTraceEngine.State;
 
 /// <summary>What the live table stores per goroutine (the key, the g pointer, is stored by the table).</summary>
-internal struct LiveValue
+internal struct LiveValue : IRecordSource<LiveValue, GoroutineRecord>
 {
     private const uint BlockedBit = 1u << 31;
 
@@ -26,4 +26,6 @@ internal struct LiveValue
         readonly get => (_creatorAndFlags & BlockedBit) != 0;
         set => _creatorAndFlags = value ? _creatorAndFlags | BlockedBit : _creatorAndFlags & ~BlockedBit;
     }
+
+    public static GoroutineRecord ToRecord(ulong gPointer, in LiveValue value) => GoroutineRecord.From(gPointer, value);
 }

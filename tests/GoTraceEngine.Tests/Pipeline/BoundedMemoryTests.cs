@@ -23,7 +23,7 @@ public sealed class BoundedMemoryTests
         Assert.Equal(100, summary.Live);
         Assert.Equal(1, summary.Blocked);
         TraceWarning warning = Assert.Single(summary.Warnings);
-        Assert.Equal("limit", warning.Kind);
+        Assert.Equal(WarningKind.Limit, warning.Kind);
         Assert.Equal(101, warning.Line);
         Assert.StartsWith("900 creates not tracked", warning.Message, StringComparison.Ordinal);
     }

@@ -112,7 +112,7 @@ public sealed class TraceEngineAllocationTests
         const int Measured = 10;
         byte[] warm = FullFormatTrace(1_000_000_000, Cycles);
         long next = 1_000_000_000 + (Cycles * 10_000L);
-        byte[][] chunks = [.. Enumerable.Range(0, MaxWarmUp + Measured).Select(k => FullFormatTrace(next + (k * Chunk * 10_000L), Chunk))];
+        byte[][] chunks = [.. Enumerable.Range(0, MaxWarmUp + (5 * Measured)).Select(k => FullFormatTrace(next + (k * Chunk * 10_000L), Chunk))];
         // A 10 ms window holds ~1000 cycles: the warm-up fills it, so the measured part runs at a steady size.
         var engine = new TraceEngine<CountingSink>(new TraceEngineOptions { ReorderWindow = TimeSpan.FromMilliseconds(10) }, default);
         engine.Feed("# gotrace tracer=bpftrace os=linux arch=amd64 go=go1.22.5 reasons=trace\n"u8);

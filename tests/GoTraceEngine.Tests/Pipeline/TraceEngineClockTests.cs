@@ -36,7 +36,7 @@ public sealed class TraceEngineClockTests
         Assert.Equal(original.Timing.LastTs, summary.Timing.LastTs);
         Assert.Equal(0, summary.Timing.Late);
         Assert.Equal(1, summary.Timing.UntrustedTimestamps);
-        LineDiagnostic clock = Assert.Single(summary.Diagnostics, d => d.Category == "clock");
+        LineDiagnostic clock = Assert.Single(summary.Diagnostics, d => d.Category == DiagnosticKind.Clock);
         Assert.Equal(victim + 1, clock.Line);
     }
 
@@ -69,7 +69,7 @@ public sealed class TraceEngineClockTests
         TraceSummary summary = Replay(string.Join('\n', damaged) + "\n");
 
         Assert.Equal(LeakSet(original), LeakSet(summary));
-        Assert.Contains(summary.Diagnostics, d => d.Category == "clock" && d.Message.Contains("clock restarts", StringComparison.Ordinal));
+        Assert.Contains(summary.Diagnostics, d => d.Category == DiagnosticKind.Clock && d.Message.Contains("clock restarts", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -88,8 +88,8 @@ public sealed class TraceEngineClockTests
         Assert.Equal(1, summary.Blocked);
         Assert.Equal(1, summary.Timing.Late);
         Assert.Equal(1, summary.Timing.Stale);
-        Assert.Contains(summary.Diagnostics, d => d.Category == "stale" && d.Line == 5);
-        Assert.Contains(summary.Warnings, w => w.Kind == "late");
+        Assert.Contains(summary.Diagnostics, d => d.Category == DiagnosticKind.Stale && d.Line == 5);
+        Assert.Contains(summary.Warnings, w => w.Kind == WarningKind.Late);
     }
 
     [Fact]
@@ -115,7 +115,7 @@ public sealed class TraceEngineClockTests
         string[] lines = File.ReadAllLines(Fixtures.PathOf("pool-full.trace.txt"));
         TraceSummary summary = Replay(string.Join('\n', lines) + "\n", new TraceEngineOptions { ReorderWindow = TimeSpan.Zero });
         Assert.True(summary.Timing.Late > 0);
-        TraceWarning late = Assert.Single(summary.Warnings, w => w.Kind == "late");
+        TraceWarning late = Assert.Single(summary.Warnings, w => w.Kind == WarningKind.Late);
         Assert.Contains($"{summary.Timing.Late} events arrived", late.Message, StringComparison.Ordinal);
     }
 }

@@ -90,7 +90,7 @@ public sealed class TraceEngineFramingTests
             Assert.Equal(1, summary.Live);
             LineDiagnostic first = summary.Diagnostics[0];
             Assert.Equal(2, first.Line);
-            Assert.Equal("tooLong", first.Category);
+            Assert.Equal(DiagnosticKind.TooLong, first.Category);
             Assert.Contains("539 bytes", first.Message, StringComparison.Ordinal);
         }
     }
@@ -149,7 +149,7 @@ public sealed class TraceEngineFramingTests
         Assert.Equal(3, summary.Lines.SkippedByCategory["malformed"]);
         Assert.Equal(2, summary.Diagnostics.Count);
         Assert.Equal(1, summary.DiagnosticsOmitted);
-        Assert.Equal(new LineDiagnostic(2, "malformed", "gopark line has no reason= value", "gopark: goroutine=c000"), summary.Diagnostics[0]);
+        Assert.Equal(new LineDiagnostic { Line = 2, Category = DiagnosticKind.Malformed, Message = "gopark line has no reason= value", Text = "gopark: goroutine=c000" }, summary.Diagnostics[0]);
         Assert.Equal(3, summary.Diagnostics[1].Line);
         Assert.Equal(1, summary.Blocked);
     }

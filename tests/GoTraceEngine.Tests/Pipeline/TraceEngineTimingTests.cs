@@ -111,15 +111,15 @@ public sealed class TraceEngineTimingTests
         TraceSummary summary = Replay(File.ReadAllText(Fixtures.PathOf(Fixture)));
         Assert.Equal(
             [
-                new LeakGroup("main.Gather.func1", "main.Gather", "chan send", 6, 3, 4_100_000_000, 0xc0000071a0),
-                new LeakGroup("main.worker", "main.startPool", "chan receive", 7, 2, 3_800_000_000, 0xc000007680),
-                new LeakGroup("main.watch.func1", "main.watch", "select", 3, 1, 100_000_000, 0xc000007d00),
+                new LeakGroup { StartFunction = "main.Gather.func1", Creator = "main.Gather", Reason = "chan send", ReasonCode = 6, Count = 3, OldestBlockedNs = 4_100_000_000, ExampleG = 0xc0000071a0 },
+                new LeakGroup { StartFunction = "main.worker", Creator = "main.startPool", Reason = "chan receive", ReasonCode = 7, Count = 2, OldestBlockedNs = 3_800_000_000, ExampleG = 0xc000007680 },
+                new LeakGroup { StartFunction = "main.watch.func1", Creator = "main.watch", Reason = "select", ReasonCode = 3, Count = 1, OldestBlockedNs = 100_000_000, ExampleG = 0xc000007d00 },
             ],
             summary.LeakGroups);
         Assert.Equal(
             [
-                new WaitObjectGroup(0xc000020060, 3, "chan send", 6, "main.Gather.func1", 0xc0000071a0),
-                new WaitObjectGroup(0xc0000200c0, 2, "chan receive", 7, "main.worker", 0xc000007680),
+                new WaitObjectGroup { Obj = 0xc000020060, Count = 3, Reason = "chan send", ReasonCode = 6, StartFunction = "main.Gather.func1", ExampleG = 0xc0000071a0 },
+                new WaitObjectGroup { Obj = 0xc0000200c0, Count = 2, Reason = "chan receive", ReasonCode = 7, StartFunction = "main.worker", ExampleG = 0xc000007680 },
             ],
             summary.WaitObjects);
         LeakSuspect first = summary.Leaks[0];

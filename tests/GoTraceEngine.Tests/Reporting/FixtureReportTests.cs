@@ -51,7 +51,7 @@ public sealed class FixtureReportTests
         Assert.Equal(3, summary.Live);
         Assert.Equal(3, summary.Blocked);
         Assert.Equal(3, summary.BlockedByReason["chan send"]);
-        Assert.Equal(new ReasonCount("chan send", 6, 3), Assert.Single(summary.BlockedReasons));
+        Assert.Equal(new ReasonCount { Reason = "chan send", ReasonCode = 6, Count = 3 }, Assert.Single(summary.BlockedReasons));
         Assert.Equal([0x140000036c0UL, 0x14000003a40UL, 0x14000003880UL], summary.Leaks.Select(l => l.G));
         Assert.All(summary.Leaks, l => Assert.Equal(0x140000021c0UL, l.Parent));
         Assert.Equal(0, summary.Anomalies.Total);
@@ -83,7 +83,7 @@ public sealed class FixtureReportTests
         var engine = new TraceEngine();
         engine.ReplayFile(Fixtures.PathOf("leaky-noisy.dtrace.txt"));
         TraceSummary summary = engine.GetSummary();
-        Assert.Equal(["dataLoss", "probeError"], summary.Warnings.Select(w => w.Kind));
+        Assert.Equal([WarningKind.DataLoss, WarningKind.ProbeError], summary.Warnings.Select(w => w.Kind));
         Assert.Equal("dtrace: 11 drops on CPU 5", summary.Warnings[0].Message);
         Assert.Equal(11, summary.Warnings[0].Line);
         Assert.Equal(1, summary.Lines.SkippedByCategory["invalidUtf8"]);

@@ -33,7 +33,7 @@ public sealed class GoroutineStateTests
         state.Apply(Create(G1));
         state.Apply(Park(G1, reason));
         Assert.Equal(1, state.Blocked.Count);
-        Assert.True(new BlockedGoroutines(state.Blocked).TryGet(G1, out BlockedGoroutine b));
+        Assert.True(new GoroutineView<BlockedGoroutine>(new TableReader<BlockedValue, BlockedGoroutine>(state.Blocked)).TryGet(G1, out BlockedGoroutine b));
         Assert.Equal(reason, b.Reason);
     }
 
@@ -81,8 +81,8 @@ public sealed class GoroutineStateTests
         Assert.Equal(1, state.MissedDestroys);
         Assert.Equal(1, state.Live.Count);
         Assert.Equal(0, state.Blocked.Count);
-        Assert.True(new LiveGoroutines(state.Live).TryGet(G1, out GoroutineRecord r));
-        Assert.Equal(new GoroutineRecord(G1, 7, 9), r);
+        Assert.True(new GoroutineView<GoroutineRecord>(new TableReader<LiveValue, GoroutineRecord>(state.Live)).TryGet(G1, out GoroutineRecord r));
+        Assert.Equal(new GoroutineRecord { GPointer = G1, Parent = 7, CreateLineNumber = 9 }, r);
     }
 
     [Fact]
@@ -105,7 +105,7 @@ public sealed class GoroutineStateTests
         state.Apply(Create(G1));
         state.Apply(Park(G1, 6, line: 10));
         state.Apply(Park(G1, 6, line: 11));
-        Assert.True(new BlockedGoroutines(state.Blocked).TryGet(G1, out BlockedGoroutine b));
+        Assert.True(new GoroutineView<BlockedGoroutine>(new TableReader<BlockedValue, BlockedGoroutine>(state.Blocked)).TryGet(G1, out BlockedGoroutine b));
         Assert.Equal(10, b.ParkLineNumber);
         Assert.Equal(0, state.MissedDestroys + state.UntrackedParks);
     }
@@ -162,13 +162,13 @@ public sealed class GoroutineStateTests
             Assert.Equal(blocked.Count, state.Blocked.Count);
         }
 
-        foreach (BlockedGoroutine b in new BlockedGoroutines(state.Blocked))
+        foreach (BlockedGoroutine b in new GoroutineView<BlockedGoroutine>(new TableReader<BlockedValue, BlockedGoroutine>(state.Blocked)))
         {
             Assert.Equal(blocked[b.GPointer], b.Reason);
             Assert.True(live.ContainsKey(b.GPointer));
         }
 
-        foreach (GoroutineRecord r in new LiveGoroutines(state.Live))
+        foreach (GoroutineRecord r in new GoroutineView<GoroutineRecord>(new TableReader<LiveValue, GoroutineRecord>(state.Live)))
         {
             Assert.Equal(live[r.GPointer], r.CreateLineNumber);
         }

@@ -1,5 +1,6 @@
 using GoTraceEngine.Generation;
 using GoTraceEngine.Parsing;
+using GoTraceEngine.Tests.Infrastructure;
 using GoTraceEngine.Verdict;
 
 namespace GoTraceEngine.Tests.Verdict;
@@ -36,14 +37,13 @@ public sealed class VerdictAllocationTests
         // Warm: the group table has grown to the trace's groups and the bookkeeping to its goroutines. The same
         // events again exercise every path (parks, releases, untracked releases, repeats, object evictions).
         long releases = driver.Verdict.Releases;
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        foreach (ref readonly TraceEvent e in events.AsSpan())
+        Allocations.Measure(1, _ =>
         {
-            driver.OnEvent(in e);
-        }
-
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        Assert.Equal(0, allocated);
+            foreach (ref readonly TraceEvent e in events.AsSpan())
+            {
+                driver.OnEvent(in e);
+            }
+        }, maxWarmUpCalls: 1).AssertNone(1);
         Assert.True(driver.Verdict.Releases > 2 * releases - 100, "the second pass released goroutines as the first did");
         Assert.True(driver.Verdict.UntrackedReleases > 0);
         Assert.True(driver.Verdict.Objects.Evictions > 0, "the busy trace has more wait objects than the sketch holds");
@@ -70,15 +70,16 @@ public sealed class VerdictAllocationTests
 
         ulong[] blocked = [.. recorded.Distinct()];
         Assert.True(blocked.Length > 100);
-        long before = GC.GetAllocatedBytesForCurrentThread();
         int leaks = 0;
-        foreach (ulong g in blocked)
+        Allocations.Measure(1, _ =>
         {
-            driver.TryClassify(g, out VerdictEvidence evidence);
-            leaks += evidence.Class == VerdictClass.Leak ? 1 : 0;
-        }
-
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+            leaks = 0;
+            foreach (ulong g in blocked)
+            {
+                driver.TryClassify(g, out VerdictEvidence evidence);
+                leaks += evidence.Class == VerdictClass.Leak ? 1 : 0;
+            }
+        }).AssertNone(1);
         Assert.True(leaks > 0);
     }
 }

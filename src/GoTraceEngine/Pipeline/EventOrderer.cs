@@ -1,0 +1,248 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using GoTraceEngine.Parsing;
+using GoTraceEngine.Reporting;
+
+namespace GoTraceEngine.Pipeline;
+
+/// <summary>
+/// Puts timestamped events back in time order before they reach the tables. Tracers drain one buffer per CPU, so lines
+/// arrive out of order; events wait in a <see cref="ReorderBuffer"/> until the reorder window (in trace time) has
+/// passed them, then go to the applier in (ts, line) order. Also keeps the trace's clock honest: a timestamp far
+/// outside it is corrupt (applied in arrival order, the clock unmoved), and a late event older than its goroutine's
+/// state is stale (not applied).
+/// </summary>
+/// <remarks>Single writer; the counters may be read from another thread (progress, metrics).</remarks>
+internal sealed class EventOrderer(TimeSpan window, TimeSpan maxClockJump, int maxPending, TraceMessages messages)
+{
+    /// <summary>Untrusted timestamps in a row behind the clock after which the clock itself is taken to be what was wrong.</summary>
+    private const int ReanchorAfter = 16;
+
+    private readonly ReorderBuffer _buffer = new();
+    private readonly long _window = window.Ticks * 100L;
+    private readonly long _maxClockJump = Math.Min(maxClockJump.Ticks, long.MaxValue / 400) * 100L;
+    private bool _hasTimestamps;
+    private long _firstTimestamp;
+    private long _lastTimestamp;
+    private long _releasedTimestamp = long.MinValue;
+    private long _reordered;
+    private long _late;
+    private long _maxLateness;
+    private long _overflowReleases;
+    private long _stale;
+    private long _untrusted;
+    private int _behindRun;
+
+    /// <summary>Whether any event had <c>ts=</c>: the x axis is then time, else line numbers.</summary>
+    public bool HasTimestamps => _hasTimestamps;
+
+    /// <summary>The latest <c>ts=</c> read so far (0 without timestamps): the trace's "now".</summary>
+    public long LatestTimestamp => _lastTimestamp;
+
+    /// <summary>Events that arrived later than the window.</summary>
+    public long LateEvents => Volatile.Read(ref _late);
+
+    /// <summary>Events held for reordering, not yet applied.</summary>
+    public int PendingEvents => _buffer.Count;
+
+    /// <summary>Events applied before their window closed because the buffer was full.</summary>
+    public long OverflowReleases => _overflowReleases;
+
+    /// <summary>The window, in nanoseconds.</summary>
+    public long WindowNs => _window;
+
+    /// <summary>Takes one event; applies it and every held event whose window has passed, in time order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Push<TApplier>(in TraceEvent e, ref TApplier applier)
+        where TApplier : struct, IEventApplier
+    {
+        if ((e.Fields & TraceEventFields.Timestamp) != 0)
+        {
+            PushTimed(in e, ref applier);
+        }
+        else if (_buffer.Count == 0)
+        {
+            applier.Apply(in e);
+        }
+        else
+        {
+            // An untimed line among timed ones (a tick, END): it goes after everything seen so far.
+            _buffer.Push(e.WithTimestamp(_lastTimestamp));
+        }
+    }
+
+    /// <summary>Applies every held event: the end of input closes the window.</summary>
+    public void Drain<TApplier>(ref TApplier applier)
+        where TApplier : struct, IEventApplier
+    {
+        while (_buffer.TryPopAtOrBefore(long.MaxValue, out TraceEvent next))
+        {
+            Release(in next, ref applier);
+        }
+    }
+
+    public TimingSummary Summarize() => new()
+    {
+        HasTimestamps = _hasTimestamps,
+        FirstTs = _hasTimestamps ? _firstTimestamp : null,
+        LastTs = _hasTimestamps ? _lastTimestamp : null,
+        DurationNs = _hasTimestamps ? _lastTimestamp - _firstTimestamp : null,
+        ReorderWindowNs = _window,
+        Reordered = _reordered,
+        Late = _late,
+        MaxLatenessNs = _maxLateness,
+        OverflowReleases = _overflowReleases,
+        Pending = _buffer.Count,
+        Stale = _stale,
+        UntrustedTimestamps = _untrusted,
+    };
+
+    /// <summary>The report's warnings about ordering: late events, and a full buffer.</summary>
+    public IEnumerable<TraceWarning> Warnings(int maxPending)
+    {
+        if (_late > 0)
+        {
+            yield return new TraceWarning
+            {
+                Kind = WarningKind.Late,
+                Line = 0,
+                Message = string.Create(CultureInfo.InvariantCulture,
+                    $"{_late} events arrived more than the reorder window ({_window / 1_000_000}ms) after later ones and were applied out of time order; {_stale} of them were older than their goroutine's state and were not applied. A wider --reorder-window puts them in order"),
+            };
+        }
+
+        if (_overflowReleases > 0)
+        {
+            yield return new TraceWarning
+            {
+                Kind = WarningKind.Limit,
+                Line = 0,
+                Message = string.Create(CultureInfo.InvariantCulture,
+                    $"{_overflowReleases} events applied before their reorder window closed: {maxPending} were held (MaxPendingEvents)"),
+            };
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void PushTimed<TApplier>(in TraceEvent e, ref TApplier applier)
+        where TApplier : struct, IEventApplier
+    {
+        long ts = e.Timestamp;
+        if (ts < 0 || (_hasTimestamps && (ulong)(ts - _lastTimestamp + _maxClockJump) > (ulong)(2 * _maxClockJump)))
+        {
+            OnUntrustedTimestamp(in e, ref applier);
+            return;
+        }
+
+        _behindRun = 0;
+        if (!_hasTimestamps)
+        {
+            _hasTimestamps = true;
+            _firstTimestamp = ts;
+            _lastTimestamp = ts;
+        }
+
+        if (ts < _releasedTimestamp)
+        {
+            // Later than the window: events after it were already applied. Apply it now rather than lose it.
+            OnLateEvent(in e, ref applier);
+            return;
+        }
+
+        if (ts >= _lastTimestamp)
+        {
+            _lastTimestamp = ts;
+        }
+        else
+        {
+            _reordered++;
+        }
+
+        if (ts < _firstTimestamp)
+        {
+            _firstTimestamp = ts;
+        }
+
+        _buffer.Push(in e);
+        long limit = _lastTimestamp - _window;
+        while (_buffer.TryPopAtOrBefore(limit, out TraceEvent next))
+        {
+            Release(in next, ref applier);
+        }
+
+        if (_buffer.Count > maxPending && _buffer.TryPopAtOrBefore(long.MaxValue, out TraceEvent oldest))
+        {
+            _overflowReleases++;
+            Release(in oldest, ref applier);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Release<TApplier>(in TraceEvent next, ref TApplier applier)
+        where TApplier : struct, IEventApplier
+    {
+        _releasedTimestamp = next.Timestamp;
+        applier.Apply(in next);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void OnLateEvent<TApplier>(in TraceEvent e, ref TApplier applier)
+        where TApplier : struct, IEventApplier
+    {
+        Volatile.Write(ref _late, _late + 1);
+        _maxLateness = Math.Max(_maxLateness, _releasedTimestamp - e.Timestamp);
+        if (e.Timestamp < _firstTimestamp)
+        {
+            _firstTimestamp = e.Timestamp;
+        }
+
+        if (applier.IsStale(in e))
+        {
+            // Older than what its goroutine did since: applying it would undo a newer state (or hit the next goroutine on a reused g).
+            _stale++;
+            messages.Diagnose(DiagnosticKind.Stale, e.LineNumber, string.Create(CultureInfo.InvariantCulture,
+                $"ts={e.Timestamp} arrived after later events of its goroutine were applied: not applied"), ReadOnlySpan<byte>.Empty);
+            return;
+        }
+
+        applier.Apply(in e);
+    }
+
+    /// <summary>
+    /// A timestamp outside the trace's running clock (negative, or further than the limit from the latest one): a
+    /// corrupt value. The event is applied in arrival order at the current clock, which it does not move.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void OnUntrustedTimestamp<TApplier>(in TraceEvent e, ref TApplier applier)
+        where TApplier : struct, IEventApplier
+    {
+        long ts = e.Timestamp;
+        if (_hasTimestamps && ts >= 0 && ts < _lastTimestamp && ++_behindRun >= ReanchorAfter)
+        {
+            // Many in a row are behind by more than the limit: the clock was set by a corrupt timestamp. Apply what is
+            // held and restart the clock here.
+            _behindRun = 0;
+            Drain(ref applier);
+            _lastTimestamp = ts;
+            _releasedTimestamp = long.MinValue;
+            _firstTimestamp = Math.Min(_firstTimestamp, ts);
+            messages.Diagnose(DiagnosticKind.Clock, e.LineNumber, string.Create(CultureInfo.InvariantCulture,
+                $"{ReanchorAfter} timestamps in a row were far behind the clock: the clock restarts at ts={ts}"), ReadOnlySpan<byte>.Empty);
+            PushTimed(in e, ref applier);
+            return;
+        }
+
+        _untrusted++;
+        messages.Diagnose(DiagnosticKind.Clock, e.LineNumber, string.Create(CultureInfo.InvariantCulture,
+            $"ts={ts} is outside the trace's clock (latest ts={(_hasTimestamps ? _lastTimestamp : 0)}, limit {_maxClockJump / 1_000_000_000}s either way): applied in arrival order"), ReadOnlySpan<byte>.Empty);
+        TraceEvent placed = e.WithTimestamp(_hasTimestamps ? _lastTimestamp : 0);
+        if (_buffer.Count == 0)
+        {
+            applier.Apply(in placed);
+        }
+        else
+        {
+            _buffer.Push(in placed);
+        }
+    }
+}

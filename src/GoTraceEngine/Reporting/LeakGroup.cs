@@ -1,0 +1,30 @@
+using System.Text.Json.Serialization;
+
+namespace GoTraceEngine.Reporting;
+
+/// <summary>Leak suspects that started in the same function, from the same creator, blocked for the same reason.</summary>
+/// <remarks>Members are <c>required init</c>, so the type can grow without breaking binary compatibility.</remarks>
+public sealed record LeakGroup
+{
+    /// <summary>The goroutines' start function, or null when the trace does not say.</summary>
+    public required string? StartFunction { get; init; }
+
+    /// <summary>The function that ran their <c>go</c> statement, or null.</summary>
+    public required string? Creator { get; init; }
+
+    /// <summary>The blocking reason's name.</summary>
+    public required string Reason { get; init; }
+
+    /// <summary>Its code.</summary>
+    public required int ReasonCode { get; init; }
+
+    /// <summary>Suspects in the group.</summary>
+    public required long Count { get; init; }
+
+    /// <summary>The longest time any of them had been blocked, when known.</summary>
+    public required long? OldestBlockedNs { get; init; }
+
+    /// <summary>One of them (the longest blocked, else the first to park).</summary>
+    [JsonConverter(typeof(HexPointerJsonConverter))]
+    public required ulong ExampleG { get; init; }
+}

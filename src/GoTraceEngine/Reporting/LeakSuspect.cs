@@ -1,0 +1,51 @@
+using System.Text.Json.Serialization;
+
+namespace GoTraceEngine.Reporting;
+
+/// <summary>A goroutine still blocked at the end of the trace.</summary>
+/// <remarks>Members are <c>required init</c>, so the type can grow without breaking binary compatibility.</remarks>
+public sealed record LeakSuspect
+{
+    /// <summary>Its g pointer.</summary>
+    [JsonConverter(typeof(HexPointerJsonConverter))]
+    public required ulong G { get; init; }
+
+    /// <summary>The code of the park that blocked it.</summary>
+    public required int ReasonCode { get; init; }
+
+    /// <summary>That reason's name.</summary>
+    public required string Reason { get; init; }
+
+    /// <summary>The creator's g pointer as printed by the tracer (<c>parent=</c>), or 0.</summary>
+    [JsonConverter(typeof(HexPointerJsonConverter))]
+    public required ulong Parent { get; init; }
+
+    /// <summary>The line number of the park.</summary>
+    public required long Line { get; init; }
+
+    /// <summary>The line number of its creation.</summary>
+    public required long CreateLine { get; init; }
+
+    /// <summary>Its goroutine id, when the trace printed <c>goid=</c>.</summary>
+    [JsonPropertyName("goid")]
+    public long? GoId { get; init; }
+
+    /// <summary>Its start function, when printed (<c>fn=</c>).</summary>
+    public string? StartFunction { get; init; }
+
+    /// <summary>The function that ran its <c>go</c> statement, when printed (<c>creator=</c>).</summary>
+    public string? Creator { get; init; }
+
+    /// <summary>How long it had been blocked at the end of the trace, when the park had <c>ts=</c>.</summary>
+    public long? BlockedNs { get; init; }
+
+    /// <summary>The address it waits on, when printed (<c>obj=</c>).</summary>
+    [JsonConverter(typeof(NullableHexPointerJsonConverter))]
+    public ulong? Obj { get; init; }
+
+    /// <summary>The runtime's waitReason code, when printed (<c>wait=</c>).</summary>
+    public int? WaitReasonCode { get; init; }
+
+    /// <summary>That waitReason's name for the traced Go version.</summary>
+    public string? WaitReason { get; init; }
+}

@@ -1,0 +1,291 @@
+using System.Globalization;
+using GoTraceEngine.Parsing;
+using GoTraceEngine.Pipeline;
+using GoTraceEngine.State;
+
+namespace GoTraceEngine.Reporting;
+
+/// <summary>What <see cref="SummaryBuilder"/> reads: the engine's stages, by reference.</summary>
+internal readonly record struct EngineReadout(
+    TraceEngineOptions Options,
+    GoroutineState State,
+    NameTable Names,
+    LineAccounting Accounting,
+    EventOrderer Orderer,
+    TraceMessages Messages,
+    ScriptCounters ScriptCounters,
+    TraceInfo? Trace,
+    ProgramExit? ProgramExit,
+    ReasonTable? WaitReasons,
+    bool Completed,
+    bool EndedMidLine,
+    IReadOnlyList<(IncompleteReason Reason, string? Detail)> EndedEarly);
+
+/// <summary>Builds the report from the engine's stages: the only place the engine makes strings and lists of its state.</summary>
+internal static class SummaryBuilder
+{
+    public static TraceSummary Build(in EngineReadout r)
+    {
+        GoroutineState state = r.State;
+        ReasonTable reasons = state.Reasons;
+        long leakAfter = r.Options.LeakAfter.Ticks * 100L;
+        long end = r.Orderer.LatestTimestamp;
+
+        // One walk of the blocked table: the suspects, their groups, and a code to show for each reason.
+        var codeOfKey = new int[256];
+        var suspects = new List<(LeakGroupKey Group, LeakSuspect Suspect)>(state.Blocked.Count);
+        for (int i = 0; i < state.Blocked.Capacity; i++)
+        {
+            ref readonly OpenTable<BlockedValue>.Entry entry = ref state.Blocked.DangerousGetEntry(i);
+            if (entry.Key == 0)
+            {
+                continue;
+            }
+
+            ref readonly BlockedValue blocked = ref entry.Value;
+            codeOfKey[blocked.Key] = reasons.CodeOf(blocked.Key) is >= 0 and var code ? code : blocked.Reason;
+            long? blockedNs = (blocked.Flags & BlockedFlags.Timestamp) != 0 ? Math.Max(0, end - blocked.ParkTimestamp) : null;
+            if (leakAfter > 0 && blockedNs < leakAfter)
+            {
+                continue;
+            }
+
+            ref LiveValue live = ref state.Live.GetValueRefOrNullRef(entry.Key);
+            LiveValue record = System.Runtime.CompilerServices.Unsafe.IsNullRef(ref live) ? default : live;
+            byte? wait = (blocked.Flags & BlockedFlags.WaitReason) != 0 ? blocked.WaitReason : null;
+            suspects.Add((LeakGroupKey.Of(record, blocked), new LeakSuspect
+            {
+                G = entry.Key,
+                ReasonCode = blocked.Reason,
+                Reason = ReasonKeys.Name(blocked.Key),
+                Parent = record.Parent,
+                Line = blocked.ParkLineNumber,
+                CreateLine = record.CreateLineNumber,
+                GoId = record.GoId == 0 ? null : record.GoId,
+                StartFunction = NameOrNull(r.Names, record.StartFunction),
+                Creator = NameOrNull(r.Names, record.Creator),
+                BlockedNs = blockedNs,
+                Obj = (blocked.Flags & BlockedFlags.WaitObject) != 0 ? blocked.WaitObject : null,
+                WaitReasonCode = wait,
+                WaitReason = wait is { } w && r.WaitReasons is { } table && table.IsKnown(w) ? table.GetName(w) : null,
+            }));
+        }
+
+        // Park order: the longest blocked first when the trace has timestamps, else by the park's line.
+        suspects.Sort(static (x, y) =>
+        {
+            LeakSuspect a = x.Suspect, b = y.Suspect;
+            return (a.BlockedNs ?? -1) != (b.BlockedNs ?? -1) ? (b.BlockedNs ?? -1).CompareTo(a.BlockedNs ?? -1)
+                : a.Line != b.Line ? a.Line.CompareTo(b.Line)
+                : a.G.CompareTo(b.G);
+        });
+        LeakSuspect[] leaks = [.. suspects.Select(s => s.Suspect)];
+
+        List<ReasonCount> reasonCounts = ReasonCounts(state, codeOfKey);
+        var byReason = new Dictionary<string, long>(reasonCounts.Count);
+        foreach (ReasonCount reason in reasonCounts)
+        {
+            byReason[reason.Reason] = reason.Count;
+        }
+
+        List<(IncompleteReason Reason, string Text)> incomplete = IncompleteReasons(r);
+        return new TraceSummary
+        {
+            Lines = r.Accounting.LineCounts(),
+            Events = r.Accounting.EventCounts(),
+            Live = state.Live.Count,
+            Blocked = state.Blocked.Count,
+            ReasonTable = reasons.Id,
+            WaitReasonTable = r.WaitReasons?.Id,
+            BlockedByReason = byReason,
+            BlockedReasons = reasonCounts,
+            LeakGroups = LeakGroups(suspects),
+            WaitObjects = WaitObjects(leaks),
+            Leaks = leaks,
+            LeakAfterNs = leakAfter,
+            Anomalies = new AnomalyCounts
+            {
+                MissedDestroy = state.MissedDestroys,
+                UntrackedPark = state.UntrackedParks,
+                UntrackedReady = state.UntrackedReadies,
+                UntrackedDestroy = state.UntrackedDestroys,
+            },
+            Warnings = [.. r.Messages.Warnings, .. LimitWarnings(r)],
+            WarningsOmitted = r.Messages.WarningsOmitted,
+            Diagnostics = [.. r.Messages.Diagnostics],
+            DiagnosticsOmitted = r.Messages.DiagnosticsOmitted,
+            ScriptCounters = r.ScriptCounters.Summarize(),
+            Trace = r.Trace,
+            ProgramExit = r.ProgramExit,
+            Timing = r.Orderer.Summarize(),
+            Completed = r.Completed,
+            Incomplete = [.. incomplete.Select(i => i.Text)],
+            IncompleteReasons = [.. incomplete.Select(i => i.Reason)],
+        };
+    }
+
+    /// <summary>Blocked goroutines per reason, from the counts the tables keep per event; biggest first.</summary>
+    private static List<ReasonCount> ReasonCounts(GoroutineState state, int[] codeOfKey)
+    {
+        var counts = new List<ReasonCount>();
+        ReadOnlySpan<long> byKey = state.BlockedByReasonKey;
+        for (int key = 0; key < byKey.Length; key++)
+        {
+            if (byKey[key] > 0)
+            {
+                counts.Add(new ReasonCount { Reason = ReasonKeys.Name((byte)key), ReasonCode = codeOfKey[key], Count = byKey[key] });
+            }
+        }
+
+        counts.Sort(static (a, b) => a.Count != b.Count ? b.Count.CompareTo(a.Count) : a.ReasonCode.CompareTo(b.ReasonCode));
+        return counts;
+    }
+
+    /// <summary>Groups by <see cref="LeakGroupKey"/>; biggest first, then longest blocked. <paramref name="suspects"/> are in park order.</summary>
+    private static LeakGroup[] LeakGroups(List<(LeakGroupKey Group, LeakSuspect Suspect)> suspects)
+    {
+        var groups = new Dictionary<LeakGroupKey, (long Count, long? Oldest, LeakSuspect Example)>();
+        foreach ((LeakGroupKey key, LeakSuspect leak) in suspects)
+        {
+            if (groups.TryGetValue(key, out var group))
+            {
+                bool older = leak.BlockedNs > (group.Oldest ?? -1);
+                groups[key] = (group.Count + 1, older ? leak.BlockedNs : group.Oldest, older ? leak : group.Example);
+            }
+            else
+            {
+                groups[key] = (1, leak.BlockedNs, leak);
+            }
+        }
+
+        var result = new List<LeakGroup>(groups.Count);
+        foreach ((long count, long? oldest, LeakSuspect example) in groups.Values)
+        {
+            result.Add(new LeakGroup
+            {
+                StartFunction = example.StartFunction,
+                Creator = example.Creator,
+                Reason = example.Reason,
+                ReasonCode = example.ReasonCode,
+                Count = count,
+                OldestBlockedNs = oldest,
+                ExampleG = example.G,
+            });
+        }
+
+        result.Sort(static (a, b) =>
+            a.Count != b.Count ? b.Count.CompareTo(a.Count)
+            : (a.OldestBlockedNs ?? -1) != (b.OldestBlockedNs ?? -1) ? (b.OldestBlockedNs ?? -1).CompareTo(a.OldestBlockedNs ?? -1)
+            : string.CompareOrdinal(a.StartFunction, b.StartFunction) is var byName && byName != 0 ? byName
+            : a.ReasonCode.CompareTo(b.ReasonCode));
+        return [.. result];
+    }
+
+    /// <summary>Groups suspects that printed <c>obj=</c> by that address; biggest first.</summary>
+    private static WaitObjectGroup[] WaitObjects(LeakSuspect[] leaks)
+    {
+        var groups = new Dictionary<ulong, (long Count, LeakSuspect First)>();
+        foreach (LeakSuspect leak in leaks)
+        {
+            if (leak.Obj is not { } obj || obj == 0)
+            {
+                continue;
+            }
+
+            groups[obj] = groups.TryGetValue(obj, out var group) ? (group.Count + 1, group.First) : (1, leak);
+        }
+
+        var result = new List<WaitObjectGroup>(groups.Count);
+        foreach ((ulong obj, (long count, LeakSuspect first)) in groups)
+        {
+            result.Add(new WaitObjectGroup
+            {
+                Obj = obj,
+                Count = count,
+                Reason = first.Reason,
+                ReasonCode = first.ReasonCode,
+                StartFunction = first.StartFunction,
+                ExampleG = first.G,
+            });
+        }
+
+        result.Sort(static (a, b) => a.Count != b.Count ? b.Count.CompareTo(a.Count) : a.Obj.CompareTo(b.Obj));
+        return [.. result];
+    }
+
+    /// <summary>Why the report may not show the whole run: the input was cut, the tracer failed, reading stopped, a limit was hit.</summary>
+    private static List<(IncompleteReason Reason, string Text)> IncompleteReasons(in EngineReadout r)
+    {
+        var reasons = new List<(IncompleteReason, string)>();
+        foreach ((IncompleteReason reason, string? detail) in r.EndedEarly)
+        {
+            reasons.Add((reason, detail ?? IncompleteText(reason)));
+        }
+
+        if (r.EndedMidLine)
+        {
+            reasons.Add((IncompleteReason.EndedMidLine, IncompleteText(IncompleteReason.EndedMidLine)));
+        }
+
+        if (r.Accounting.Lines(LineCategory.TracerFatal) > 0)
+        {
+            reasons.Add((IncompleteReason.TracerFatal, IncompleteText(IncompleteReason.TracerFatal)));
+        }
+
+        if (r.Accounting.Lines(LineCategory.DataLoss) > 0)
+        {
+            reasons.Add((IncompleteReason.DataLoss, IncompleteText(IncompleteReason.DataLoss)));
+        }
+
+        if (r.State.DroppedCreates > 0)
+        {
+            reasons.Add((IncompleteReason.GoroutineLimit, string.Create(CultureInfo.InvariantCulture,
+                $"{r.State.DroppedCreates} goroutines were not tracked: more than {r.Options.MaxGoroutines} were live (--max-goroutines); leaks among them are not reported")));
+        }
+
+        return reasons;
+    }
+
+    private static string IncompleteText(IncompleteReason reason) => reason switch
+    {
+        IncompleteReason.EndedMidLine => "the last line had no newline: the input may have been cut (a tracer killed mid-write, a truncated file)",
+        IncompleteReason.TracerFatal => "the tracer reported a fatal error",
+        IncompleteReason.DataLoss => "the tracer lost data",
+        IncompleteReason.Interrupted => "reading was interrupted",
+        IncompleteReason.TracerFailed => "the tracer failed",
+        _ => "goroutines were not tracked past --max-goroutines",
+    };
+
+    /// <summary>Bounded-memory limits that were reached, and late events: each means data was not kept or not in order.</summary>
+    private static IEnumerable<TraceWarning> LimitWarnings(EngineReadout r)
+    {
+        if (r.State.DroppedCreates > 0)
+        {
+            yield return new TraceWarning
+            {
+                Kind = WarningKind.Limit,
+                Line = r.State.FirstDroppedLine,
+                Message = string.Create(CultureInfo.InvariantCulture,
+                    $"{r.State.DroppedCreates} creates not tracked: {r.Options.MaxGoroutines} goroutines were live (MaxGoroutines, --max-goroutines)"),
+            };
+        }
+
+        foreach (TraceWarning warning in r.Orderer.Warnings(r.Options.MaxPendingEvents))
+        {
+            yield return warning;
+        }
+
+        if (r.Names.Overflowed > 0)
+        {
+            yield return new TraceWarning
+            {
+                Kind = WarningKind.Limit,
+                Line = 0,
+                Message = string.Create(CultureInfo.InvariantCulture,
+                    $"{r.Names.Overflowed} function names past the cap of {NameTable.MaxNames} distinct names are reported as '{NameTable.OverflowName}'"),
+            };
+        }
+    }
+
+    private static string? NameOrNull(NameTable names, int id) => id == 0 ? null : names.GetName(id);
+}
