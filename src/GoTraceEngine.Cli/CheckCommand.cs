@@ -32,19 +32,19 @@ internal static class CheckCommand
     public static string Describe(JudgedGroup group) =>
         $"{group.StartFunction ?? "(start function unknown)"}{(group.Creator is null ? string.Empty : " created by " + group.Creator)}: {group.Reason}";
 
-    public static void WriteText(CheckResult result, TextWriter writer)
+    public static void WriteText(GateVerdict result, TextWriter writer)
     {
         CultureInfo c = CultureInfo.InvariantCulture;
         long accepted = result.Groups.Sum(g => g.Accepted);
-        long ignored = result.Groups.Where(g => g.Verdict == "ignored").Sum(g => g.Count);
+        long ignored = result.Groups.Where(g => g.Verdict == GroupVerdict.Ignored).Sum(g => g.Count);
         writer.WriteLine(string.Create(c,
             $"gotrace check: {(result.Passed ? "PASS" : "FAIL")}: {result.Offending} leaked goroutine{(result.Offending == 1 ? string.Empty : "s")}, budget {result.MaxLeaks} ({accepted} accepted by the baseline, {ignored} ignored)"));
-        foreach (JudgedGroup group in result.Groups.OrderBy(g => g.Verdict == "offending" ? 0 : g.Verdict == "accepted" ? 1 : 2))
+        foreach (JudgedGroup group in result.Groups.OrderBy(g => g.Verdict == GroupVerdict.Offending ? 0 : g.Verdict == GroupVerdict.Accepted ? 1 : 2))
         {
             string oldest = group.OldestBlockedNs is { } ns ? "  oldest " + ReportWriter.FormatDuration(ns) : string.Empty;
-            string count = group.Verdict == "offending" && group.Accepted > 0 ? $"{group.Offending} of {group.Count}" : group.Count.ToString(c);
+            string count = group.Verdict == GroupVerdict.Offending && group.Accepted > 0 ? $"{group.Offending} of {group.Count}" : group.Count.ToString(c);
             string rule = group.Rule is null ? string.Empty : $"  ({group.Rule})";
-            writer.WriteLine(string.Create(c, $"  {group.Verdict,-9}  {count,5}  {Describe(group)} ({group.ReasonCode}){oldest}{rule}"));
+            writer.WriteLine(string.Create(c, $"  {ReportNames.Of(group.Verdict),-9}  {count,5}  {Describe(group)} ({group.ReasonCode}){oldest}{rule}"));
         }
 
         if (result.Report.Incomplete.Count > 0)

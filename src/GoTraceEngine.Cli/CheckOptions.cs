@@ -28,9 +28,9 @@ internal sealed class CheckOptions
         {
             foreach (string reason in result.GetValueOrDefault<string[]>() ?? [])
             {
-                if (!LeakBudget.IsKnownReason(reason))
+                if (!LeakGate.IsKnownReason(reason))
                 {
-                    result.AddError($"--ignore-reason '{reason}' names no reason{UsageErrors.Suggest(LeakBudget.NormalizeReason(reason), ReasonTable.KnownNames)}; give a reason name such as 'chan receive' or select, or a code");
+                    result.AddError($"--ignore-reason '{reason}' names no reason{UsageErrors.Suggest(LeakGate.NormalizeReason(reason), ReasonTable.KnownNames)}; give a reason name such as 'chan receive' or select, or a code");
                 }
             }
         });
@@ -55,7 +55,7 @@ internal sealed class CheckOptions
     /// <summary>Judges the report against the budget, writes the baseline and JUnit files asked for, prints the verdict; returns the exit code.</summary>
     public async Task<int> JudgeAsync(CliContext context, ParseResult parse, TraceSummary summary, bool json, CancellationToken cancellationToken)
     {
-        if (EndedEarly.PreventsVerdict(summary) is { } why)
+        if (LeakGate.NoVerdictReason(summary) is { } why)
         {
             await context.Stderr.WriteLineAsync($"gotrace: no verdict: {why}").ConfigureAwait(false);
             return ExitCodes.Error;
@@ -67,17 +67,21 @@ internal sealed class CheckOptions
             accepted = await ReadBaselineAsync(baselinePath, cancellationToken).ConfigureAwait(false);
         }
 
-        string[] ignore = parse.GetValue(Ignore) ?? [];
-        string[] ignoreReasons = parse.GetValue(IgnoreReason) ?? [];
-        long budget = parse.GetValue(MaxLeaks);
-        CheckResult result = new LeakBudget(ignore, ignoreReasons, accepted, budget).Judge(summary);
+        var gate = new LeakGateOptions
+        {
+            MaxLeaks = parse.GetValue(MaxLeaks),
+            Ignore = parse.GetValue(Ignore) ?? [],
+            IgnoreReasons = parse.GetValue(IgnoreReason) ?? [],
+            Baseline = accepted,
+        };
+        GateVerdict result = new LeakGate(gate).Judge(summary);
         try
         {
             if (parse.GetValue(WriteBaseline) is { } writePath)
             {
-                LeakBaseline recorded = LeakBudget.BaselineOf(result);
-                await OutputFile.WriteAsync(writePath, stream => { JsonSerializer.Serialize(stream, recorded, CheckJsonContext.Default.LeakBaseline); return 0; }, cancellationToken).ConfigureAwait(false);
-                result = new LeakBudget(ignore, ignoreReasons, recorded, budget).Judge(summary);
+                LeakBaseline recorded = LeakGate.BaselineOf(result);
+                await OutputFile.WriteAsync(writePath, stream => { stream.Write(System.Text.Encoding.UTF8.GetBytes(recorded.ToJson())); return 0; }, cancellationToken).ConfigureAwait(false);
+                result = new LeakGate(gate with { Baseline = recorded }).Judge(summary);
             }
 
             if (parse.GetValue(JUnit) is { } junitPath)
@@ -107,7 +111,6 @@ internal sealed class CheckOptions
     /// <summary>Reads and checks a baseline; anything unusable stops the run in one line (exit 2), never a silent pass.</summary>
     internal static async Task<LeakBaseline> ReadBaselineAsync(string path, CancellationToken cancellationToken)
     {
-        LeakBaseline? baseline;
         try
         {
             if (Directory.Exists(path))
@@ -115,27 +118,15 @@ internal sealed class CheckOptions
                 throw new CliException(ExitCodes.Error, $"cannot read baseline '{path}': it is a directory");
             }
 
-            baseline = JsonSerializer.Deserialize(await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false), CheckJsonContext.Default.LeakBaseline);
+            return LeakBaseline.Parse(await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false));
         }
-        catch (JsonException e)
+        catch (FormatException e)
         {
-            throw new CliException(ExitCodes.Error, $"cannot read baseline '{path}': not baseline JSON (at {e.Path ?? "$"}, line {(e.LineNumber ?? 0) + 1}: {(e.InnerException is OverflowException or FormatException ? "a number out of range" : "unexpected content")})", e);
+            throw new CliException(ExitCodes.Error, $"cannot {(e.Message.StartsWith("not baseline JSON", StringComparison.Ordinal) ? "read" : "use")} baseline '{path}': {e.Message}", e);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new CliException(ExitCodes.Error, $"cannot read baseline '{path}': {Replay.Describe(e)}", e);
         }
-
-        string? problem = baseline switch
-        {
-            null => "it is empty (null)",
-            { Version: not 1 } => $"version {baseline.Version} is not one this gotrace reads (it writes version 1)",
-            { Groups: null } => "it has no \"groups\" list",
-            _ => baseline.Groups.Select((g, i) => g is null ? $"group {i + 1} is null"
-                    : g.Count < 0 ? $"group {i + 1} ({g.StartFunction ?? "(unknown)"}: {g.Reason}) has a negative count ({g.Count})"
-                    : g.Reason is null ? $"group {i + 1} has no reason"
-                    : null).FirstOrDefault(p => p is not null),
-        };
-        return problem is null ? baseline! : throw new CliException(ExitCodes.Error, $"cannot use baseline '{path}': {problem}");
     }
 }

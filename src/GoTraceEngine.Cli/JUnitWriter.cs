@@ -7,13 +7,13 @@ namespace GoTraceEngine.Cli;
 /// <summary>Writes a check as JUnit XML: one test case per leak group, failing when the group is offending.</summary>
 internal static class JUnitWriter
 {
-    public static void Write(CheckResult result, Stream output)
+    public static void Write(GateVerdict result, Stream output)
     {
         var settings = new XmlWriterSettings { Indent = true, Encoding = new System.Text.UTF8Encoding(false) };
         using var xml = XmlWriter.Create(output, settings);
         int tests = Math.Max(1, result.Groups.Count);
-        int failures = result.Groups.Count(g => g.Verdict == "offending");
-        int skipped = result.Groups.Count(g => g.Verdict == "ignored");
+        int failures = result.Groups.Count(g => g.Verdict == GroupVerdict.Offending);
+        int skipped = result.Groups.Count(g => g.Verdict == GroupVerdict.Ignored);
         CultureInfo c = CultureInfo.InvariantCulture;
 
         xml.WriteStartDocument();
@@ -45,14 +45,14 @@ internal static class JUnitWriter
                 $"{group.Count} goroutine(s) blocked on {group.Reason} ({group.ReasonCode}) at the end of the trace; start function {group.StartFunction ?? "unknown"}, created by {group.Creator ?? "unknown"}{(group.OldestBlockedNs is { } ns ? ", oldest blocked " + ReportWriter.FormatDuration(ns) : string.Empty)}");
             switch (group.Verdict)
             {
-                case "offending":
+                case GroupVerdict.Offending:
                     xml.WriteStartElement("failure");
                     xml.WriteAttributeString("type", "GoroutineLeak");
                     xml.WriteAttributeString("message", string.Create(c, $"{group.Offending} leaked goroutine(s) over the baseline"));
                     xml.WriteString(detail);
                     xml.WriteEndElement();
                     break;
-                case "ignored":
+                case GroupVerdict.Ignored:
                     xml.WriteStartElement("skipped");
                     xml.WriteAttributeString("message", "ignored by " + group.Rule);
                     xml.WriteEndElement();

@@ -157,8 +157,8 @@ internal static class WatchCommand
 
         if (s.GroupCount > 0)
         {
-            var top = s.Groups[0];
-            line.Append(c, $" top: {top.Count} {top.Fn ?? "(unknown)"} {top.Reason}");
+            BlockedGroupCount top = s.Groups[0];
+            line.Append(c, $" top: {top.Count} {Describe(top)}");
         }
 
         if (s.Pending > 0)
@@ -178,6 +178,10 @@ internal static class WatchCommand
 
         return line.ToString();
     }
+
+    /// <summary>A group as the report names it: start function, creator, reason.</summary>
+    private static string Describe(BlockedGroupCount group) =>
+        $"{group.StartFunction ?? "(unknown)"}{(group.Creator is null ? string.Empty : " created by " + group.Creator)}: {group.Reason}";
 
     private static string Rate(WatchSnapshot s)
     {
@@ -204,11 +208,11 @@ internal static class WatchCommand
 
         for (int i = 0; i < s.GroupCount; i++)
         {
-            var group = s.Groups[i];
-            string age = group.OldestPark > 0 && s.LastTimestamp > 0 ? "  oldest " + ReportWriter.FormatDuration(s.LastTimestamp - group.OldestPark) : string.Empty;
+            BlockedGroupCount group = s.Groups[i];
+            string age = group.OldestParkTimestamp is { } park && s.LastTimestamp > 0 ? "  oldest " + ReportWriter.FormatDuration(s.LastTimestamp - park) : string.Empty;
             table.AddRow(
                 i == 0 ? "[red]top groups[/]" : string.Empty,
-                Markup.Escape(string.Create(c, $"{group.Count} {group.Fn ?? "(unknown)"} {group.Reason}{age}")));
+                Markup.Escape(string.Create(c, $"{group.Count} {Describe(group)}{age}")));
         }
 
         if (s.Pending > 0)

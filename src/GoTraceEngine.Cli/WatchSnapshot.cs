@@ -1,16 +1,16 @@
-using GoTraceEngine.State;
+using GoTraceEngine.Reporting;
 
 namespace GoTraceEngine.Cli;
 
 /// <summary>
 /// What the dashboard shows at one refresh, filled on the engine's thread and read on the display's. Pooled: once
-/// warm, taking a snapshot allocates nothing (its arrays and its grouping dictionary are reused).
+/// warm, taking a snapshot allocates nothing (its arrays, its dictionary and its group counter are reused).
 /// </summary>
 internal sealed class WatchSnapshot
 {
     public const int TopGroups = 5;
 
-    private readonly Dictionary<(int Fn, int Creator, string Reason), (long Count, long OldestPark)> _groups = new(64);
+    private readonly BlockedGroupCounter _counter = new(TopGroups);
 
     public long Events { get; private set; }
 
@@ -38,11 +38,11 @@ internal sealed class WatchSnapshot
     /// <summary>Timestamped events read but held back by the reorder window: the figures above do not include them yet.</summary>
     public int Pending { get; private set; }
 
-    /// <summary>Blocked goroutines per reason name (the names are the tables' own strings: reusing the dictionary allocates nothing).</summary>
+    /// <summary>Blocked goroutines per reason name (the engine's own counts; the names are the tables' strings, so reuse allocates nothing).</summary>
     public Dictionary<string, long> BlockedByReason { get; } = new(64, StringComparer.Ordinal);
 
-    /// <summary>The biggest groups of blocked goroutines: start function, creator, reason, count, oldest park time.</summary>
-    public (string? Fn, string? Creator, string Reason, long Count, long OldestPark)[] Groups { get; } = new (string?, string?, string, long, long)[TopGroups];
+    /// <summary>The biggest groups of blocked goroutines, biggest first (the report's grouping: start function, creator, reason).</summary>
+    public BlockedGroupCount[] Groups { get; } = new BlockedGroupCount[TopGroups];
 
     public int GroupCount { get; private set; }
 
@@ -61,41 +61,20 @@ internal sealed class WatchSnapshot
         Late = engine.LateEvents;
         Seconds = seconds;
         BlockedByReason.Clear();
-        _groups.Clear();
-        long last = 0;
-        foreach (BlockedGoroutine blocked in engine.Blocked)
+        foreach ((string reason, long count) in engine.BlockedByReason)
         {
-            string reason = blocked.ReasonName;
-            BlockedByReason[reason] = BlockedByReason.GetValueOrDefault(reason) + 1;
-            engine.Live.TryGet(blocked.GPointer, out GoroutineRecord record);
-            var key = (record.StartFunction, record.Creator, reason);
-            long park = blocked.ParkTimestamp ?? 0;
-            last = Math.Max(last, park);
-            _groups[key] = _groups.TryGetValue(key, out var group)
-                ? (group.Count + 1, park == 0 ? group.OldestPark : group.OldestPark == 0 ? park : Math.Min(group.OldestPark, park))
-                : (1, park);
+            BlockedByReason[reason] = count;
+        }
+
+        ReadOnlySpan<BlockedGroupCount> groups = _counter.Count(engine);
+        groups.CopyTo(Groups);
+        GroupCount = groups.Length;
+        long last = 0;
+        foreach (BlockedGroupCount group in groups)
+        {
+            last = Math.Max(last, group.OldestParkTimestamp ?? 0);
         }
 
         LastTimestamp = Math.Max(last, engine.LatestTimestamp);
-        GroupCount = 0;
-        Array.Clear(Groups);
-        foreach (KeyValuePair<(int Fn, int Creator, string Reason), (long Count, long OldestPark)> pair in _groups)
-        {
-            // Keep the biggest few without sorting (no allocation): insert into the small fixed array.
-            int at = GroupCount < TopGroups ? GroupCount++ : TopGroups - 1;
-            if (at == TopGroups - 1 && GroupCount == TopGroups && Groups[at].Count >= pair.Value.Count)
-            {
-                continue;
-            }
-
-            Groups[at] = (Name(engine, pair.Key.Fn), Name(engine, pair.Key.Creator), pair.Key.Reason, pair.Value.Count, pair.Value.OldestPark);
-            while (at > 0 && Groups[at - 1].Count < Groups[at].Count)
-            {
-                (Groups[at - 1], Groups[at]) = (Groups[at], Groups[at - 1]);
-                at--;
-            }
-        }
     }
-
-    private static string? Name(TraceEngine engine, int id) => id == 0 ? null : engine.GetFunctionName(id);
 }

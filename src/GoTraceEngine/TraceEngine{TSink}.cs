@@ -90,6 +90,9 @@ public partial class TraceEngine<TSink>
     /// <summary>Live goroutines parked with a blocking reason.</summary>
     public GoroutineView<BlockedGoroutine> Blocked => _blocked;
 
+    /// <summary>Blocked goroutines per reason, kept per event: reading it does not walk the table.</summary>
+    public BlockedReasonCounts BlockedByReason => new(_state);
+
     /// <summary>The numbering <c>reason=</c> codes are read in (a trace header can change it).</summary>
     public ReasonTable Reasons => _state.Reasons;
 

@@ -67,9 +67,13 @@ public sealed class WatchCommandTests
         session.Publish();
         WatchSnapshot s = session.TakeLatest()!;
         Assert.Equal(3, s.GroupCount);
-        Assert.Equal(("main.Gather.func1", 3L), (s.Groups[0].Fn, s.Groups[0].Count));
-        Assert.Equal(("main.worker", 2L), (s.Groups[1].Fn, s.Groups[1].Count));
+        Assert.Equal(("main.Gather.func1", 3L), (s.Groups[0].StartFunction, s.Groups[0].Count));
+        Assert.Equal(("main.worker", 2L), (s.Groups[1].StartFunction, s.Groups[1].Count));
         Assert.Contains("live 7 blocked 6", WatchCommand.StatusLine(s), StringComparison.Ordinal);
+
+        // The report's groups, with the creator the dashboard shows beside the start function.
+        Assert.Contains("top: 3 main.Gather.func1 created by main.Gather: chan send", WatchCommand.StatusLine(s), StringComparison.Ordinal);
+        Assert.Equal(engine.GetSummary().LeakGroups.Select(g => (g.StartFunction, g.Creator, g.Reason, g.Count)), s.Groups.Take(s.GroupCount).Select(g => (g.StartFunction, g.Creator, g.Reason, g.Count)));
     }
 
     [Fact]

@@ -8,4 +8,5 @@ namespace GoTraceEngine.Reporting;
     WriteIndented = true,
     DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
 [JsonSerializable(typeof(TraceSummary))]
+[JsonSerializable(typeof(LeakBaseline))]
 internal sealed partial class ReportJsonContext : JsonSerializerContext;

@@ -39,6 +39,11 @@ public static class ReportNames
     /// <returns>Its name.</returns>
     public static string Of(IncompleteReason reason) => JsonNamingPolicy.CamelCase.ConvertName(reason.ToString());
 
+    /// <summary>The name of a CI gate decision (<c>offending</c>), as the JSON writes it.</summary>
+    /// <param name="verdict">The decision.</param>
+    /// <returns>Its name.</returns>
+    public static string Of(GroupVerdict verdict) => JsonNamingPolicy.CamelCase.ConvertName(verdict.ToString());
+
     /// <summary>How many line categories there are.</summary>
     internal static int CategoryCount => s_categories.Length;
 

@@ -1,0 +1,72 @@
+using GoTraceEngine.State;
+
+namespace GoTraceEngine.Reporting;
+
+/// <summary>
+/// Finds the biggest groups of blocked goroutines (by <see cref="LeakGroupKey"/>, the report's own grouping) for a
+/// dashboard that refreshes several times a second: reuse one counter, and after the first refreshes counting
+/// allocates nothing.
+/// </summary>
+/// <param name="top">How many groups to keep (the biggest).</param>
+/// <remarks>Not thread-safe; call it between feeds, from the thread that feeds the engine.</remarks>
+public sealed class BlockedGroupCounter(int top)
+{
+    private readonly Dictionary<LeakGroupKey, (long Count, long OldestPark)> _groups = new(64);
+    private readonly BlockedGroupCount[] _top = new BlockedGroupCount[Math.Max(1, top)];
+    private int _count;
+
+    /// <summary>The groups found by the last <see cref="Count"/>, biggest first.</summary>
+    public ReadOnlySpan<BlockedGroupCount> Groups => _top.AsSpan(0, _count);
+
+    /// <summary>Counts <paramref name="engine"/>'s blocked goroutines by group and keeps the biggest.</summary>
+    /// <typeparam name="TSink">The engine's sink type.</typeparam>
+    /// <param name="engine">The engine.</param>
+    /// <returns>The biggest groups, biggest first; valid until the next call.</returns>
+    public ReadOnlySpan<BlockedGroupCount> Count<TSink>(TraceEngine<TSink> engine)
+        where TSink : struct, ITraceSink
+    {
+        ArgumentNullException.ThrowIfNull(engine);
+        GoroutineState state = engine.State;
+        _groups.Clear();
+        for (int i = 0; i < state.Blocked.Capacity; i++)
+        {
+            ref readonly OpenTable<BlockedValue>.Entry entry = ref state.Blocked.DangerousGetEntry(i);
+            if (entry.Key == 0)
+            {
+                continue;
+            }
+
+            ref LiveValue live = ref state.Live.GetValueRefOrNullRef(entry.Key);
+            LeakGroupKey key = System.Runtime.CompilerServices.Unsafe.IsNullRef(ref live) ? new(0, 0, entry.Value.Key) : LeakGroupKey.Of(live, entry.Value);
+            long park = (entry.Value.Flags & BlockedFlags.Timestamp) != 0 ? entry.Value.ParkTimestamp : long.MaxValue;
+            _groups[key] = _groups.TryGetValue(key, out var group) ? (group.Count + 1, Math.Min(group.OldestPark, park)) : (1, park);
+        }
+
+        // Keep the biggest few without sorting the rest (no allocation): insertion into the small fixed array.
+        _count = 0;
+        foreach ((LeakGroupKey key, (long count, long oldest)) in _groups)
+        {
+            int at = _count < _top.Length ? _count++ : _top.Length - 1;
+            if (at == _top.Length - 1 && _count == _top.Length && _top[at].Count >= count)
+            {
+                continue;
+            }
+
+            _top[at] = new BlockedGroupCount
+            {
+                StartFunction = key.StartFunction == 0 ? null : engine.GetFunctionName(key.StartFunction),
+                Creator = key.Creator == 0 ? null : engine.GetFunctionName(key.Creator),
+                Reason = ReasonKeys.Name(key.Reason),
+                Count = count,
+                OldestParkTimestamp = oldest == long.MaxValue ? null : oldest,
+            };
+            while (at > 0 && _top[at - 1].Count < _top[at].Count)
+            {
+                (_top[at - 1], _top[at]) = (_top[at], _top[at - 1]);
+                at--;
+            }
+        }
+
+        return Groups;
+    }
+}
