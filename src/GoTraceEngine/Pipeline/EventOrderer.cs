@@ -219,10 +219,15 @@ internal sealed class EventOrderer(TimeSpan window, TimeSpan maxClockJump, int m
         long ts = e.Timestamp;
         if (_hasTimestamps && ts >= 0 && ts < _lastTimestamp && ++_behindRun >= ReanchorAfter)
         {
-            // Many in a row are behind by more than the limit: the clock was set by a corrupt timestamp. Apply what is
-            // held and restart the clock here.
+            // Many in a row are behind by more than the limit: the clock was set by a corrupt timestamp. What is held
+            // carries that corrupt time (the event that set it, and the untrusted ones placed at it): apply it in
+            // arrival order at the restarted clock, then go on from here.
             _behindRun = 0;
-            Drain(ref applier);
+            while (_buffer.TryPopAtOrBefore(long.MaxValue, out TraceEvent held))
+            {
+                applier.Apply(held.WithTimestamp(ts));
+            }
+
             _lastTimestamp = ts;
             _releasedTimestamp = long.MinValue;
             _firstTimestamp = Math.Min(_firstTimestamp, ts);

@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace GoTraceEngine.Reporting;
 
-/// <summary>Leak suspects that started in the same function, from the same creator, blocked for the same reason.</summary>
+/// <summary>Blocked goroutines that started in the same function, from the same creator, blocked for the same reason, and the verdict calls alike.</summary>
 /// <remarks>Members are <c>required init</c>, so the type can grow without breaking binary compatibility.</remarks>
 public sealed record LeakGroup
 {
@@ -27,4 +27,13 @@ public sealed record LeakGroup
     /// <summary>One of them (the longest blocked, else the first to park).</summary>
     [JsonConverter(typeof(HexPointerJsonConverter))]
     public required ulong ExampleG { get; init; }
+
+    /// <summary>What the verdict calls the group's goroutines.</summary>
+    public LeakClass Verdict { get; init; }
+
+    /// <summary>The rule that decided for the example goroutine.</summary>
+    public string? Rule { get; init; }
+
+    /// <summary>The evidence for the example goroutine, in words.</summary>
+    public string? Evidence { get; init; }
 }

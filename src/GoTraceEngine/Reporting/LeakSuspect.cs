@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace GoTraceEngine.Reporting;
 
-/// <summary>A goroutine still blocked at the end of the trace.</summary>
+/// <summary>A goroutine still blocked at the end of the trace, with what the verdict calls it and why.</summary>
 /// <remarks>Members are <c>required init</c>, so the type can grow without breaking binary compatibility.</remarks>
 public sealed record LeakSuspect
 {
@@ -48,4 +48,13 @@ public sealed record LeakSuspect
 
     /// <summary>That waitReason's name for the traced Go version.</summary>
     public string? WaitReason { get; init; }
+
+    /// <summary>What the verdict calls it.</summary>
+    public LeakClass Verdict { get; init; }
+
+    /// <summary>The verdict's rule that decided (camelCase: <c>farBeyondGroupReleases</c>, <c>groupNeverReleased</c>, <c>quiesced</c>, <c>leakAfter</c>…).</summary>
+    public string? Rule { get; init; }
+
+    /// <summary>The evidence in words: "blocked 41 s; its group's releases took at most 180 ms (2 310 releases over 2 312 parks)".</summary>
+    public string? Evidence { get; init; }
 }

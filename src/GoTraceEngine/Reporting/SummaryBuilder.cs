@@ -2,6 +2,7 @@ using System.Globalization;
 using GoTraceEngine.Parsing;
 using GoTraceEngine.Pipeline;
 using GoTraceEngine.State;
+using GoTraceEngine.Verdict;
 
 namespace GoTraceEngine.Reporting;
 
@@ -31,9 +32,13 @@ internal static class SummaryBuilder
         long leakAfter = r.Options.LeakAfter.Ticks * 100L;
         long end = r.Orderer.LatestTimestamp;
 
-        // One walk of the blocked table: the suspects, their groups, and a code to show for each reason.
+        // One walk of the blocked table: every blocked goroutine judged by the verdict, grouped, and a code to show for
+        // each reason. Leaks and likely leaks are listed one by one; waiting goroutines only counted by group.
+        LeakVerdict verdict = state.Verdict;
         var codeOfKey = new int[256];
-        var suspects = new List<(LeakGroupKey Group, LeakSuspect Suspect)>(state.Blocked.Count);
+        var leaks = new List<(LeakGroupKey Group, LeakSuspect Suspect)>();
+        var likely = new List<(LeakGroupKey Group, LeakSuspect Suspect)>();
+        var waiting = new Dictionary<LeakGroupKey, (long Count, LeakSuspect Example)>();
         for (int i = 0; i < state.Blocked.Capacity; i++)
         {
             ref readonly OpenTable<BlockedValue>.Entry entry = ref state.Blocked.DangerousGetEntry(i);
@@ -45,15 +50,28 @@ internal static class SummaryBuilder
             ref readonly BlockedValue blocked = ref entry.Value;
             codeOfKey[blocked.Key] = reasons.CodeOf(blocked.Key) is >= 0 and var code ? code : blocked.Reason;
             long? blockedNs = (blocked.Flags & BlockedFlags.Timestamp) != 0 ? Math.Max(0, end - blocked.ParkTimestamp) : null;
-            if (leakAfter > 0 && blockedNs < leakAfter)
+            VerdictEvidence evidence = verdict.Classify(blocked.Group, blocked.WaitObject, state.ParkTime(blocked));
+            LeakClass leakClass = evidence.Class switch
             {
-                continue;
+                VerdictClass.Leak => LeakClass.Leak,
+                VerdictClass.Likely => LeakClass.Likely,
+                _ => LeakClass.Waiting,
+            };
+            string rule = RuleName(evidence.Rule);
+            string words = VerdictText.Describe(evidence);
+            if (leakClass != LeakClass.Waiting && leakAfter > 0 && blockedNs < leakAfter)
+            {
+                // --leak-after is a floor the verdict cannot lower.
+                leakClass = LeakClass.Waiting;
+                rule = "leakAfter";
+                words += string.Create(CultureInfo.InvariantCulture, $"; under --leak-after ({VerdictText.Duration(leakAfter, VerdictClock.Nanoseconds)})");
             }
 
             ref LiveValue live = ref state.Live.GetValueRefOrNullRef(entry.Key);
             LiveValue record = System.Runtime.CompilerServices.Unsafe.IsNullRef(ref live) ? default : live;
+            var group = LeakGroupKey.Of(record, blocked);
             byte? wait = (blocked.Flags & BlockedFlags.WaitReason) != 0 ? blocked.WaitReason : null;
-            suspects.Add((LeakGroupKey.Of(record, blocked), new LeakSuspect
+            var suspect = new LeakSuspect
             {
                 G = entry.Key,
                 ReasonCode = blocked.Reason,
@@ -68,18 +86,30 @@ internal static class SummaryBuilder
                 Obj = (blocked.Flags & BlockedFlags.WaitObject) != 0 ? blocked.WaitObject : null,
                 WaitReasonCode = wait,
                 WaitReason = wait is { } w && r.WaitReasons is { } table && table.IsKnown(w) ? table.GetName(w) : null,
-            }));
+                Verdict = leakClass,
+                Rule = rule,
+                Evidence = words,
+            };
+            switch (leakClass)
+            {
+                case LeakClass.Leak:
+                    leaks.Add((group, suspect));
+                    break;
+                case LeakClass.Likely:
+                    likely.Add((group, suspect));
+                    break;
+                default:
+                    // The group's example is its longest blocked (the first to park, without timestamps).
+                    waiting[group] = waiting.TryGetValue(group, out var seen)
+                        ? (seen.Count + 1, (suspect.BlockedNs ?? -suspect.Line) > (seen.Example.BlockedNs ?? -seen.Example.Line) ? suspect : seen.Example)
+                        : (1, suspect);
+                    break;
+            }
         }
 
-        // Park order: the longest blocked first when the trace has timestamps, else by the park's line.
-        suspects.Sort(static (x, y) =>
-        {
-            LeakSuspect a = x.Suspect, b = y.Suspect;
-            return (a.BlockedNs ?? -1) != (b.BlockedNs ?? -1) ? (b.BlockedNs ?? -1).CompareTo(a.BlockedNs ?? -1)
-                : a.Line != b.Line ? a.Line.CompareTo(b.Line)
-                : a.G.CompareTo(b.G);
-        });
-        LeakSuspect[] leaks = [.. suspects.Select(s => s.Suspect)];
+        SortInParkOrder(leaks);
+        SortInParkOrder(likely);
+        LeakSuspect[] leakList = [.. leaks.Select(s => s.Suspect)];
 
         List<ReasonCount> reasonCounts = ReasonCounts(state, codeOfKey);
         var byReason = new Dictionary<string, long>(reasonCounts.Count);
@@ -99,9 +129,20 @@ internal static class SummaryBuilder
             WaitReasonTable = r.WaitReasons?.Id,
             BlockedByReason = byReason,
             BlockedReasons = reasonCounts,
-            LeakGroups = LeakGroups(suspects),
-            WaitObjects = WaitObjects(leaks),
-            Leaks = leaks,
+            LeakGroups = Groups(leaks),
+            WaitObjects = WaitObjects(leakList),
+            Leaks = leakList,
+            Likely = [.. likely.Select(s => s.Suspect)],
+            LikelyGroups = Groups(likely),
+            WaitingGroups = WaitingGroups(waiting),
+            Verdict = new VerdictSummary
+            {
+                Clock = verdict.Clock == VerdictClock.Events ? "events" : "ns",
+                Leaks = leakList.Length,
+                Likely = likely.Count,
+                Waiting = state.Blocked.Count - leakList.Length - likely.Count,
+                UntrackedReleases = verdict.UntrackedReleases,
+            },
             LeakAfterNs = leakAfter,
             Anomalies = new AnomalyCounts
             {
@@ -141,8 +182,18 @@ internal static class SummaryBuilder
         return counts;
     }
 
+    /// <summary>Park order: the longest blocked first when the trace has timestamps, else by the park's line.</summary>
+    private static void SortInParkOrder(List<(LeakGroupKey Group, LeakSuspect Suspect)> suspects) =>
+        suspects.Sort(static (x, y) =>
+        {
+            LeakSuspect a = x.Suspect, b = y.Suspect;
+            return (a.BlockedNs ?? -1) != (b.BlockedNs ?? -1) ? (b.BlockedNs ?? -1).CompareTo(a.BlockedNs ?? -1)
+                : a.Line != b.Line ? a.Line.CompareTo(b.Line)
+                : a.G.CompareTo(b.G);
+        });
+
     /// <summary>Groups by <see cref="LeakGroupKey"/>; biggest first, then longest blocked. <paramref name="suspects"/> are in park order.</summary>
-    private static LeakGroup[] LeakGroups(List<(LeakGroupKey Group, LeakSuspect Suspect)> suspects)
+    private static LeakGroup[] Groups(List<(LeakGroupKey Group, LeakSuspect Suspect)> suspects)
     {
         var groups = new Dictionary<LeakGroupKey, (long Count, long? Oldest, LeakSuspect Example)>();
         foreach ((LeakGroupKey key, LeakSuspect leak) in suspects)
@@ -161,25 +212,49 @@ internal static class SummaryBuilder
         var result = new List<LeakGroup>(groups.Count);
         foreach ((long count, long? oldest, LeakSuspect example) in groups.Values)
         {
-            result.Add(new LeakGroup
-            {
-                StartFunction = example.StartFunction,
-                Creator = example.Creator,
-                Reason = example.Reason,
-                ReasonCode = example.ReasonCode,
-                Count = count,
-                OldestBlockedNs = oldest,
-                ExampleG = example.G,
-            });
+            result.Add(GroupOf(example, count, oldest));
         }
 
+        SortGroups(result);
+        return [.. result];
+    }
+
+    /// <summary>Waiting goroutines by group, each with its longest blocked as the example; biggest first.</summary>
+    private static LeakGroup[] WaitingGroups(Dictionary<LeakGroupKey, (long Count, LeakSuspect Example)> waiting)
+    {
+        var result = new List<LeakGroup>(waiting.Count);
+        foreach ((long count, LeakSuspect example) in waiting.Values)
+        {
+            result.Add(GroupOf(example, count, example.BlockedNs));
+        }
+
+        SortGroups(result);
+        return [.. result];
+    }
+
+    private static LeakGroup GroupOf(LeakSuspect example, long count, long? oldest) => new()
+    {
+        StartFunction = example.StartFunction,
+        Creator = example.Creator,
+        Reason = example.Reason,
+        ReasonCode = example.ReasonCode,
+        Count = count,
+        OldestBlockedNs = oldest,
+        ExampleG = example.G,
+        Verdict = example.Verdict,
+        Rule = example.Rule,
+        Evidence = example.Evidence,
+    };
+
+    private static void SortGroups(List<LeakGroup> result) =>
         result.Sort(static (a, b) =>
             a.Count != b.Count ? b.Count.CompareTo(a.Count)
             : (a.OldestBlockedNs ?? -1) != (b.OldestBlockedNs ?? -1) ? (b.OldestBlockedNs ?? -1).CompareTo(a.OldestBlockedNs ?? -1)
             : string.CompareOrdinal(a.StartFunction, b.StartFunction) is var byName && byName != 0 ? byName
             : a.ReasonCode.CompareTo(b.ReasonCode));
-        return [.. result];
-    }
+
+    /// <summary>The camelCase name of a verdict rule, for the report and the CI gate's output.</summary>
+    private static string RuleName(VerdictRule rule) => System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(rule.ToString());
 
     /// <summary>Groups suspects that printed <c>obj=</c> by that address; biggest first.</summary>
     private static WaitObjectGroup[] WaitObjects(LeakSuspect[] leaks)

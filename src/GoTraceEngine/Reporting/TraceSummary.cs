@@ -40,8 +40,26 @@ public sealed record TraceSummary
     /// <summary>Leak suspects grouped by the object they wait on (<c>obj=</c>): goroutines stuck on the same channel or lock.</summary>
     public required IReadOnlyList<WaitObjectGroup> WaitObjects { get; init; }
 
-    /// <summary>Leak suspects: goroutines blocked at the end of the trace (for at least <see cref="LeakAfterNs"/>), in the order they parked.</summary>
+    /// <summary>
+    /// The leaks: blocked goroutines the verdict calls leaked (and blocked at least <see cref="LeakAfterNs"/>), the longest
+    /// blocked first. On a program that finished (quiesced) these are every goroutine still blocked at the end.
+    /// </summary>
     public required IReadOnlyList<LeakSuspect> Leaks { get; init; }
+
+    /// <summary>Blocked goroutines that look leaked with too little history to be sure, longest blocked first.</summary>
+    public required IReadOnlyList<LeakSuspect> Likely { get; init; }
+
+    /// <summary><see cref="Likely"/> grouped like <see cref="LeakGroups"/>.</summary>
+    public required IReadOnlyList<LeakGroup> LikelyGroups { get; init; }
+
+    /// <summary>
+    /// The blocked goroutines that are only waiting (a line that moves, their group's usual wait), grouped like
+    /// <see cref="LeakGroups"/>: never dropped, only not called leaks.
+    /// </summary>
+    public required IReadOnlyList<LeakGroup> WaitingGroups { get; init; }
+
+    /// <summary>How the verdict split the blocked goroutines.</summary>
+    public required VerdictSummary Verdict { get; init; }
 
     /// <summary>The <see cref="TraceEngineOptions.LeakAfter"/> threshold, in nanoseconds (0: blocked at the end).</summary>
     public required long LeakAfterNs { get; init; }

@@ -6,6 +6,9 @@ internal struct BlockedValue : IRecordSource<BlockedValue, BlockedGoroutine>
     public long ParkLineNumber;
     public long ParkTimestamp;
     public ulong WaitObject;
+
+    /// <summary>The park's group in the <see cref="Verdict.LeakVerdict"/> (its index).</summary>
+    public int Group;
     public byte Reason;
 
     /// <summary>The reason's numbering-independent key (<see cref="ReasonKeys"/>): what counts and groups use.</summary>

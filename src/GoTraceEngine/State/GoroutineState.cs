@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using GoTraceEngine.Parsing;
+using GoTraceEngine.Verdict;
 
 namespace GoTraceEngine.State;
 
@@ -7,27 +8,34 @@ namespace GoTraceEngine.State;
 /// Applies events to the live and blocked tables. A create adds to live (a create for a g that is already live means
 /// its destroy was missed: an anomaly, and a fresh record). A park with a blocking reason blocks; any other park, a
 /// ready or a destroy unblocks; a destroy removes. Events for a g never seen created (older than the trace) are counted
-/// and ignored. Single writer; not thread-safe.
+/// and ignored. Every park and release also goes to the <see cref="LeakVerdict"/>, which learns how long each group's
+/// goroutines wait. Single writer; not thread-safe.
 /// </summary>
 internal sealed class GoroutineState
 {
     private readonly OpenTable<LiveValue> _live;
     private readonly OpenTable<BlockedValue> _blocked;
+    private readonly LeakVerdict _verdict;
     private ReasonTable _reasons;
     private readonly long[] _blockedByReason = new long[256];
     private readonly int _maxGoroutines;
+    private bool _clockChosen;
 
-    public GoroutineState(ReasonTable reasons, int initialCapacity, int maxGoroutines = int.MaxValue)
+    public GoroutineState(ReasonTable reasons, int initialCapacity, int maxGoroutines = int.MaxValue, VerdictOptions verdict = default)
     {
         _maxGoroutines = maxGoroutines;
         _reasons = reasons;
         _live = new OpenTable<LiveValue>(initialCapacity);
         _blocked = new OpenTable<BlockedValue>(initialCapacity);
+        _verdict = new LeakVerdict(verdict);
     }
 
     public OpenTable<LiveValue> Live => _live;
 
     public OpenTable<BlockedValue> Blocked => _blocked;
+
+    /// <summary>What the trace's history says about each group's waits.</summary>
+    public LeakVerdict Verdict => _verdict;
 
     /// <summary>The numbering of <c>reason=</c>; a trace header can change it.</summary>
     public ReasonTable Reasons { get => _reasons; set => _reasons = value; }
@@ -59,6 +67,10 @@ internal sealed class GoroutineState
     /// <summary>Destroys of goroutines the trace never saw created.</summary>
     public long UntrackedDestroys { get; private set; }
 
+    /// <summary>A blocked goroutine's park time on the verdict's clock (ts, or the park's line without timestamps).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public long ParkTime(in BlockedValue value) => _verdict.Clock == VerdictClock.Events ? value.ParkLineNumber : value.ParkTimestamp;
+
     /// <summary>
     /// Whether a timestamped event that arrived too late to be put in order is older than its goroutine's current
     /// state: a ready before its park, a destroy or park before its create (the previous goroutine on a reused g).
@@ -78,31 +90,47 @@ internal sealed class GoroutineState
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Apply(in TraceEvent e)
     {
+        if (!_clockChosen)
+        {
+            ChooseClock(in e);
+        }
+
+        long now = _verdict.Clock == VerdictClock.Events ? e.LineNumber : e.Timestamp;
         switch (e.Kind)
         {
             case TraceEventKind.Create:
-                Create(in e);
+                Create(in e, now);
                 break;
             case TraceEventKind.Park:
-                Park(in e);
+                Park(in e, now);
                 break;
             case TraceEventKind.Ready:
-                Ready(e.GPointer, e.Timestamp);
+                Ready(e.GPointer, e.Timestamp, now);
                 break;
             case TraceEventKind.Destroy:
-                Destroy(e.GPointer);
+                Destroy(e.GPointer, now);
                 break;
             default:
+                _verdict.Advance(now);
                 break;
         }
     }
 
-    private void Create(in TraceEvent e)
+    /// <summary>The verdict's clock, once: the trace's timestamps when its first event has one, else event order.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void ChooseClock(in TraceEvent e)
+    {
+        _clockChosen = true;
+        _verdict.Clock = (e.Fields & TraceEventFields.Timestamp) != 0 ? VerdictClock.Nanoseconds : VerdictClock.Events;
+    }
+
+    private void Create(in TraceEvent e, long now)
     {
         ulong g = e.GPointer;
         if (_live.Count >= _maxGoroutines && !_live.ContainsKey(g))
         {
             DropCreate(e.LineNumber);
+            _verdict.OnActivity(now);
             return;
         }
 
@@ -112,8 +140,16 @@ internal sealed class GoroutineState
             MissedDestroys++;
             if (value.IsBlocked)
             {
-                Unblock(g);
+                Unblock(g, now);
             }
+            else
+            {
+                _verdict.OnActivity(now);
+            }
+        }
+        else
+        {
+            _verdict.OnActivity(now);
         }
 
         value.Parent = e.Parent;
@@ -134,13 +170,14 @@ internal sealed class GoroutineState
         }
     }
 
-    private void Park(in TraceEvent e)
+    private void Park(in TraceEvent e, long now)
     {
         ulong g = e.GPointer;
         ref LiveValue live = ref _live.GetValueRefOrNullRef(g);
         if (Unsafe.IsNullRef(ref live))
         {
             UntrackedParks++;
+            _verdict.OnActivity(now);
             return;
         }
 
@@ -150,7 +187,6 @@ internal sealed class GoroutineState
         }
 
         live.LastTimestamp = e.Timestamp;
-
         byte reason = e.Reason;
         if (_reasons.IsBlocking(reason))
         {
@@ -162,7 +198,9 @@ internal sealed class GoroutineState
             {
                 if (exists)
                 {
+                    // Parked again for another reason: the first park ended.
                     _blockedByReason[value.Key]--;
+                    _verdict.OnRelease(value.Group, value.WaitObject, ParkTime(value), now);
                 }
 
                 _blockedByReason[key]++;
@@ -178,22 +216,34 @@ internal sealed class GoroutineState
                     // obj=0: the park had no lock argument (select, sleep): nothing to group by.
                     value.Flags &= ~BlockedFlags.WaitObject;
                 }
+
+                value.Group = _verdict.OnPark(live.StartFunction, live.Creator, key, value.WaitObject, now);
+            }
+            else
+            {
+                _verdict.OnActivity(now);
             }
 
             live.IsBlocked = true;
         }
         else if (live.IsBlocked)
         {
-            Unblock(g);
+            Unblock(g, now);
             live.IsBlocked = false;
+        }
+        else
+        {
+            _verdict.OnActivity(now);
         }
     }
 
-    private void Unblock(ulong g)
+    /// <summary>Removes a blocked goroutine: its park ended (a ready, a park that does not block, a destroy, a missed destroy).</summary>
+    private void Unblock(ulong g, long now)
     {
         if (_blocked.Remove(g, out BlockedValue removed))
         {
             _blockedByReason[removed.Key]--;
+            _verdict.OnRelease(removed.Group, removed.WaitObject, ParkTime(removed), now);
         }
     }
 
@@ -222,35 +272,45 @@ internal sealed class GoroutineState
         | ((fields & TraceEventFields.WaitObject) != 0 ? BlockedFlags.WaitObject : BlockedFlags.None)
         | ((fields & TraceEventFields.WaitReason) != 0 ? BlockedFlags.WaitReason : BlockedFlags.None);
 
-    private void Ready(ulong g, long timestamp)
+    private void Ready(ulong g, long timestamp, long now)
     {
         ref LiveValue live = ref _live.GetValueRefOrNullRef(g);
         if (Unsafe.IsNullRef(ref live))
         {
             UntrackedReadies++;
+            _verdict.OnUntrackedRelease(now);
             return;
         }
 
         live.LastTimestamp = timestamp;
         if (live.IsBlocked)
         {
-            Unblock(g);
+            Unblock(g, now);
             live.IsBlocked = false;
+        }
+        else
+        {
+            _verdict.OnActivity(now);
         }
     }
 
-    private void Destroy(ulong g)
+    private void Destroy(ulong g, long now)
     {
         ref LiveValue live = ref _live.GetValueRefOrNullRef(g);
         if (Unsafe.IsNullRef(ref live))
         {
             UntrackedDestroys++;
+            _verdict.OnActivity(now);
             return;
         }
 
         if (live.IsBlocked)
         {
-            Unblock(g);
+            Unblock(g, now);
+        }
+        else
+        {
+            _verdict.OnActivity(now);
         }
 
         _live.Remove(g);
