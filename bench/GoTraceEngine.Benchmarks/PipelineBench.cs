@@ -52,7 +52,7 @@ public class PipelineBench
                 break;
             }
 
-            if (DTraceLineParser.Parse(data[..end], ++lineNumber, names, out _, out _) == LineCategory.Event)
+            if (TraceLineParser.Parse(data[..end], ++lineNumber, names, out _, out _) == LineCategory.Event)
             {
                 events++;
             }
