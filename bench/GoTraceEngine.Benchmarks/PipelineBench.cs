@@ -111,7 +111,7 @@ public class PipelineBench
 
         public void OnLine(ReadOnlySpan<byte> line)
         {
-            if (DTraceLineParser.Parse(line, ++_lineNumber, names, out _, out _) == LineCategory.Event)
+            if (TraceLineParser.Parse(line, ++_lineNumber, names, out _, out _) == LineCategory.Event)
             {
                 Events++;
             }

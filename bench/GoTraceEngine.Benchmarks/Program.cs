@@ -78,7 +78,7 @@ public static class Program
                     var clock = Stopwatch.StartNew();
                     for (int k = 0; k < N; k++)
                     {
-                        GoTraceEngine.Parsing.DTraceLineParser.Parse(line.AsSpan(0, line.Length - 1), k, names, out var e, out _);
+                        GoTraceEngine.Parsing.TraceLineParser.Parse(line.AsSpan(0, line.Length - 1), k, names, out var e, out _);
                         sum += (long)e.GPointer;
                     }
 

@@ -115,7 +115,7 @@ public sealed partial class BusyTraceGenerator
     {
         ArgumentNullException.ThrowIfNull(output);
         _writer = new FullFormatWriter(output, _options.Cpus);
-        _writer.Header("# gotrace tracer=gen os=linux arch=amd64 go=go1.22 reasons=trace\n"u8);
+        _writer.Header(TraceText.GenHeader);
         StartProgram();
         long stop = _options.Quiesce ? _end + (100 * Ms) + (2 * Sec) : _end;
         while (_queue.TryDequeue(out Item item, out long time) && time <= stop)

@@ -1,6 +1,6 @@
-using System.Buffers;
-using System.Buffers.Text;
 using System.Text;
+using GoTraceEngine.Parsing;
+using static GoTraceEngine.Generation.TraceText;
 
 namespace GoTraceEngine.Generation;
 
@@ -12,7 +12,6 @@ internal sealed class FullFormatWriter
 {
     private const int CpuBufferSize = 1 << 16;
     private const int MaxRecord = 512;
-    private static readonly StandardFormat s_hex = new('x');
 
     private readonly Stream _output;
     private readonly byte[] _buffer = new byte[1 << 20];
@@ -58,17 +57,18 @@ internal sealed class FullFormatWriter
     public void Create(int cpu, long ts, ulong g, ulong parent, long goId, byte[] function, byte[] creator)
     {
         Span<byte> s = Begin(cpu, out int p);
-        Put(s, ref p, "newproc1: ts="u8);
+        Put(s, ref p, Keywords.Create);
+        Key(s, ref p, Keywords.Timestamp);
         Dec(s, ref p, ts);
-        Put(s, ref p, " goroutine="u8);
+        Key(s, ref p, Keywords.Goroutine);
         Hex(s, ref p, g);
-        Put(s, ref p, " parent="u8);
+        Key(s, ref p, Keywords.Parent);
         Dec(s, ref p, (long)parent);
-        Put(s, ref p, " goid="u8);
+        Key(s, ref p, Keywords.GoId);
         Dec(s, ref p, goId);
-        Put(s, ref p, " fn="u8);
+        Key(s, ref p, Keywords.StartFunction);
         Put(s, ref p, function);
-        Put(s, ref p, " creator="u8);
+        Key(s, ref p, Keywords.Creator);
         Put(s, ref p, creator);
         End(cpu, p);
     }
@@ -76,27 +76,29 @@ internal sealed class FullFormatWriter
     public void Park(int cpu, long ts, ulong g, byte reason, byte wait, ulong obj)
     {
         Span<byte> s = Begin(cpu, out int p);
-        Put(s, ref p, "gopark: ts="u8);
+        Put(s, ref p, Keywords.Park);
+        Key(s, ref p, Keywords.Timestamp);
         Dec(s, ref p, ts);
-        Put(s, ref p, " goroutine="u8);
+        Key(s, ref p, Keywords.Goroutine);
         Hex(s, ref p, g);
-        Put(s, ref p, " reason="u8);
+        Key(s, ref p, Keywords.Reason);
         Dec(s, ref p, reason);
-        Put(s, ref p, " wait="u8);
+        Key(s, ref p, Keywords.WaitReason);
         Dec(s, ref p, wait);
-        Put(s, ref p, " obj="u8);
+        Key(s, ref p, Keywords.WaitObject);
         Hex(s, ref p, obj);
         End(cpu, p);
     }
 
-    public void Ready(int cpu, long ts, ulong g) => Simple(cpu, "ready: ts="u8, ts, g);
+    public void Ready(int cpu, long ts, ulong g) => Simple(cpu, Keywords.Ready, ts, g);
 
-    public void Destroy(int cpu, long ts, ulong g) => Simple(cpu, "godestroy: ts="u8, ts, g);
+    public void Destroy(int cpu, long ts, ulong g) => Simple(cpu, Keywords.Destroy, ts, g);
 
     public void Tick(int cpu, long ts)
     {
         Span<byte> s = Begin(cpu, out int p);
-        Put(s, ref p, "profile-1s: ts="u8);
+        Put(s, ref p, Keywords.Tick);
+        Key(s, ref p, Keywords.Timestamp);
         Dec(s, ref p, ts);
         End(cpu, p);
     }
@@ -105,7 +107,8 @@ internal sealed class FullFormatWriter
     {
         Drain();
         Span<byte> s = Begin(0, out int p);
-        Put(s, ref p, "END: ts="u8);
+        Put(s, ref p, Keywords.End);
+        Key(s, ref p, Keywords.Timestamp);
         Dec(s, ref p, ts);
         End(0, p);
         Drain();
@@ -161,12 +164,13 @@ internal sealed class FullFormatWriter
         return chunks[lo].FirstLine + (record - chunks[lo].FirstRecord);
     }
 
-    private void Simple(int cpu, ReadOnlySpan<byte> prefix, long ts, ulong g)
+    private void Simple(int cpu, ReadOnlySpan<byte> keyword, long ts, ulong g)
     {
         Span<byte> s = Begin(cpu, out int p);
-        Put(s, ref p, prefix);
+        Put(s, ref p, keyword);
+        Key(s, ref p, Keywords.Timestamp);
         Dec(s, ref p, ts);
-        Put(s, ref p, " goroutine="u8);
+        Key(s, ref p, Keywords.Goroutine);
         Hex(s, ref p, g);
         End(cpu, p);
     }
@@ -197,24 +201,6 @@ internal sealed class FullFormatWriter
             _output.Write(_buffer, 0, _position);
             _position = 0;
         }
-    }
-
-    private static void Put(Span<byte> s, ref int p, ReadOnlySpan<byte> text)
-    {
-        text.CopyTo(s[p..]);
-        p += text.Length;
-    }
-
-    private static void Dec(Span<byte> s, ref int p, long value)
-    {
-        Utf8Formatter.TryFormat(value, s[p..], out int written);
-        p += written;
-    }
-
-    private static void Hex(Span<byte> s, ref int p, ulong value)
-    {
-        Utf8Formatter.TryFormat(value, s[p..], out int written, s_hex);
-        p += written;
     }
 
     public static byte[] Name(string name) => Encoding.ASCII.GetBytes(name);

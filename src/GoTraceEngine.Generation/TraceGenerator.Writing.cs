@@ -1,14 +1,13 @@
-using System.Buffers;
-using System.Buffers.Text;
-using System.Runtime.CompilerServices;
 using System.Text;
+using GoTraceEngine.Parsing;
+using static GoTraceEngine.Generation.TraceText;
 
 namespace GoTraceEngine.Generation;
 
-// Formatting: every number goes straight into a byte buffer with Utf8Formatter; nothing per line allocates.
+// Formatting: the parser's words (Keywords) and every number go straight into a byte buffer (TraceText); nothing per
+// line allocates.
 public sealed partial class TraceGenerator
 {
-    private static readonly StandardFormat s_hex = new('x');
     private static readonly byte[] s_createPrefix = Prefix(80134, "runtime.newproc1:return");
     private static readonly byte[] s_parkPrefix = Prefix(80131, "runtime.gopark:entry");
     private static readonly byte[] s_readyPrefix = Prefix(80133, "runtime.ready:entry");
@@ -25,7 +24,7 @@ public sealed partial class TraceGenerator
         switch (_options.Format)
         {
             case TraceFormat.Full:
-                Raw("# gotrace tracer=gen os=linux arch=amd64 go=go1.22 reasons=trace\n"u8);
+                Raw(GenHeader);
                 break;
             case TraceFormat.NonQuiet:
                 Raw("dtrace: script 'goroutines.d' matched 6 probes\nCPU     ID                    FUNCTION:NAME\n"u8);
@@ -40,24 +39,26 @@ public sealed partial class TraceGenerator
         Span<byte> s = Begin(slot.Cpu, s_createPrefix, out int p);
         if (_options.Format == TraceFormat.Full)
         {
-            Put(s, ref p, "newproc1: ts="u8);
+            Put(s, ref p, Keywords.Create);
+        Key(s, ref p, Keywords.Timestamp);
             Dec(s, ref p, _ts);
-            Put(s, ref p, " goroutine="u8);
+            Key(s, ref p, Keywords.Goroutine);
             Hex(s, ref p, slot.G);
-            Put(s, ref p, " parent="u8);
+            Key(s, ref p, Keywords.Parent);
             Dec(s, ref p, (long)ParentG);
-            Put(s, ref p, " goid="u8);
+            Key(s, ref p, Keywords.GoId);
             Dec(s, ref p, slot.GoId);
-            Put(s, ref p, " fn="u8);
+            Key(s, ref p, Keywords.StartFunction);
             p += Encoding.ASCII.GetBytes(function, s[p..]);
-            Put(s, ref p, " creator="u8);
+            Key(s, ref p, Keywords.Creator);
             p += Encoding.ASCII.GetBytes(creator, s[p..]);
         }
         else
         {
-            Put(s, ref p, "newproc1: goroutine="u8);
+            Put(s, ref p, Keywords.Create);
+            Key(s, ref p, Keywords.Goroutine);
             Hex(s, ref p, slot.G);
-            Put(s, ref p, " parent="u8);
+            Key(s, ref p, Keywords.Parent);
             Dec(s, ref p, (long)ParentG);
             Counters(s, ref p, withCount: true);
         }
@@ -70,22 +71,26 @@ public sealed partial class TraceGenerator
         Span<byte> s = Begin(slot.Cpu, s_parkPrefix, out int p);
         if (_options.Format == TraceFormat.Full)
         {
-            Put(s, ref p, "gopark: ts="u8);
+            Put(s, ref p, Keywords.Park);
+        Key(s, ref p, Keywords.Timestamp);
             Dec(s, ref p, _ts);
-            Put(s, ref p, " goroutine="u8);
+            Key(s, ref p, Keywords.Goroutine);
             Hex(s, ref p, slot.G);
-            Put(s, ref p, " reason="u8);
+            Key(s, ref p, Keywords.Reason);
             Dec(s, ref p, reason);
-            Put(s, ref p, " wait="u8);
+            Key(s, ref p, Keywords.WaitReason);
             Dec(s, ref p, wait);
-            Put(s, ref p, " obj="u8);
+            Key(s, ref p, Keywords.WaitObject);
             Hex(s, ref p, obj);
         }
         else
         {
-            Put(s, ref p, "gopark: goroutine="u8);
+            Put(s, ref p, Keywords.Park);
+            Key(s, ref p, Keywords.Goroutine);
             Hex(s, ref p, slot.G);
-            Put(s, ref p, slot.State == SlotState.Blocked ? " blocked=1 reason="u8 : " blocked=0 reason="u8);
+            Key(s, ref p, Keywords.Blocked);
+            s[p++] = slot.State == SlotState.Blocked ? (byte)'1' : (byte)'0';
+            Key(s, ref p, Keywords.Reason);
             Dec(s, ref p, reason);
             Counters(s, ref p, withCount: false);
         }
@@ -96,15 +101,14 @@ public sealed partial class TraceGenerator
     private void WriteSimple(in Slot slot, EventKind kind)
     {
         Span<byte> s = Begin(slot.Cpu, kind == EventKind.Ready ? s_readyPrefix : s_destroyPrefix, out int p);
-        Put(s, ref p, kind == EventKind.Ready ? "ready: "u8 : "godestroy: "u8);
+        Put(s, ref p, kind == EventKind.Ready ? Keywords.Ready : Keywords.Destroy);
         if (_options.Format == TraceFormat.Full)
         {
-            Put(s, ref p, "ts="u8);
+            Key(s, ref p, Keywords.Timestamp);
             Dec(s, ref p, _ts);
-            Put(s, ref p, " "u8);
         }
 
-        Put(s, ref p, "goroutine="u8);
+        Key(s, ref p, Keywords.Goroutine);
         Hex(s, ref p, slot.G);
         if (kind == EventKind.Destroy && _options.Format != TraceFormat.Full)
         {
@@ -120,10 +124,10 @@ public sealed partial class TraceGenerator
         for (int cpu = 0; cpu < _options.Cpus; cpu++)
         {
             Span<byte> s = Begin(cpu, s_tickPrefix, out int p);
-            Put(s, ref p, "profile-1s:"u8);
+            Put(s, ref p, Keywords.Tick);
             if (_options.Format == TraceFormat.Full)
             {
-                Put(s, ref p, " ts="u8);
+                Key(s, ref p, Keywords.Timestamp);
                 Dec(s, ref p, _ts + cpu);
             }
             else
@@ -143,10 +147,10 @@ public sealed partial class TraceGenerator
         }
 
         Span<byte> s = Begin(0, s_endPrefix, out int p);
-        Put(s, ref p, "END:"u8);
+        Put(s, ref p, Keywords.End);
         if (_options.Format == TraceFormat.Full)
         {
-            Put(s, ref p, " ts="u8);
+            Key(s, ref p, Keywords.Timestamp);
             Dec(s, ref p, _ts + 1);
         }
         else
@@ -163,11 +167,11 @@ public sealed partial class TraceGenerator
     {
         if (withCount)
         {
-            Put(s, ref p, " count="u8);
+            Key(s, ref p, Keywords.Count);
             Dec(s, ref p, _liveCount + _leakedLive);
         }
 
-        Put(s, ref p, " blocked_count="u8);
+        Key(s, ref p, Keywords.BlockedCount);
         Dec(s, ref p, _blockedCount);
     }
 
@@ -276,26 +280,5 @@ public sealed partial class TraceGenerator
     {
         FlushBuffer();
         _output.Flush();
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Put(Span<byte> s, ref int p, ReadOnlySpan<byte> text)
-    {
-        text.CopyTo(s[p..]);
-        p += text.Length;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Dec(Span<byte> s, ref int p, long value)
-    {
-        Utf8Formatter.TryFormat(value, s[p..], out int written);
-        p += written;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Hex(Span<byte> s, ref int p, ulong value)
-    {
-        Utf8Formatter.TryFormat(value, s[p..], out int written, s_hex);
-        p += written;
     }
 }

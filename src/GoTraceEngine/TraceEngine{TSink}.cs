@@ -15,7 +15,7 @@ namespace GoTraceEngine;
 /// <typeparam name="TSink">A struct sink called once per event; the JIT specialises the engine for it.</typeparam>
 /// <remarks>
 /// <para>The engine wires stage types and owns none of their work: a line travels <see cref="LineFramer"/> (cut into
-/// lines) → <see cref="DTraceLineParser"/> (one line into a <see cref="TraceEvent"/>, or a category) →
+/// lines) → <see cref="TraceLineParser"/> (one line into a <see cref="TraceEvent"/>, or a category) →
 /// <see cref="LineAccounting"/> (counted) → <see cref="EventOrderer"/> (put in time order) → the goroutine tables
 /// (applied) → the sink; <see cref="SummaryBuilder"/> reads the stages into a report.</para>
 /// <para>Feed bytes with <see cref="Feed"/> (any chunking: lines may straddle chunks) and call <see cref="Complete()"/> at
@@ -196,7 +196,7 @@ public partial class TraceEngine<TSink>
     private void ProcessLine(ReadOnlySpan<byte> line)
     {
         long lineNumber = _accounting.NextLine();
-        LineCategory category = DTraceLineParser.Parse(line, lineNumber, _names, out TraceEvent e, out ParseFailure failure);
+        LineCategory category = TraceLineParser.Parse(line, lineNumber, _names, out TraceEvent e, out ParseFailure failure);
         _accounting.Count(category);
         if (category == LineCategory.Event)
         {
@@ -292,7 +292,16 @@ public partial class TraceEngine<TSink>
     /// </summary>
     private void ApplyHeader(ReadOnlySpan<byte> line, long lineNumber)
     {
-        (string? tracer, string? os, string? arch, string? go, string? reasons) = ParseHeader(line);
+        if (!TraceHeaderParser.TryParse(line, out TraceHeader header))
+        {
+            return;
+        }
+
+        string? tracer = Text(header, TraceHeaderKeys.Tracer, header.Tracer);
+        string? os = Text(header, TraceHeaderKeys.Os, header.Os);
+        string? arch = Text(header, TraceHeaderKeys.Arch, header.Arch);
+        string? go = Text(header, TraceHeaderKeys.Go, header.Go);
+        string? reasons = Text(header, TraceHeaderKeys.Reasons, header.Reasons);
         GoVersion version = _options.GoVersion;
         if (go is not null && !GoVersion.TryParse(go, out version))
         {
@@ -324,31 +333,8 @@ public partial class TraceEngine<TSink>
         _traceInfo = new TraceInfo { Tracer = tracer, Os = os, Arch = arch, GoVersion = go, Reasons = reasons, Line = lineNumber };
     }
 
-    private static (string? Tracer, string? Os, string? Arch, string? Go, string? Reasons) ParseHeader(ReadOnlySpan<byte> line)
-    {
-        string? tracer = null, os = null, arch = null, go = null, reasons = null;
-        foreach (string token in TraceMessages.Excerpt(line).Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries))
-        {
-            int eq = token.IndexOf('=', StringComparison.Ordinal);
-            if (eq <= 0)
-            {
-                continue;
-            }
-
-            string value = token[(eq + 1)..];
-            switch (token[..eq])
-            {
-                case "tracer": tracer = value; break;
-                case "os": os = value; break;
-                case "arch": arch = value; break;
-                case "go": go = value; break;
-                case "reasons": reasons = value; break;
-                default: break;
-            }
-        }
-
-        return (tracer, os, arch, go, reasons);
-    }
+    private static string? Text(in TraceHeader header, TraceHeaderKeys key, ReadOnlySpan<byte> value) =>
+        header.Has(key) ? System.Text.Encoding.UTF8.GetString(value) : null;
 
     /// <summary>The framer's line callback: a direct call into the engine.</summary>
     private readonly struct LineHandler(TraceEngine<TSink> engine) : ILineHandler

@@ -51,6 +51,13 @@ public enum LineCategory : byte
     /// <summary>An unrecognised line that is not valid UTF-8.</summary>
     InvalidUtf8,
 
+    /// <summary>
+    /// A name for the report that <c>gotrace trace</c> or <c>gotrace script --symbols</c> wrote into the trace:
+    /// <c># gotrace wrapper WRAPPER WRAPPED</c> (a compiler wrapper and the function it calls) or
+    /// <c># gotrace site 0xPC FUNCTION FILE:LINE</c> (a <c>go</c> statement's pc and where it is).
+    /// </summary>
+    Symbol,
+
     /// <summary>Anything else: the traced program's own output, most often.</summary>
     ProgramOutput,
 }

@@ -4,8 +4,10 @@ using System.Runtime.CompilerServices;
 namespace GoTraceEngine.Parsing;
 
 /// <summary>
-/// Whole-token number parsing over UTF-8 bytes: the token must be entirely a number. Hand-rolled for the short
-/// tokens tracers print (a pointer is at most 16 hex digits); anything unusual falls back to <see cref="Utf8Parser"/>.
+/// The one place numbers are read from a line: hex (<c>%p</c>) and decimal (<c>%d</c>) tokens ended by a blank or the
+/// line's end, parsed while they are scanned. Hand-rolled for the short tokens tracers print (a pointer is at most 16
+/// hex digits), with <see cref="SimdNumbers"/> first where it applies; anything unusual falls back to
+/// <see cref="Utf8Parser"/>. Stateless and thread-safe.
 /// </summary>
 internal static class NumberParser
 {
@@ -30,96 +32,167 @@ internal static class NumberParser
         255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
     ];
 
-    /// <summary>The value of a hex digit, or 255.</summary>
+    /// <summary>
+    /// Parses the hex token at <paramref name="i"/> (<c>%p</c>: bare hex, or with a <c>0x</c> prefix) up to a blank
+    /// (space or tab) or the end, with the vector path when 16 bytes are readable and <see cref="SimdNumbers.IsEnabled"/>.
+    /// </summary>
+    /// <param name="s">The line.</param>
+    /// <param name="i">The token's start; on return, the blank after it (or where an invalid byte was found).</param>
+    /// <param name="value">The value; 0 unless the parse succeeded.</param>
+    /// <returns>Whether the whole token is 1 to 16 hex digits.</returns>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static uint HexDigit(byte b) => HexValues[b];
-
-    /// <summary>Parses a pointer printed by <c>%p</c> (bare lowercase hex) or with a <c>0x</c> prefix.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static bool TryParseHex(ReadOnlySpan<byte> token, out ulong value)
+    public static bool ScanHex(ReadOnlySpan<byte> s, ref int i, out ulong value)
     {
-        if (token.Length > 2 && token[0] == (byte)'0' && (token[1] | 0x20) == (byte)'x')
+        if (SimdNumbers.IsEnabled && (uint)(i + 16) < (uint)s.Length)
         {
-            token = token[2..];
+            int vector = SimdNumbers.TryParseHex(s, ref i, out value);
+            if (vector >= 0)
+            {
+                return vector > 0;
+            }
         }
 
-        value = 0;
-        if ((uint)(token.Length - 1) >= 16)
+        return ScanHexScalar(s, ref i, out value);
+    }
+
+    /// <summary>The scalar twin of <see cref="SimdNumbers.TryParseHex"/>: <see cref="ScanHex"/> byte by byte.</summary>
+    /// <param name="s">The line.</param>
+    /// <param name="i">The token's start; on return, the blank after it (or where an invalid byte was found).</param>
+    /// <param name="value">The value; 0 unless the parse succeeded.</param>
+    /// <returns>Whether the whole token is 1 to 16 hex digits.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool ScanHexScalar(ReadOnlySpan<byte> s, ref int i, out ulong value)
+    {
+        if ((uint)(i + 1) < (uint)s.Length && s[i] == (byte)'0' && (s[i + 1] | 0x20) == (byte)'x')
         {
-            return false;
+            i += 2;
         }
 
+        int start = i;
         ReadOnlySpan<byte> table = HexValues;
         ulong result = 0;
-        foreach (byte b in token)
+        while ((uint)i < (uint)s.Length)
         {
+            byte b = s[i];
             uint digit = table[b];
             if (digit > 15)
             {
+                if (Ascii.IsBlank(b))
+                {
+                    break;
+                }
+
+                value = 0;
                 return false;
             }
 
             result = (result << 4) | digit;
+            i++;
         }
 
-        value = result;
-        return true;
+        bool ok = (uint)(i - start - 1) < 16;
+        value = ok ? result : 0;
+        return ok;
     }
 
-    /// <summary>Parses a decimal (<c>%d</c>, signed or up to 2^64 − 1, as 64 bits), or hex when written with <c>0x</c>.</summary>
+    /// <summary>
+    /// Parses the decimal token at <paramref name="i"/> (<c>%d</c>, signed or up to 2^64 − 1, as 64 bits; hex when
+    /// written with <c>0x</c>) up to a blank or the end, with the vector path when 16 bytes are readable and
+    /// <see cref="SimdNumbers.IsEnabled"/>.
+    /// </summary>
+    /// <param name="s">The line.</param>
+    /// <param name="i">The token's start; on return, the blank after it (or the end).</param>
+    /// <param name="value">The value; 0 unless the parse succeeded.</param>
+    /// <returns>Whether the whole token is a number.</returns>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static bool TryParseInteger(ReadOnlySpan<byte> token, out long value)
+    public static bool ScanInteger(ReadOnlySpan<byte> s, ref int i, out long value)
     {
-        if (token.Length > 2 && token[0] == (byte)'0' && (token[1] | 0x20) == (byte)'x')
+        if (SimdNumbers.IsEnabled && (uint)(i + 16) < (uint)s.Length && SimdNumbers.TryParseDecimal(s, ref i, out value) > 0)
         {
-            bool ok = TryParseHex(token, out ulong hex);
-            value = (long)hex;
-            return ok;
+            return true;
         }
 
-        // Up to 18 digits cannot overflow a long; longer (or signed) numbers take the careful path.
-        if ((uint)(token.Length - 1) < 18 && token[0] != (byte)'-' && token[0] != (byte)'+')
+        return ScanIntegerScalar(s, ref i, out value);
+    }
+
+    /// <summary>The scalar twin of <see cref="SimdNumbers.TryParseDecimal"/>: <see cref="ScanInteger"/> byte by byte.</summary>
+    /// <param name="s">The line.</param>
+    /// <param name="i">The token's start; on return, the blank after it (or the end).</param>
+    /// <param name="value">The value; 0 unless the parse succeeded.</param>
+    /// <returns>Whether the whole token is a number.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool ScanIntegerScalar(ReadOnlySpan<byte> s, ref int i, out long value)
+    {
+        int start = i;
+        long result = 0;
+        while ((uint)i < (uint)s.Length)
         {
-            long result = 0;
-            foreach (byte b in token)
+            byte b = s[i];
+            uint digit = (uint)(b - '0');
+            if (digit > 9)
             {
-                uint digit = (uint)(b - '0');
-                if (digit > 9)
+                if (Ascii.IsBlank(b))
                 {
-                    value = 0;
-                    return false;
+                    break;
                 }
 
-                result = (result * 10) + digit;
+                return ScanIntegerSlow(s, start, ref i, out value);
             }
 
+            result = (result * 10) + digit;
+            i++;
+        }
+
+        // Up to 18 digits cannot overflow a long; longer numbers take the careful path.
+        if ((uint)(i - start - 1) < 18)
+        {
             value = result;
             return true;
         }
 
-        return TryParseSlow(token, out value);
+        return ScanIntegerSlow(s, start, ref i, out value);
     }
 
-    /// <summary>
-    /// Signed numbers, and unsigned ones past <see cref="long.MaxValue"/>: a tracer printing a pointer or a register
-    /// with <c>%d</c> gives either form of the same 64 bits, so both are read as those bits.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static bool TryParseSlow(ReadOnlySpan<byte> token, out long value)
+    /// <summary>Parses a whole token of hex digits (<c>%p</c>: bare hex, or with a <c>0x</c> prefix).</summary>
+    /// <param name="token">The token, without blanks.</param>
+    /// <param name="value">The value; 0 unless the parse succeeded.</param>
+    /// <returns>Whether the whole token is 1 to 16 hex digits.</returns>
+    public static bool TryParseHex(ReadOnlySpan<byte> token, out ulong value)
     {
-        if (token.IsEmpty)
-        {
-            value = 0;
-            return false;
-        }
-
-        if (Utf8Parser.TryParse(token, out value, out int consumed) && consumed == token.Length)
+        int i = 0;
+        if (ScanHexScalar(token, ref i, out value) && i == token.Length)
         {
             return true;
         }
 
-        bool unsigned = Utf8Parser.TryParse(token, out ulong bits, out consumed) && consumed == token.Length;
-        value = (long)bits;
+        value = 0;
+        return false;
+    }
+
+    /// <summary>
+    /// Signs, <c>0x</c>, and numbers long enough to overflow: the token is re-read with the careful parser.
+    /// Unsigned numbers past <see cref="long.MaxValue"/> keep their bits: a tracer printing a pointer or a register
+    /// with <c>%d</c> gives either form of the same 64 bits, so both are read as those bits.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static bool ScanIntegerSlow(ReadOnlySpan<byte> s, int start, ref int i, out long value)
+    {
+        i = Ascii.EndOfToken(s, start);
+        ReadOnlySpan<byte> token = s[start..i];
+        if (token.Length > 2 && token[0] == (byte)'0' && (token[1] | 0x20) == (byte)'x')
+        {
+            bool hex = TryParseHex(token, out ulong bits);
+            value = (long)bits;
+            return hex;
+        }
+
+        if (Utf8Parser.TryParse(token, out value, out int consumed) && consumed == token.Length && !token.IsEmpty)
+        {
+            return true;
+        }
+
+        bool unsigned = Utf8Parser.TryParse(token, out ulong raw, out consumed) && consumed == token.Length && !token.IsEmpty;
+        value = unsigned ? (long)raw : 0;
         return unsigned;
     }
 }

@@ -4,25 +4,25 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+using GoTraceEngine.Internal;
 
 namespace GoTraceEngine.Parsing;
 
 /// <summary>
 /// Parses a hex or decimal token of up to 15 digits with 16-byte vector operations (x86 SSE4.1): one load finds the
 /// token's end and checks every digit, a shuffle right-aligns the digits, and multiply-add steps combine them.
-/// Used when 16 bytes are readable from the token's start; <see cref="DTraceLineParser"/> parses byte by byte
-/// otherwise and on other CPUs.
+/// Used by <see cref="NumberParser"/> when 16 bytes are readable from the token's start; it parses byte by byte
+/// otherwise, on other CPUs, and when <see cref="Vectorization.Enabled"/> is off (<c>GOTRACE_FORCE_SCALAR=1</c>).
+/// Each method has a scalar twin (<see cref="NumberParser.ScanHexScalar"/>, <see cref="NumberParser.ScanIntegerScalar"/>)
+/// that the tests compare it with.
 /// </summary>
 internal static class SimdNumbers
 {
-    private const byte Space = (byte)' ';
-    private const byte Tab = (byte)'\t';
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool IsBlank(byte b) => b is Space or Tab;
-
     /// <summary>Whether the vector paths can run on this CPU.</summary>
     public static bool IsSupported => Sse41.IsSupported;
+
+    /// <summary>Whether the parser uses the vector paths: the CPU supports them and they were not switched off at startup.</summary>
+    public static bool IsEnabled => Sse41.IsSupported && Vectorization.Enabled;
 
     /// <summary>Row L right-aligns the first L bytes of a vector: zero (0x80) before them.</summary>
     private static readonly byte[] s_alignShuffles = CreateAlignShuffles();
@@ -59,7 +59,7 @@ internal static class SimdNumbers
         Vector128<byte> isLetter = Vector128.LessThan(letters, Vector128.Create((byte)6));
         uint invalid = ~(isDigit | isLetter).ExtractMostSignificantBits() & 0xFFFF;
         int length = BitOperations.TrailingZeroCount(invalid | 0x10000);
-        if (length == 16 || !IsBlank(s[i + length]))
+        if (length == 16 || !Ascii.IsBlank(s[i + length]))
         {
             return -1;
         }
@@ -90,7 +90,7 @@ internal static class SimdNumbers
         Vector128<byte> digits = v - Vector128.Create((byte)'0');
         uint invalid = ~Vector128.LessThan(digits, Vector128.Create((byte)10)).ExtractMostSignificantBits() & 0xFFFF;
         int length = BitOperations.TrailingZeroCount(invalid | 0x10000);
-        if ((uint)(length - 1) >= 15 || !IsBlank(s[i + length]))
+        if ((uint)(length - 1) >= 15 || !Ascii.IsBlank(s[i + length]))
         {
             return -1;
         }

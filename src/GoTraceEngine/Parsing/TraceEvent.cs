@@ -31,6 +31,7 @@ public readonly struct TraceEvent
     /// <param name="creator">The interned creator function id (<c>creator=</c>).</param>
     /// <param name="waitObject">The address parked on (<c>obj=</c>).</param>
     /// <param name="waitReason">The runtime's waitReason code, masked to 8 bits (<c>wait=</c>).</param>
+    /// <param name="creatorPc">The <c>go</c> statement's pc (<c>gopc=</c>).</param>
     public TraceEvent(
         TraceEventKind kind,
         ulong gPointer,
@@ -46,7 +47,8 @@ public readonly struct TraceEvent
         int startFunction = 0,
         int creator = 0,
         ulong waitObject = 0,
-        byte waitReason = 0)
+        byte waitReason = 0,
+        ulong creatorPc = 0)
     {
         Kind = kind;
         GPointer = gPointer;
@@ -63,6 +65,7 @@ public readonly struct TraceEvent
         Creator = creator;
         WaitObject = waitObject;
         WaitReason = waitReason;
+        CreatorPc = creatorPc;
     }
 
     /// <summary>What happened.</summary>
@@ -95,6 +98,12 @@ public readonly struct TraceEvent
     /// <summary>The address the goroutine parked on (<c>obj=</c>: <c>gopark</c>'s lock argument), or 0.</summary>
     public ulong WaitObject { get; }
 
+    /// <summary>
+    /// The pc of the <c>go</c> statement that created the goroutine (<c>gopc=</c>: the runtime's <c>g.gopc</c>), or 0.
+    /// A <c># gotrace site</c> line of the same trace names its function and <c>file:line</c>.
+    /// </summary>
+    public ulong CreatorPc { get; }
+
     /// <summary>The 1-based number of the line this event was read from.</summary>
     public long LineNumber { get; }
 
@@ -120,5 +129,5 @@ public readonly struct TraceEvent
     /// <returns>The copy; <see cref="Fields"/> is unchanged.</returns>
     internal TraceEvent WithTimestamp(long timestamp) => new(
         Kind, GPointer, LineNumber, Fields, Parent, Reason, ScriptCount, ScriptBlockedCount, ScriptBlocked,
-        timestamp, GoId, StartFunction, Creator, WaitObject, WaitReason);
+        timestamp, GoId, StartFunction, Creator, WaitObject, WaitReason, CreatorPc);
 }

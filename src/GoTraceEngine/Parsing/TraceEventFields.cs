@@ -1,6 +1,10 @@
 namespace GoTraceEngine.Parsing;
 
 /// <summary>Which optional fields a <see cref="TraceEvent"/> carries: the tracer script decides what it prints.</summary>
+/// <remarks>
+/// One documented flag a line: the members are alike by nature, so <c>duplicates</c> pairing runs of them is a
+/// deliberate exception.
+/// </remarks>
 [Flags]
 public enum TraceEventFields : ushort
 {
@@ -39,4 +43,7 @@ public enum TraceEventFields : ushort
 
     /// <summary><see cref="TraceEvent.WaitReason"/> was printed (<c>wait=</c>).</summary>
     WaitReason = 1 << 10,
+
+    /// <summary><see cref="TraceEvent.CreatorPc"/> was printed (<c>gopc=</c>).</summary>
+    CreatorPc = 1 << 11,
 }

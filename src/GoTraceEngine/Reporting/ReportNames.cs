@@ -9,7 +9,7 @@ public static class ReportNames
     private static readonly string[] s_categories =
     [
         "event", "blank", "header", "traceHeader", "tracerMessage", "dataLoss", "probeError", "tracerFatal", "flow",
-        "stackFrame", "aggregation", "otherProbe", "malformed", "tooLong", "invalidUtf8", "programOutput",
+        "stackFrame", "aggregation", "otherProbe", "malformed", "tooLong", "invalidUtf8", "symbol", "programOutput",
     ];
 
     private static readonly string[] s_kinds = ["none", "create", "park", "ready", "destroy", "tick", "end"];

@@ -8,7 +8,7 @@ namespace GoTraceEngine.Tests.Parsing;
 public sealed class FullFormatParserTests
 {
     private static LineCategory Parse(string line, NameTable names, out TraceEvent e) =>
-        DTraceLineParser.Parse(Encoding.UTF8.GetBytes(line), 3, names, out e, out _);
+        TraceLineParser.Parse(Encoding.UTF8.GetBytes(line), 3, names, out e, out _);
 
     [Fact]
     public void Parse_FullCreate_CarriesTimestampGoIdAndNames()
@@ -53,9 +53,9 @@ public sealed class FullFormatParserTests
     {
         var names = new NameTable();
         byte[] line = "newproc1: goroutine=c000 fn=main.worker creator=main.startPool"u8.ToArray();
-        DTraceLineParser.Parse(line, 1, names, out TraceEvent first, out _);
+        TraceLineParser.Parse(line, 1, names, out TraceEvent first, out _);
         TraceEvent second = default;
-        Allocations.Measure(20, i => DTraceLineParser.Parse(line, 2 + i, names, out second, out _)).AssertNone(20);
+        Allocations.Measure(20, i => TraceLineParser.Parse(line, 2 + i, names, out second, out _)).AssertNone(20);
         Assert.Equal(first.StartFunction, second.StartFunction);
         Assert.Equal(4, names.Count);
     }
@@ -75,7 +75,7 @@ public sealed class FullFormatParserTests
     [InlineData("gopark: goroutine=c000 reason=6 wait=?", "BadWaitReason", TraceEventFields.WaitReason)]
     public void Parse_BadFullFormatValues_DropTheFieldNotTheEvent(string line, string failure, TraceEventFields dropped)
     {
-        LineCategory category = DTraceLineParser.Parse(Encoding.UTF8.GetBytes(line), 1, new NameTable(), out TraceEvent e, out ParseFailure why);
+        LineCategory category = TraceLineParser.Parse(Encoding.UTF8.GetBytes(line), 1, new NameTable(), out TraceEvent e, out ParseFailure why);
         Assert.Equal(LineCategory.Event, category);
         Assert.Equal(failure, why.ToString());
         Assert.False(e.Has(dropped));

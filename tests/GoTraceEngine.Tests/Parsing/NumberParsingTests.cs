@@ -36,7 +36,7 @@ public sealed class NumberParsingTests
             string line = random.Next(2) == 0
                 ? $"newproc1: goroutine={prefix}{hex} parent={parent.ToString(CultureInfo.InvariantCulture)} count=1 blocked_count=0"
                 : $"newproc1: parent={parent.ToString(CultureInfo.InvariantCulture)} goroutine={prefix}{hex}";
-            Assert.Equal(LineCategory.Event, DTraceLineParser.Parse(Encoding.ASCII.GetBytes(line), 1, out TraceEvent e, out _));
+            Assert.Equal(LineCategory.Event, TraceLineParser.Parse(Encoding.ASCII.GetBytes(line), 1, out TraceEvent e, out _));
             Assert.Equal(g, e.GPointer);
             Assert.Equal((ulong)parent, e.Parent);
         }
@@ -48,7 +48,7 @@ public sealed class NumberParsingTests
     [InlineData("newproc1: goroutine=11112222333344445 parent=1 count=1 blocked_count=0")]
     public void Parse_BadPointerFollowedByMoreFields_IsMalformed(string line)
     {
-        Assert.Equal(LineCategory.Malformed, DTraceLineParser.Parse(Encoding.ASCII.GetBytes(line), 1, out _, out _));
+        Assert.Equal(LineCategory.Malformed, TraceLineParser.Parse(Encoding.ASCII.GetBytes(line), 1, out _, out _));
     }
 
     [Theory]
@@ -56,7 +56,7 @@ public sealed class NumberParsingTests
     [InlineData("newproc1: goroutine=c000010000 parent=1234567890123456789012 count=1 blocked_count=0")]
     public void Parse_BadOptionalNumberFollowedByMoreFields_DropsOnlyThatField(string line)
     {
-        Assert.Equal(LineCategory.Event, DTraceLineParser.Parse(Encoding.ASCII.GetBytes(line), 1, out TraceEvent e, out ParseFailure why));
+        Assert.Equal(LineCategory.Event, TraceLineParser.Parse(Encoding.ASCII.GetBytes(line), 1, out TraceEvent e, out ParseFailure why));
         Assert.Equal(ParseFailure.BadParent, why);
         Assert.False(e.Has(TraceEventFields.Parent));
         Assert.Equal(1, e.ScriptCount);
@@ -66,7 +66,7 @@ public sealed class NumberParsingTests
     [Fact]
     public void Parse_SixteenDigitPointerFollowedByFields_Parses()
     {
-        Assert.Equal(LineCategory.Event, DTraceLineParser.Parse("gopark: goroutine=ffffffffffffffff reason=6 blocked_count=1"u8, 1, out TraceEvent e, out _));
+        Assert.Equal(LineCategory.Event, TraceLineParser.Parse("gopark: goroutine=ffffffffffffffff reason=6 blocked_count=1"u8, 1, out TraceEvent e, out _));
         Assert.Equal(ulong.MaxValue, e.GPointer);
     }
 }

@@ -3,11 +3,11 @@ using GoTraceEngine.Parsing;
 
 namespace GoTraceEngine.Tests.Parsing;
 
-public sealed class DTraceLineParserTests
+public sealed class TraceLineParserTests
 {
     private static LineCategory Parse(string line, out TraceEvent e) => Parse(Encoding.UTF8.GetBytes(line), out e);
 
-    private static LineCategory Parse(byte[] line, out TraceEvent e) => DTraceLineParser.Parse(line, 42, out e, out _);
+    private static LineCategory Parse(byte[] line, out TraceEvent e) => TraceLineParser.Parse(line, 42, out e, out _);
 
     [Theory]
     [InlineData("newproc1: goroutine=140000036c0 parent=1374389543360 count=1 blocked_count=0")]
@@ -170,7 +170,7 @@ public sealed class DTraceLineParserTests
     [InlineData("  3  80131  runtime.gopark:entry gopark: goroutine=c000", "MissingReason")]
     public void Parse_EventKeywordWithBadRequiredFields_IsMalformedWithAReason(string line, string failure)
     {
-        LineCategory category = DTraceLineParser.Parse(Encoding.UTF8.GetBytes(line), 7, out TraceEvent e, out ParseFailure why);
+        LineCategory category = TraceLineParser.Parse(Encoding.UTF8.GetBytes(line), 7, out TraceEvent e, out ParseFailure why);
         Assert.Equal(LineCategory.Malformed, category);
         Assert.Equal(failure, why.ToString());
         Assert.Equal(TraceEventKind.None, e.Kind);
@@ -186,7 +186,7 @@ public sealed class DTraceLineParserTests
     [InlineData("ready: goroutine=c000 reason=zz", "BadReason", TraceEventFields.Reason)]
     public void Parse_BadOptionalField_KeepsTheEventWithoutIt(string line, string failure, TraceEventFields dropped)
     {
-        LineCategory category = DTraceLineParser.Parse(Encoding.UTF8.GetBytes(line), 7, out TraceEvent e, out ParseFailure why);
+        LineCategory category = TraceLineParser.Parse(Encoding.UTF8.GetBytes(line), 7, out TraceEvent e, out ParseFailure why);
         Assert.Equal(LineCategory.Event, category);
         Assert.Equal(failure, why.ToString());
         Assert.False(e.Has(dropped));
@@ -202,7 +202,7 @@ public sealed class DTraceLineParserTests
     [InlineData("newproc1: goroutine=0xc000\tparent=5")]
     public void Parse_TabsAndLeadingBlanks_SplitFieldsLikeSpaces(string line)
     {
-        LineCategory category = DTraceLineParser.Parse(Encoding.UTF8.GetBytes(line), 1, out TraceEvent e, out ParseFailure why);
+        LineCategory category = TraceLineParser.Parse(Encoding.UTF8.GetBytes(line), 1, out TraceEvent e, out ParseFailure why);
         Assert.Equal(LineCategory.Event, category);
         Assert.Equal(ParseFailure.None, why);
         Assert.Equal(0xc000UL, e.GPointer);
@@ -215,7 +215,7 @@ public sealed class DTraceLineParserTests
     [InlineData("newproc1: goroutine=c000 parent=9223372036854775808", 9223372036854775808UL)]
     public void Parse_ParentAsUnsignedOrTwosComplement_KeepsTheBits(string line, ulong parent)
     {
-        Assert.Equal(LineCategory.Event, DTraceLineParser.Parse(Encoding.UTF8.GetBytes(line), 1, out TraceEvent e, out _));
+        Assert.Equal(LineCategory.Event, TraceLineParser.Parse(Encoding.UTF8.GetBytes(line), 1, out TraceEvent e, out _));
         Assert.Equal(parent, e.Parent);
     }
 
@@ -224,7 +224,7 @@ public sealed class DTraceLineParserTests
     [InlineData("gopark: goroutine=c000 reason=-250")]
     public void Parse_ReasonAsSixtyFourBitTwosComplement_KeepsItsLowByte(string line)
     {
-        Assert.Equal(LineCategory.Event, DTraceLineParser.Parse(Encoding.UTF8.GetBytes(line), 1, out TraceEvent e, out _));
+        Assert.Equal(LineCategory.Event, TraceLineParser.Parse(Encoding.UTF8.GetBytes(line), 1, out TraceEvent e, out _));
         Assert.Equal(6, e.Reason);
     }
 
@@ -235,7 +235,7 @@ public sealed class DTraceLineParserTests
     [InlineData("#gotrace tracer=bpftrace go=go1.21")]
     public void Parse_TraceHeaderWithAnyBlanks_IsATraceHeader(string line)
     {
-        Assert.Equal(LineCategory.TraceHeader, DTraceLineParser.Parse(Encoding.UTF8.GetBytes(line), 1, out _, out _));
+        Assert.Equal(LineCategory.TraceHeader, TraceLineParser.Parse(Encoding.UTF8.GetBytes(line), 1, out _, out _));
     }
 
     [Fact]
@@ -252,7 +252,7 @@ public sealed class DTraceLineParserTests
                 "gopark: goroutine="u8.CopyTo(buffer);
             }
 
-            _ = DTraceLineParser.Parse(buffer.AsSpan(0, Math.Max(length, i % 3 == 0 ? 18 : 0)), i, out _, out _);
+            _ = TraceLineParser.Parse(buffer.AsSpan(0, Math.Max(length, i % 3 == 0 ? 18 : 0)), i, out _, out _);
         }
     }
 }
