@@ -19,7 +19,7 @@ namespace GoTraceEngine.Cli;
 /// </summary>
 /// <remarks>
 /// <para>Besides the library's instruments (<see cref="TraceEngineMetrics"/>), it publishes
-/// <c>gotrace.goroutines.leaked</c>: the report's leak suspects by start function and reason, the
+/// <c>gotrace.goroutines.leaked</c>: the report's leaks (the verdict's) by start function and reason, the
 /// <see cref="TopGroups"/> biggest groups and one <c>other</c> series for the rest, so a traced program cannot create
 /// unbounded series. It is computed from <see cref="TraceEngine{TSink}.GetSummary"/>, which reads the tables, so
 /// <see cref="Sample"/> runs on the feeding thread between feeds, at most once a <see cref="SampleInterval"/>, and the

@@ -233,8 +233,8 @@ internal static class MultiReplay
         List<CombinedGroup> groups = Combine(read);
         long suspects = read.Sum(s => (long)s.Leaks.Count);
         output.WriteLine(suspects == 0
-            ? string.Create(c, $"gotrace: {results.Count} traces: no leak suspects")
-            : string.Create(c, $"gotrace: {results.Count} traces: {suspects} leak suspect{(suspects == 1 ? "" : "s")} in {groups.Count} group{(groups.Count == 1 ? "" : "s")} across {read.Count(s => s.Leaks.Count > 0)} trace{(read.Count(s => s.Leaks.Count > 0) == 1 ? "" : "s")}"));
+            ? string.Create(c, $"gotrace: {results.Count} traces: no leaks")
+            : string.Create(c, $"gotrace: {results.Count} traces: {suspects} leaked goroutine{(suspects == 1 ? "" : "s")} in {groups.Count} group{(groups.Count == 1 ? "" : "s")} across {read.Count(s => s.Leaks.Count > 0)} trace{(read.Count(s => s.Leaks.Count > 0) == 1 ? "" : "s")}"));
         foreach (CombinedGroup group in groups)
         {
             string where = group.StartFunction is null && group.Creator is null

@@ -25,7 +25,7 @@ public sealed class MultiReplayTests : IDisposable
         string expected = $"==> {pool} <==\n{Golden("pool-full")}\n==> {leaky} <==\n{Golden("leaky")}\n";
         Assert.StartsWith(expected, output, StringComparison.Ordinal);
         string[] combined = output[expected.Length..].Split('\n');
-        Assert.Equal("gotrace: 2 traces: 9 leak suspects in 4 groups across 2 traces", combined[0]);
+        Assert.Equal("gotrace: 2 traces: 9 leaked goroutines in 4 groups across 2 traces", combined[0]);
         Assert.Equal("      3  (start function unknown)  chan send (6)  in 1 trace", combined[1]);
         Assert.Equal("      3  main.Gather.func1  created by main.Gather  chan send (6)  oldest 4.1s  in 1 trace", combined[2]);
         Assert.Contains(combined, line => line.StartsWith("  total            live 10  blocked 9  unreadable 0  incomplete 0", StringComparison.Ordinal));

@@ -98,7 +98,7 @@ public sealed class WatchCommandTests
             Assert.Contains("gotrace watch", dashboard, StringComparison.Ordinal);
             Assert.Contains("blocked", dashboard, StringComparison.Ordinal);
 
-            string report = await PollAsync(session, screen => screen.Contains("leak suspects in 3 groups", StringComparison.Ordinal));
+            string report = await PollAsync(session, screen => screen.Contains("leaked goroutines in 3 groups", StringComparison.Ordinal));
             Assert.Contains("main.Gather.func1", report, StringComparison.Ordinal);
         }
         finally

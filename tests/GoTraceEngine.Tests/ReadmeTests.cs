@@ -24,7 +24,7 @@ public sealed class ReadmeTests
             blocked.Add(g);
         }
 
-        Assert.StartsWith("gotrace: 3 leak suspects", output.ToString(), StringComparison.Ordinal);
+        Assert.StartsWith("gotrace: 3 leaked goroutines", output.ToString(), StringComparison.Ordinal);
         Assert.Equal(3, blocked.Count);
         Assert.All(blocked, g => Assert.Equal(6, g.Reason));
     }

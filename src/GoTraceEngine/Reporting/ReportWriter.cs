@@ -39,6 +39,12 @@ public static class ReportWriter
     public static TraceSummary FromJson(string json) =>
         JsonSerializer.Deserialize(json, s_context.TraceSummary) ?? throw new JsonException("The JSON is null.");
 
+    /// <summary>Leak groups shown one by one before "… and N more"; JSON lists them all.</summary>
+    public const int MaxGroupsShown = 10;
+
+    /// <summary>Leaked goroutines listed one by one before "… and N more"; JSON lists them all.</summary>
+    public const int MaxLeaksShown = 20;
+
     /// <summary>Writes the text form: the verdict first, then the detail a person needs to act on it.</summary>
     /// <param name="summary">The report.</param>
     /// <param name="writer">The destination.</param>
@@ -55,82 +61,17 @@ public static class ReportWriter
             writer.WriteLine("gotrace: INCOMPLETE: " + string.Join("; ", summary.Incomplete));
         }
 
-        int groups = summary.LeakGroups.Count;
-        string when = summary.LeakAfterNs > 0
-            ? $"blocked for at least {FormatDuration(summary.LeakAfterNs)} at the end of the trace"
-            : "still blocked at the end of the trace";
-        writer.WriteLine(summary.Leaks.Count == 0
-            ? $"gotrace: no leak suspects (no goroutine {when})"
-            : string.Create(c, $"gotrace: {summary.Leaks.Count} leak suspect{Plural(summary.Leaks.Count)} in {groups} group{Plural(groups)} (goroutines {when})"));
-        foreach (LeakGroup group in summary.LeakGroups)
-        {
-            string where = group.StartFunction is null && group.Creator is null
-                ? "(start function unknown)"
-                : (group.StartFunction ?? "(unknown)") + (group.Creator is null ? string.Empty : "  created by " + group.Creator);
-            string oldest = group.OldestBlockedNs is { } ns ? "  oldest " + FormatDuration(ns) : string.Empty;
-            writer.WriteLine(string.Create(c, $"  {group.Count,5}  {where}  {group.Reason} ({group.ReasonCode}){oldest}  e.g. g 0x{group.ExampleG:x}"));
-        }
-
-        if (summary.WaitObjects.Count > 0)
-        {
-            writer.WriteLine("  waiting on the same object");
-            foreach (WaitObjectGroup obj in summary.WaitObjects)
-            {
-                writer.WriteLine(string.Create(c,
-                    $"  {obj.Count,5}  on 0x{obj.Obj:x}  {obj.Reason} ({obj.ReasonCode}){(obj.StartFunction is null ? string.Empty : "  " + obj.StartFunction)}  e.g. g 0x{obj.ExampleG:x}"));
-            }
-        }
-
+        WriteVerdict(summary, writer);
         writer.WriteLine(string.Create(c, $"  live             {summary.Live}"));
-        writer.WriteLine(string.Create(c, $"  blocked          {summary.Blocked}"));
+        writer.WriteLine(string.Create(c,
+            $"  blocked          {summary.Blocked}{(summary.Blocked > 0 ? $" ({summary.Verdict.Leaks} leaked, {summary.Verdict.Likely} likely, {summary.Verdict.Waiting} waiting)" : string.Empty)}"));
         foreach (ReasonCount reason in summary.BlockedReasons)
         {
             writer.WriteLine(string.Create(c, $"    {reason.Reason + " (" + reason.ReasonCode.ToString(c) + ")",-24} {reason.Count}"));
         }
 
-        if (summary.Leaks.Count > 0)
-        {
-            writer.WriteLine("  leak suspects");
-            foreach (LeakSuspect leak in summary.Leaks)
-            {
-                var line = new System.Text.StringBuilder();
-                line.Append(c, $"    g 0x{leak.G:x}");
-                if (leak.GoId is { } goid)
-                {
-                    line.Append(c, $"  goroutine {goid}");
-                }
-
-                if (leak.StartFunction is { } fn)
-                {
-                    line.Append("  ").Append(fn);
-                }
-
-                line.Append(c, $"  {leak.Reason} ({leak.ReasonCode})");
-                if (leak.WaitReasonCode is { } waitCode)
-                {
-                    line.Append(leak.WaitReason is { } wait ? $" [{wait} ({waitCode})]" : $" [waitReason {waitCode}]");
-                }
-
-                if (leak.BlockedNs is { } blockedNs)
-                {
-                    line.Append("  blocked ").Append(FormatDuration(blockedNs));
-                }
-
-                if (leak.Obj is { } obj)
-                {
-                    line.Append(c, $"  on 0x{obj:x}");
-                }
-
-                if (leak.Parent != 0)
-                {
-                    line.Append(c, $"  parent 0x{leak.Parent:x}");
-                }
-
-                line.Append(c, $"  parked at line {leak.Line}, created at line {leak.CreateLine}");
-                writer.WriteLine(line.ToString());
-            }
-        }
-
+        WriteWaiting(summary, writer);
+        WriteLeaks(summary, writer);
         writer.WriteLine(string.Create(c, $"  lines            {lines.Total} read: {lines.Events} events, {lines.Skipped} skipped"));
         if (lines.Skipped > 0)
         {
@@ -227,6 +168,142 @@ public static class ReportWriter
     }
 
     private static string Plural(long n) => n == 1 ? string.Empty : "s";
+
+    /// <summary>The headline and the leak groups, each with its evidence; the likely ones; the objects leaks wait on.</summary>
+    private static void WriteVerdict(TraceSummary summary, TextWriter writer)
+    {
+        CultureInfo c = CultureInfo.InvariantCulture;
+        int groups = summary.LeakGroups.Count;
+        string floor = summary.LeakAfterNs > 0 ? $", blocked at least {FormatDuration(summary.LeakAfterNs)}" : string.Empty;
+        if (summary.Leaks.Count == 0)
+        {
+            writer.WriteLine(summary.Blocked == 0
+                ? "gotrace: no leaks (no goroutine blocked at the end of the trace)"
+                : string.Create(c, $"gotrace: no leaks ({summary.Blocked} blocked goroutine{Plural(summary.Blocked)}, none blocked beyond what the trace shows would release {(summary.Blocked == 1 ? "it" : "them")}{floor})"));
+        }
+        else
+        {
+            writer.WriteLine(string.Create(c,
+                $"gotrace: {summary.Leaks.Count} leaked goroutine{Plural(summary.Leaks.Count)} in {groups} group{Plural(groups)} (blocked beyond anything the trace shows would release them{floor})"));
+        }
+
+        WriteGroups(summary.LeakGroups, writer);
+        if (summary.Likely.Count > 0)
+        {
+            writer.WriteLine(string.Create(c,
+                $"  likely leaks     {summary.Likely.Count} in {summary.LikelyGroups.Count} group{Plural(summary.LikelyGroups.Count)} (the trace holds too little history to be sure)"));
+            WriteGroups(summary.LikelyGroups, writer);
+        }
+
+        if (summary.WaitObjects.Count > 0)
+        {
+            writer.WriteLine("  waiting on the same object");
+            foreach (WaitObjectGroup obj in summary.WaitObjects)
+            {
+                writer.WriteLine(string.Create(c,
+                    $"  {obj.Count,5}  on 0x{obj.Obj:x}  {obj.Reason} ({obj.ReasonCode}){(obj.StartFunction is null ? string.Empty : "  " + obj.StartFunction)}  e.g. g 0x{obj.ExampleG:x}"));
+            }
+        }
+    }
+
+    private static void WriteGroups(IReadOnlyList<LeakGroup> groups, TextWriter writer)
+    {
+        CultureInfo c = CultureInfo.InvariantCulture;
+        for (int i = 0; i < groups.Count && i < MaxGroupsShown; i++)
+        {
+            LeakGroup group = groups[i];
+            string oldest = group.OldestBlockedNs is { } ns ? "  oldest " + FormatDuration(ns) : string.Empty;
+            writer.WriteLine(string.Create(c, $"  {group.Count,5}  {Where(group)}  {group.Reason} ({group.ReasonCode}){oldest}  e.g. g 0x{group.ExampleG:x}"));
+            if (group.Evidence is { } evidence)
+            {
+                writer.WriteLine("         " + evidence);
+            }
+        }
+
+        if (groups.Count > MaxGroupsShown)
+        {
+            long more = groups.Skip(MaxGroupsShown).Sum(g => g.Count);
+            writer.WriteLine(string.Create(c, $"         … and {groups.Count - MaxGroupsShown} more groups ({more} goroutines): --format json lists them all"));
+        }
+    }
+
+    /// <summary>One line per reason for the goroutines that are only waiting, with the biggest group's evidence.</summary>
+    private static void WriteWaiting(TraceSummary summary, TextWriter writer)
+    {
+        if (summary.WaitingGroups.Count == 0)
+        {
+            return;
+        }
+
+        CultureInfo c = CultureInfo.InvariantCulture;
+        writer.WriteLine(string.Create(c, $"  waiting          {summary.Verdict.Waiting} (blocked, not leaks: within what the trace shows is normal for them)"));
+        foreach (IGrouping<string, LeakGroup> reason in summary.WaitingGroups.GroupBy(g => g.Reason, StringComparer.Ordinal).OrderByDescending(r => r.Sum(g => g.Count)))
+        {
+            LeakGroup biggest = reason.First();
+            writer.WriteLine(string.Create(c,
+                $"    {reason.Key + " (" + biggest.ReasonCode.ToString(c) + ")",-24} {reason.Sum(g => g.Count)}  e.g. {Where(biggest)}: {biggest.Evidence}"));
+        }
+    }
+
+    /// <summary>The leaked goroutines one by one, the first <see cref="MaxLeaksShown"/>.</summary>
+    private static void WriteLeaks(TraceSummary summary, TextWriter writer)
+    {
+        if (summary.Leaks.Count == 0)
+        {
+            return;
+        }
+
+        CultureInfo c = CultureInfo.InvariantCulture;
+        writer.WriteLine("  leaks");
+        for (int i = 0; i < summary.Leaks.Count && i < MaxLeaksShown; i++)
+        {
+            LeakSuspect leak = summary.Leaks[i];
+            var line = new System.Text.StringBuilder();
+            line.Append(c, $"    g 0x{leak.G:x}");
+            if (leak.GoId is { } goid)
+            {
+                line.Append(c, $"  goroutine {goid}");
+            }
+
+            if (leak.StartFunction is { } fn)
+            {
+                line.Append("  ").Append(fn);
+            }
+
+            line.Append(c, $"  {leak.Reason} ({leak.ReasonCode})");
+            if (leak.WaitReasonCode is { } waitCode)
+            {
+                line.Append(leak.WaitReason is { } wait ? $" [{wait} ({waitCode})]" : $" [waitReason {waitCode}]");
+            }
+
+            if (leak.BlockedNs is { } blockedNs)
+            {
+                line.Append("  blocked ").Append(FormatDuration(blockedNs));
+            }
+
+            if (leak.Obj is { } obj)
+            {
+                line.Append(c, $"  on 0x{obj:x}");
+            }
+
+            if (leak.Parent != 0)
+            {
+                line.Append(c, $"  parent 0x{leak.Parent:x}");
+            }
+
+            line.Append(c, $"  parked at line {leak.Line}, created at line {leak.CreateLine}");
+            writer.WriteLine(line.ToString());
+        }
+
+        if (summary.Leaks.Count > MaxLeaksShown)
+        {
+            writer.WriteLine(string.Create(c, $"    … and {summary.Leaks.Count - MaxLeaksShown} more: --format json lists every one"));
+        }
+    }
+
+    private static string Where(LeakGroup group) => group.StartFunction is null && group.Creator is null
+        ? "(start function unknown)"
+        : (group.StartFunction ?? "(unknown)") + (group.Creator is null ? string.Empty : "  created by " + group.Creator);
 
     /// <summary>A duration for people: <c>850ns</c>, <c>12.5µs</c>, <c>340ms</c>, <c>1.25s</c>, <c>3m04s</c>, <c>2h05m</c>.</summary>
     /// <param name="ns">Nanoseconds.</param>

@@ -84,7 +84,7 @@ public sealed class FaultInjectionTests
             else
             {
                 Assert.Contains("gotrace: INCOMPLETE: replay was interrupted", stdout.ToString(), StringComparison.Ordinal);
-                Assert.Contains("3 leak suspects", stdout.ToString(), StringComparison.Ordinal);
+                Assert.Contains("3 leaked goroutines", stdout.ToString(), StringComparison.Ordinal);
             }
         }
         finally
