@@ -72,7 +72,7 @@ internal sealed class ThroughputColumn(Throughput kind) : IColumn
         CultureInfo c = CultureInfo.InvariantCulture;
         if (kind == Throughput.BytesPerEntry)
         {
-            if (benchmarkCase.Parameters["Live"] is not int live)
+            if (benchmarkCase.Descriptor.Type != typeof(TableBench) || benchmarkCase.Parameters["Live"] is not int live)
             {
                 return "-";
             }
@@ -83,6 +83,12 @@ internal sealed class ThroughputColumn(Throughput kind) : IColumn
             }
 
             return (benchmarkCase.Descriptor.WorkloadMethod.Name == nameof(TableBench.OpenTable) ? bytes.OpenTable : bytes.Dictionary).ToString("0.0", c);
+        }
+
+        // Only PipelineBench and VerdictBench read BenchInputs' trace; the matrix-based benchmarks have their own columns.
+        if (benchmarkCase.Descriptor.Type != typeof(PipelineBench) && benchmarkCase.Descriptor.Type != typeof(VerdictBench))
+        {
+            return "-";
         }
 
         if (benchmarkCase.Parameters["Format"] is not TraceFormat format || summary[benchmarkCase]?.ResultStatistics is not { } stats)

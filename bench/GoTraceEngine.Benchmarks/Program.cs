@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Running;
 using GoTraceEngine.Generation;
 
@@ -110,7 +111,8 @@ public static class Program
             return 0;
         }
 
-        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, new BenchConfig());
+        // Each benchmark class carries its own [Config] (BenchConfig, MatrixConfig): the switcher adds only the defaults.
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, DefaultConfig.Instance);
         return 0;
     }
 
