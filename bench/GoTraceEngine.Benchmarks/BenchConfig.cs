@@ -35,7 +35,7 @@ internal enum Throughput
 internal sealed class ThroughputColumn(Throughput kind) : IColumn
 {
     private static readonly Dictionary<TraceFormat, (long Events, long Bytes)> s_sizes = [];
-    private static readonly Dictionary<int, (double Dictionary, double OpenTable)> s_entryBytes = [];
+    private static readonly Dictionary<int, (double Dictionary, double OpenTable, double SplitTable)> s_entryBytes = [];
 
     public string Id => "GoTrace." + kind;
 
@@ -82,7 +82,12 @@ internal sealed class ThroughputColumn(Throughput kind) : IColumn
                 s_entryBytes[live] = bytes = TableWorkload.BytesPerEntry(live);
             }
 
-            return (benchmarkCase.Descriptor.WorkloadMethod.Name == nameof(TableBench.OpenTable) ? bytes.OpenTable : bytes.Dictionary).ToString("0.0", c);
+            return (benchmarkCase.Descriptor.WorkloadMethod.Name switch
+            {
+                nameof(TableBench.OpenTable) or nameof(TableBench.OpenTableHugePages) => bytes.OpenTable,
+                nameof(TableBench.SplitTable) => bytes.SplitTable,
+                _ => bytes.Dictionary,
+            }).ToString("0.0", c);
         }
 
         // Only PipelineBench and VerdictBench read BenchInputs' trace; the matrix-based benchmarks have their own columns.

@@ -19,6 +19,11 @@ public static class Program
             return Gate.Run(args[1..]);
         }
 
+        if (args.Length > 0 && args[0] == "interleave")
+        {
+            return Interleaved.Run(args[1..]);
+        }
+
         if (args.Length > 0 && args[0] == "loop")
         {
             Loop(args.Length > 1 && args[1] == "full" ? TraceFormat.Full : TraceFormat.Quiet, args.Length > 2 ? double.Parse(args[2], CultureInfo.InvariantCulture) : 10);
