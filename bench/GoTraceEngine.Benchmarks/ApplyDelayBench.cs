@@ -43,6 +43,12 @@ public class ApplyDelayBench
     [Benchmark(Description = "D=8, prefetch live + blocked")]
     public int Delay8Blocked() => DelayedApply.Run(_data, 8, PrefetchKind.LiveAndBlocked);
 
+    [Benchmark(Description = "D=16, prefetch live + blocked")]
+    public int Delay16Blocked() => DelayedApply.Run(_data, 16, PrefetchKind.LiveAndBlocked);
+
+    [Benchmark(Description = "D=32, prefetch live + blocked")]
+    public int Delay32Blocked() => DelayedApply.Run(_data, 32, PrefetchKind.LiveAndBlocked);
+
     [Benchmark(Description = "D=8, no prefetch (delay alone)")]
     public int Delay8NoPrefetch() => DelayedApply.Run(_data, 8, PrefetchKind.None);
 }
@@ -57,7 +63,7 @@ internal enum PrefetchKind
 /// <summary>The measured loops: frame, parse, (prefetch), and apply now or D events later.</summary>
 internal static class DelayedApply
 {
-    private const int RingSize = 16;
+    private const int RingSize = 64;
 
     public static int Run(byte[] data, int delay, PrefetchKind prefetch)
     {

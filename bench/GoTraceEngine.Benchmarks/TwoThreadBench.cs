@@ -31,13 +31,13 @@ public class TwoThreadBench
     [Benchmark(Baseline = true, Description = "One thread: parse then apply")]
     public int OneThread() => DelayedApply.Run(_data, 0, PrefetchKind.None);
 
-    [Benchmark(Description = "One thread: parse+prefetch, apply D=8 later")]
-    public int OneThreadPrefetch() => DelayedApply.Run(_data, 8, PrefetchKind.Live);
+    [Benchmark(Description = "One thread: parse+prefetch live + blocked, apply D=16 later")]
+    public int OneThreadPrefetch() => DelayedApply.Run(_data, 16, PrefetchKind.LiveAndBlocked);
 
     [Benchmark(Description = "Two threads: parse | apply")]
     public int TwoThreads() => SplitReplay.Run(_data, prefetchDistance: 0);
 
-    [Benchmark(Description = "Two threads: parse | apply, prefetch i+8")]
+    [Benchmark(Description = "Two threads: parse | apply, prefetch live + blocked i+8")]
     public int TwoThreadsPrefetch() => SplitReplay.Run(_data, prefetchDistance: 8);
 }
 
@@ -94,6 +94,8 @@ internal static class SplitReplay
     private static void Consume(BatchRing ring, GoroutineState state, int prefetchDistance)
     {
         OpenTable<LiveValue> live = state.Live;
+        OpenTable<BlockedValue> blocked = state.Blocked;
+        ReasonTable reasons = state.Reasons;
         while (ring.TryAcquireRead(out TraceEvent[]? batch, out int count))
         {
             Span<TraceEvent> events = batch.AsSpan(0, count);
@@ -101,14 +103,14 @@ internal static class SplitReplay
             {
                 for (int i = 0; i < events.Length && i < prefetchDistance; i++)
                 {
-                    live.Prefetch(events[i].GPointer);
+                    Prefetch(live, blocked, reasons, in events[i]);
                 }
 
                 for (int i = 0; i < events.Length; i++)
                 {
                     if (i + prefetchDistance < events.Length)
                     {
-                        live.Prefetch(events[i + prefetchDistance].GPointer);
+                        Prefetch(live, blocked, reasons, in events[i + prefetchDistance]);
                     }
 
                     state.Apply(in events[i]);
@@ -123,6 +125,20 @@ internal static class SplitReplay
             }
 
             ring.ReleaseRead();
+        }
+    }
+
+    /// <summary>The live slot of every event, the blocked slot of those that will touch it (blocking parks, readies).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void Prefetch(OpenTable<LiveValue> live, OpenTable<BlockedValue> blocked, ReasonTable reasons, in TraceEvent e)
+    {
+        if (e.GPointer != 0)
+        {
+            live.Prefetch(e.GPointer);
+            if (e.Kind == TraceEventKind.Ready || (e.Kind == TraceEventKind.Park && reasons.IsBlocking(e.Reason)))
+            {
+                blocked.Prefetch(e.GPointer);
+            }
         }
     }
 }

@@ -52,6 +52,11 @@ internal sealed class SplitTable<TValue>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public unsafe void PrefetchValue(ulong key)
     {
+        if (!_index.IsPrefetchUseful)
+        {
+            return;
+        }
+
         ref int index = ref _index.GetValueRefOrNullRef(key);
         if (Sse.IsSupported && !Unsafe.IsNullRef(ref index))
         {
