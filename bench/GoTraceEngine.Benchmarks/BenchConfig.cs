@@ -35,7 +35,7 @@ internal enum Throughput
 internal sealed class ThroughputColumn(Throughput kind) : IColumn
 {
     private static readonly Dictionary<TraceFormat, (long Events, long Bytes)> s_sizes = [];
-    private static readonly Dictionary<int, (double Dictionary, double OpenTable)> s_entryBytes = [];
+    private static readonly Dictionary<int, (double Dictionary, double OpenTable, double SplitTable)> s_entryBytes = [];
 
     public string Id => "GoTrace." + kind;
 
@@ -72,7 +72,7 @@ internal sealed class ThroughputColumn(Throughput kind) : IColumn
         CultureInfo c = CultureInfo.InvariantCulture;
         if (kind == Throughput.BytesPerEntry)
         {
-            if (benchmarkCase.Parameters["Live"] is not int live)
+            if (benchmarkCase.Descriptor.Type != typeof(TableBench) || benchmarkCase.Parameters["Live"] is not int live)
             {
                 return "-";
             }
@@ -82,7 +82,18 @@ internal sealed class ThroughputColumn(Throughput kind) : IColumn
                 s_entryBytes[live] = bytes = TableWorkload.BytesPerEntry(live);
             }
 
-            return (benchmarkCase.Descriptor.WorkloadMethod.Name == nameof(TableBench.OpenTable) ? bytes.OpenTable : bytes.Dictionary).ToString("0.0", c);
+            return (benchmarkCase.Descriptor.WorkloadMethod.Name switch
+            {
+                nameof(TableBench.OpenTable) or nameof(TableBench.OpenTableHugePages) => bytes.OpenTable,
+                nameof(TableBench.SplitTable) => bytes.SplitTable,
+                _ => bytes.Dictionary,
+            }).ToString("0.0", c);
+        }
+
+        // Only PipelineBench and VerdictBench read BenchInputs' trace; the matrix-based benchmarks have their own columns.
+        if (benchmarkCase.Descriptor.Type != typeof(PipelineBench) && benchmarkCase.Descriptor.Type != typeof(VerdictBench))
+        {
+            return "-";
         }
 
         if (benchmarkCase.Parameters["Format"] is not TraceFormat format || summary[benchmarkCase]?.ResultStatistics is not { } stats)

@@ -10,22 +10,29 @@ using GoTraceEngine.Generation;
 namespace GoTraceEngine.Benchmarks;
 
 /// <summary>
-/// The performance regression gate: a short BenchmarkDotNet run of <see cref="PipelineBench"/>, each row's speed-up
-/// over the naive baseline measured in the same run, compared with the committed speed-ups for this machine kind.
-/// Ratios, not times: a shared, noisy machine slows both sides alike.
+/// The performance regression gate: a BenchmarkDotNet run of <see cref="MatrixBench"/> (population × format, 3
+/// iterations, under 3 minutes with the build; <c>--bench pipeline</c>: the older <see cref="PipelineBench"/> stages at 10 k live, short job), each row's
+/// speed-up over the naive baseline measured in the same run, compared with the committed speed-ups for this machine
+/// kind. Ratios, not times: a shared, noisy machine slows both sides alike.
 /// </summary>
 internal static class Gate
 {
     public static int Run(string[] args)
     {
-        string baselinePath = Option(args, "--baseline") ?? Path.Combine(RepositoryRoot(), "bench", "results", "gate-baseline.json");
+        bool pipeline = Option(args, "--bench") == "pipeline";
+        string baselinePath = Option(args, "--baseline")
+            ?? Path.Combine(RepositoryRoot(), "bench", "results", pipeline ? "gate-baseline-pipeline.json" : "gate-baseline.json");
         double tolerance = double.Parse(Option(args, "--tolerance") ?? "0.25", CultureInfo.InvariantCulture);
         bool update = args.Contains("--update");
 
-        IConfig config = new BenchConfig()
-            .AddJob(Job.ShortRun.WithId("gate"))
-            .WithOptions(ConfigOptions.JoinSummary);
-        Summary summary = BenchmarkRunner.Run<PipelineBench>(config);
+        if (Environment.GetEnvironmentVariable("GOTRACE_BENCH_ITERATIONS") is null)
+        {
+            Environment.SetEnvironmentVariable("GOTRACE_BENCH_ITERATIONS", "3");
+        }
+
+        Summary summary = pipeline
+            ? BenchmarkRunner.Run<PipelineBench>(new BenchConfig().AddJob(Job.ShortRun.WithId("gate")).WithOptions(ConfigOptions.JoinSummary))
+            : BenchmarkRunner.Run<MatrixBench>(ManualConfig.CreateEmpty().WithOptions(ConfigOptions.JoinSummary)); // MatrixConfig: job, columns
         Dictionary<string, (double Speedup, double NsPerEvent)> measured = Speedups(summary);
         if (measured.Count == 0)
         {
@@ -71,9 +78,9 @@ internal static class Gate
     private static Dictionary<string, (double Speedup, double NsPerEvent)> Speedups(Summary summary)
     {
         var result = new Dictionary<string, (double, double)>();
-        foreach (IGrouping<TraceFormat, BenchmarkReport> group in summary.Reports
+        foreach (IGrouping<(TraceFormat Format, int Live), BenchmarkReport> group in summary.Reports
             .Where(r => r.ResultStatistics is not null)
-            .GroupBy(r => (TraceFormat)r.BenchmarkCase.Parameters["Format"]))
+            .GroupBy(r => ((TraceFormat)r.BenchmarkCase.Parameters["Format"], r.BenchmarkCase.Parameters["Live"] is int live ? live : 0)))
         {
             BenchmarkReport? naive = group.FirstOrDefault(r => r.BenchmarkCase.Descriptor.Baseline);
             if (naive is null)
@@ -81,11 +88,14 @@ internal static class Gate
                 continue;
             }
 
-            long events = BenchInputs.EventCount(group.Key);
+            // The matrix names rows by format and population; PipelineBench (one population) by format only, as before.
+            (string name, long events) = group.Key.Live == 0
+                ? (group.Key.Format.ToString(), BenchInputs.EventCount(group.Key.Format))
+                : (string.Create(CultureInfo.InvariantCulture, $"{group.Key.Format} {group.Key.Live} live"), MatrixInputs.Measure(group.Key.Format, group.Key.Live).Events);
             foreach (BenchmarkReport report in group.Where(r => !r.BenchmarkCase.Descriptor.Baseline))
             {
                 double median = report.ResultStatistics!.Median;
-                result[$"{group.Key}: {report.BenchmarkCase.Descriptor.WorkloadMethodDisplayInfo.Trim('\'')}"] =
+                result[$"{name}: {report.BenchmarkCase.Descriptor.WorkloadMethodDisplayInfo.Trim('\'')}"] =
                     (naive.ResultStatistics!.Median / median, median / events);
             }
         }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Running;
 using GoTraceEngine.Generation;
 
@@ -16,6 +17,11 @@ public static class Program
         if (args.Length > 0 && args[0] == "gate")
         {
             return Gate.Run(args[1..]);
+        }
+
+        if (args.Length > 0 && args[0] == "interleave")
+        {
+            return Interleaved.Run(args[1..]);
         }
 
         if (args.Length > 0 && args[0] == "loop")
@@ -110,7 +116,8 @@ public static class Program
             return 0;
         }
 
-        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, new BenchConfig());
+        // Each benchmark class carries its own [Config] (BenchConfig, MatrixConfig): the switcher adds only the defaults.
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, DefaultConfig.Instance);
         return 0;
     }
 

@@ -50,9 +50,43 @@ public class TableBench
     }
 
     [Benchmark(Description = "OpenTable<LiveValue>")]
-    public int OpenTable()
+    public int OpenTable() => Churn(new OpenTable<LiveValue>(16, TableMemoryKind.Managed));
+
+    [Benchmark(Description = "OpenTable<LiveValue>, huge pages")]
+    public int OpenTableHugePages() => Churn(new OpenTable<LiveValue>(16, TableMemoryKind.HugePages));
+
+    [Benchmark(Description = "SplitTable<LiveValue> (16 B index + dense records)")]
+    public int SplitTable() => ChurnSplit(new SplitTable<LiveValue>(16, TableMemoryKind.HugePages));
+
+    private int Churn(OpenTable<LiveValue> table)
     {
-        var table = new OpenTable<LiveValue>(16);
+        long hits = 0;
+        foreach (Operation op in _operations)
+        {
+            switch (op.Kind)
+            {
+                case 0:
+                    ref LiveValue value = ref table.GetValueRefOrAddDefault(op.Key, out _);
+                    value.CreateLineNumber = (long)(op.Key >> 8);
+                    break;
+                case 1:
+                    table.Remove(op.Key);
+                    break;
+                default:
+                    if (table.ContainsKey(op.Key))
+                    {
+                        hits++;
+                    }
+
+                    break;
+            }
+        }
+
+        return table.Count + (int)hits;
+    }
+
+    private int ChurnSplit(SplitTable<LiveValue> table)
+    {
         long hits = 0;
         foreach (Operation op in _operations)
         {
@@ -115,7 +149,7 @@ internal static class TableWorkload
     }
 
     /// <summary>Bytes retained per entry once <paramref name="live"/> entries are in, growth garbage collected.</summary>
-    public static (double Dictionary, double OpenTable) BytesPerEntry(int live)
+    public static (double Dictionary, double OpenTable, double SplitTable) BytesPerEntry(int live)
     {
         GC.Collect();
         long before = GC.GetTotalMemory(true);
@@ -127,12 +161,14 @@ internal static class TableWorkload
 
         long dictionaryBytes = GC.GetTotalMemory(true) - before;
         GC.KeepAlive(dictionary);
-        var table = new OpenTable<LiveValue>(16);
+        var table = new OpenTable<LiveValue>(16, TableMemoryKind.Managed);
+        var split = new SplitTable<LiveValue>(16, TableMemoryKind.Managed);
         for (int i = 0; i < live; i++)
         {
             table.GetValueRefOrAddDefault(0xc000010000UL + ((ulong)i * 0x1a0), out _);
+            split.GetValueRefOrAddDefault(0xc000010000UL + ((ulong)i * 0x1a0), out _);
         }
 
-        return ((double)dictionaryBytes / live, (double)table.AllocatedBytes / live);
+        return ((double)dictionaryBytes / live, (double)table.AllocatedBytes / live, (double)split.AllocatedBytes / live);
     }
 }

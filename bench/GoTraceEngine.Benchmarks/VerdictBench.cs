@@ -14,6 +14,7 @@ namespace GoTraceEngine.Benchmarks;
 /// </summary>
 [MemoryDiagnoser]
 [MedianColumn]
+[Config(typeof(BenchConfig))]
 public class VerdictBench
 {
     private byte[] _data = [];
