@@ -9,7 +9,7 @@ namespace GoTraceEngine.Benchmarks;
 /// <summary>
 /// What the pipeline gains by applying an event D lines after it was parsed, with its table slots prefetched when it
 /// was parsed (<see cref="OpenTable{TValue}.Prefetch"/>), against parse-then-apply. The real framing loop, the real
-/// parser (<see cref="DTraceLineParser.Parse(ReadOnlySpan{byte}, long, NameTable?, out TraceEvent, out ParseFailure)"/>)
+/// parser (<see cref="TraceLineParser.Parse(ReadOnlySpan{byte}, long, NameTable?, out TraceEvent, out ParseFailure)"/>)
 /// and the real <see cref="GoroutineState.Apply"/>, on the matrix's seed-format traces (<see cref="MatrixInputs"/>);
 /// the ring of D parsed events keeps their order.
 /// </summary>
@@ -93,7 +93,7 @@ internal static class DelayedApply
                 break;
             }
 
-            if (DTraceLineParser.Parse(data[..end], ++lineNumber, names, out TraceEvent e, out _) == LineCategory.Event)
+            if (TraceLineParser.Parse(data[..end], ++lineNumber, names, out TraceEvent e, out _) == LineCategory.Event)
             {
                 state.Apply(in e);
             }
@@ -119,7 +119,7 @@ internal static class DelayedApply
                 break;
             }
 
-            if (DTraceLineParser.Parse(data[..end], ++lineNumber, names, out TraceEvent e, out _) == LineCategory.Event)
+            if (TraceLineParser.Parse(data[..end], ++lineNumber, names, out TraceEvent e, out _) == LineCategory.Event)
             {
                 if (prefetch != PrefetchKind.None && e.GPointer != 0)
                 {
@@ -164,7 +164,7 @@ internal static class DelayedApply
                 break;
             }
 
-            if (DTraceLineParser.Parse(data[..end], ++lineNumber, names, out TraceEvent e, out _) == LineCategory.Event)
+            if (TraceLineParser.Parse(data[..end], ++lineNumber, names, out TraceEvent e, out _) == LineCategory.Event)
             {
                 events += (int)e.GPointer & 1;
             }

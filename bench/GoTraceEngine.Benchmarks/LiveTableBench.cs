@@ -66,7 +66,7 @@ internal readonly record struct LiveOp(TraceEventKind Kind, bool Blocking, ulong
                 break;
             }
 
-            if (DTraceLineParser.Parse(rest[..end], ++lineNumber, names, out TraceEvent e, out _) == LineCategory.Event && e.GPointer != 0)
+            if (TraceLineParser.Parse(rest[..end], ++lineNumber, names, out TraceEvent e, out _) == LineCategory.Event && e.GPointer != 0)
             {
                 ops.Add(new LiveOp(e.Kind, reasons.IsBlocking(e.Reason), e.GPointer, e.LineNumber, e.Timestamp, e.Parent));
             }

@@ -73,7 +73,7 @@ internal static class SplitReplay
                 break;
             }
 
-            if (DTraceLineParser.Parse(data[..end], ++lineNumber, names, out batch[count], out _) == LineCategory.Event)
+            if (TraceLineParser.Parse(data[..end], ++lineNumber, names, out batch[count], out _) == LineCategory.Event)
             {
                 if (++count == batch.Length)
                 {
