@@ -45,6 +45,11 @@ internal static class CheckCommand
             string count = group.Verdict == GroupVerdict.Offending && group.Accepted > 0 ? $"{group.Offending} of {group.Count}" : group.Count.ToString(c);
             string rule = group.Rule is null ? string.Empty : $"  ({group.Rule})";
             writer.WriteLine(string.Create(c, $"  {ReportNames.Of(group.Verdict),-9}  {count,5}  {Describe(group)} ({group.ReasonCode}){oldest}{rule}"));
+            if (group.Verdict == GroupVerdict.Offending && group.Evidence is { } evidence)
+            {
+                // Which of the verdict's rules made them leaks, and the numbers behind it.
+                writer.WriteLine($"             {group.LeakRule}: {evidence}");
+            }
         }
 
         if (result.Report.Incomplete.Count > 0)

@@ -42,7 +42,7 @@ internal static class JUnitWriter
             xml.WriteAttributeString("classname", "gotrace.leaks");
             xml.WriteAttributeString("name", CheckCommand.Describe(group));
             string detail = string.Create(c,
-                $"{group.Count} goroutine(s) blocked on {group.Reason} ({group.ReasonCode}) at the end of the trace; start function {group.StartFunction ?? "unknown"}, created by {group.Creator ?? "unknown"}{(group.OldestBlockedNs is { } ns ? ", oldest blocked " + ReportWriter.FormatDuration(ns) : string.Empty)}");
+                $"{group.Count} goroutine(s) blocked on {group.Reason} ({group.ReasonCode}) at the end of the trace; start function {group.StartFunction ?? "unknown"}, created by {group.Creator ?? "unknown"}{(group.OldestBlockedNs is { } ns ? ", oldest blocked " + ReportWriter.FormatDuration(ns) : string.Empty)}{(group.Evidence is { } evidence ? $". The verdict ({group.LeakRule}): {evidence}" : string.Empty)}");
             switch (group.Verdict)
             {
                 case GroupVerdict.Offending:

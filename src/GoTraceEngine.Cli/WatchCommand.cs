@@ -147,7 +147,7 @@ internal static class WatchCommand
     {
         CultureInfo c = CultureInfo.InvariantCulture;
         var line = new StringBuilder();
-        line.Append(c, $"gotrace watch: {s.Seconds:0.0}s {s.Events} events ({Rate(s)}) live {s.Live} blocked {s.Blocked}");
+        line.Append(c, $"gotrace watch: {s.Seconds:0.0}s {s.Events} events ({Rate(s)}) live {s.Live} blocked {s.Blocked} leaked {s.Leaked}");
         string reasons = string.Join(", ", s.BlockedByReason.Where(r => r.Value > 0)
             .OrderByDescending(r => r.Value).ThenBy(r => r.Key, StringComparer.Ordinal).Take(4).Select(r => $"{r.Key} {r.Value}"));
         if (reasons.Length > 0)
@@ -158,7 +158,7 @@ internal static class WatchCommand
         if (s.GroupCount > 0)
         {
             BlockedGroupCount top = s.Groups[0];
-            line.Append(c, $" top: {top.Count} {Describe(top)}");
+            line.Append(top.Leaked > 0 ? string.Create(c, $" top leak: {top.Leaked} {Describe(top)}") : string.Create(c, $" top blocked: {top.Count} {Describe(top)}"));
         }
 
         if (s.Pending > 0)
@@ -201,6 +201,7 @@ internal static class WatchCommand
         table.AddRow("events", string.Create(c, $"{s.Events:N0}  ({Rate(s)})"));
         table.AddRow("live", s.Live.ToString("N0", c));
         table.AddRow("[bold]blocked[/]", s.Blocked.ToString("N0", c));
+        table.AddRow("[bold red]leaked[/]", s.Leaked.ToString("N0", c) + " (the verdict)");
         foreach ((string reason, long count) in s.BlockedByReason.Where(r => r.Value > 0).OrderByDescending(r => r.Value).ThenBy(r => r.Key, StringComparer.Ordinal).Take(6))
         {
             table.AddRow("  " + Markup.Escape(reason), count.ToString("N0", c));
@@ -210,9 +211,10 @@ internal static class WatchCommand
         {
             BlockedGroupCount group = s.Groups[i];
             string age = group.OldestParkTimestamp is { } park && s.LastTimestamp > 0 ? "  oldest " + ReportWriter.FormatDuration(s.LastTimestamp - park) : string.Empty;
+            string size = group.Leaked > 0 ? $"{group.Leaked} leaked of {group.Count}" : $"{group.Count} waiting";
             table.AddRow(
                 i == 0 ? "[red]top groups[/]" : string.Empty,
-                Markup.Escape(string.Create(c, $"{group.Count} {Describe(group)}{age}")));
+                Markup.Escape(string.Create(c, $"{size} {Describe(group)}{age}")));
         }
 
         if (s.Pending > 0)

@@ -46,6 +46,9 @@ internal sealed class WatchSnapshot
 
     public int GroupCount { get; private set; }
 
+    /// <summary>Blocked goroutines the verdict calls leaks now (and past --leak-after).</summary>
+    public long Leaked { get; private set; }
+
     /// <summary>Copies the engine's state. Runs on the engine's thread, between feeds.</summary>
     public void Fill(TraceEngine engine, double seconds, double idleSeconds)
     {
@@ -68,6 +71,7 @@ internal sealed class WatchSnapshot
 
         ReadOnlySpan<BlockedGroupCount> groups = _counter.Count(engine);
         groups.CopyTo(Groups);
+        Leaked = _counter.TotalLeaked;
         GroupCount = groups.Length;
         long last = 0;
         foreach (BlockedGroupCount group in groups)

@@ -72,7 +72,8 @@ public sealed class WatchCommandTests
         Assert.Contains("live 7 blocked 6", WatchCommand.StatusLine(s), StringComparison.Ordinal);
 
         // The report's groups, with the creator the dashboard shows beside the start function.
-        Assert.Contains("top: 3 main.Gather.func1 created by main.Gather: chan send", WatchCommand.StatusLine(s), StringComparison.Ordinal);
+        Assert.Contains("blocked 6 leaked 6", WatchCommand.StatusLine(s), StringComparison.Ordinal);
+        Assert.Contains("top leak: 3 main.Gather.func1 created by main.Gather: chan send", WatchCommand.StatusLine(s), StringComparison.Ordinal);
         Assert.Equal(engine.GetSummary().LeakGroups.Select(g => (g.StartFunction, g.Creator, g.Reason, g.Count)), s.Groups.Take(s.GroupCount).Select(g => (g.StartFunction, g.Creator, g.Reason, g.Count)));
     }
 

@@ -16,6 +16,9 @@ public readonly record struct BlockedGroupCount
     /// <summary>Blocked goroutines in the group.</summary>
     public long Count { get; init; }
 
+    /// <summary>Those the verdict calls leaks now (and, with <see cref="TraceEngineOptions.LeakAfter"/>, blocked at least that long).</summary>
+    public long Leaked { get; init; }
+
     /// <summary>The earliest park's <c>ts=</c> in the group, or null without timestamps.</summary>
     public long? OldestParkTimestamp { get; init; }
 }

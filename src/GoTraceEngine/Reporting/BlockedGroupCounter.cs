@@ -3,17 +3,20 @@ using GoTraceEngine.State;
 namespace GoTraceEngine.Reporting;
 
 /// <summary>
-/// Finds the biggest groups of blocked goroutines (by <see cref="LeakGroupKey"/>, the report's own grouping) for a
-/// dashboard that refreshes several times a second: reuse one counter, and after the first refreshes counting
-/// allocates nothing.
+/// Finds the groups of blocked goroutines (by <see cref="LeakGroupKey"/>, the report's own grouping) with the most
+/// leaks by the verdict (then the most blocked), for a dashboard that refreshes several times a second: reuse one
+/// counter, and after the first refreshes counting allocates nothing.
 /// </summary>
 /// <param name="top">How many groups to keep (the biggest).</param>
 /// <remarks>Not thread-safe; call it between feeds, from the thread that feeds the engine.</remarks>
 public sealed class BlockedGroupCounter(int top)
 {
-    private readonly Dictionary<LeakGroupKey, (long Count, long OldestPark)> _groups = new(64);
+    private readonly Dictionary<LeakGroupKey, (long Count, long Leaked, long OldestPark)> _groups = new(64);
     private readonly BlockedGroupCount[] _top = new BlockedGroupCount[Math.Max(1, top)];
     private int _count;
+
+    /// <summary>Leaked goroutines in every group at the last <see cref="Count"/> (not only the groups kept).</summary>
+    public long TotalLeaked { get; private set; }
 
     /// <summary>The groups found by the last <see cref="Count"/>, biggest first.</summary>
     public ReadOnlySpan<BlockedGroupCount> Groups => _top.AsSpan(0, _count);
@@ -27,6 +30,8 @@ public sealed class BlockedGroupCounter(int top)
     {
         ArgumentNullException.ThrowIfNull(engine);
         GoroutineState state = engine.State;
+        long leakAfter = engine.Options.LeakAfter.Ticks * 100L;
+        long now = engine.LatestTimestamp;
         _groups.Clear();
         for (int i = 0; i < state.Blocked.Capacity; i++)
         {
@@ -38,16 +43,22 @@ public sealed class BlockedGroupCounter(int top)
 
             ref LiveValue live = ref state.Live.GetValueRefOrNullRef(entry.Key);
             LeakGroupKey key = System.Runtime.CompilerServices.Unsafe.IsNullRef(ref live) ? new(0, 0, entry.Value.Key) : LeakGroupKey.Of(live, entry.Value);
-            long park = (entry.Value.Flags & BlockedFlags.Timestamp) != 0 ? entry.Value.ParkTimestamp : long.MaxValue;
-            _groups[key] = _groups.TryGetValue(key, out var group) ? (group.Count + 1, Math.Min(group.OldestPark, park)) : (1, park);
+            bool timed = (entry.Value.Flags & BlockedFlags.Timestamp) != 0;
+            long park = timed ? entry.Value.ParkTimestamp : long.MaxValue;
+            bool leaked = state.Verdict.Classify(entry.Value.Group, entry.Value.WaitObject, state.ParkTime(entry.Value)).Class == Verdict.VerdictClass.Leak
+                && (leakAfter == 0 || !timed || now - park >= leakAfter);
+            long leak = leaked ? 1 : 0;
+            _groups[key] = _groups.TryGetValue(key, out var group) ? (group.Count + 1, group.Leaked + leak, Math.Min(group.OldestPark, park)) : (1, leak, park);
         }
 
         // Keep the biggest few without sorting the rest (no allocation): insertion into the small fixed array.
         _count = 0;
-        foreach ((LeakGroupKey key, (long count, long oldest)) in _groups)
+        TotalLeaked = 0;
+        foreach ((LeakGroupKey key, (long count, long leaked, long oldest)) in _groups)
         {
+            TotalLeaked += leaked;
             int at = _count < _top.Length ? _count++ : _top.Length - 1;
-            if (at == _top.Length - 1 && _count == _top.Length && _top[at].Count >= count)
+            if (at == _top.Length - 1 && _count == _top.Length && !Before(leaked, count, _top[at]))
             {
                 continue;
             }
@@ -58,9 +69,10 @@ public sealed class BlockedGroupCounter(int top)
                 Creator = key.Creator == 0 ? null : engine.GetFunctionName(key.Creator),
                 Reason = ReasonKeys.Name(key.Reason),
                 Count = count,
+                Leaked = leaked,
                 OldestParkTimestamp = oldest == long.MaxValue ? null : oldest,
             };
-            while (at > 0 && _top[at - 1].Count < _top[at].Count)
+            while (at > 0 && Before(_top[at].Leaked, _top[at].Count, _top[at - 1]))
             {
                 (_top[at - 1], _top[at]) = (_top[at], _top[at - 1]);
                 at--;
@@ -69,4 +81,8 @@ public sealed class BlockedGroupCounter(int top)
 
         return Groups;
     }
+
+    /// <summary>Order: most leaks first, then most blocked.</summary>
+    private static bool Before(long leaked, long count, in BlockedGroupCount other) =>
+        leaked != other.Leaked ? leaked > other.Leaked : count > other.Count;
 }

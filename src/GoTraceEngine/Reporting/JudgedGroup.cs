@@ -33,4 +33,10 @@ public sealed record JudgedGroup
 
     /// <summary>The longest any of them had been blocked, when known.</summary>
     public required long? OldestBlockedNs { get; init; }
+
+    /// <summary>The verdict's rule that made the group's goroutines leaks (<c>farBeyondGroupReleases</c>, <c>quiesced</c>…).</summary>
+    public string? LeakRule { get; init; }
+
+    /// <summary>The verdict's evidence for the group's example goroutine, in words.</summary>
+    public string? Evidence { get; init; }
 }

@@ -5,8 +5,8 @@ using GoTraceEngine.State;
 namespace GoTraceEngine.Reporting;
 
 /// <summary>
-/// The CI gate's logic, for the command line and for hosts that embed the engine: judges a report's leak groups
-/// against ignore rules, a baseline and a budget, and says when a report cannot carry a verdict at all.
+/// The CI gate's logic, for the command line and for hosts that embed the engine: judges a report's leak groups (what
+/// the verdict calls leaks) against ignore rules, a baseline and a budget, and says when a report cannot carry a verdict at all.
 /// </summary>
 /// <example><code>
 /// var gate = new LeakGate(new LeakGateOptions { MaxLeaks = 0, Ignore = ["net/http.*"] });
@@ -163,6 +163,8 @@ public sealed class LeakGate
         Verdict = verdict,
         Rule = rule,
         OldestBlockedNs = group.OldestBlockedNs,
+        LeakRule = group.Rule,
+        Evidence = group.Evidence,
     };
 
     private string? IgnoredBy(LeakGroup group)
