@@ -104,6 +104,9 @@ public readonly record struct TraceEngineOptions
     /// </summary>
     public int TimelinePoints { get; init; }
 
+    /// <summary>The leak verdict's constants (<c>default</c>: the documented ones). Internal: for tests that probe the verdict.</summary>
+    internal Verdict.VerdictOptions Verdict { get; init; }
+
     /// <summary>
     /// How long a goroutine must have been blocked at the end of the trace to be a leak suspect (default 0: blocked at
     /// the end). Needs <c>ts=</c>; a blocked goroutine whose park had no timestamp stays a suspect.

@@ -44,25 +44,34 @@ internal static class VerdictEvaluation
         return score;
     }
 
+    /// <summary>
+    /// Feeds the prefix to the engine as a user would (default options but the verdict's), completes it, and scores the
+    /// report: a goroutine is called leaked when it is in <c>TraceSummary.Leaks</c>.
+    /// </summary>
     public static void Cut(ReadOnlySpan<byte> prefix, long cutLine, BusyTraceTruth truth, Score score, VerdictOptions options = default)
     {
-        var driver = new VerdictDriver(1 << 16, options);
-        TraceEngine<VerdictSink> engine = VerdictDriver.CreateEngine(driver);
+        var engine = new TraceEngine(new TraceEngineOptions { Verdict = options });
         engine.Feed(prefix);
         engine.Complete();
-        driver.Verdict.Advance(engine.LatestTimestamp);
+        GoTraceEngine.Reporting.TraceSummary summary = engine.GetSummary();
+        var leaks = summary.Leaks.Select(l => l.G).ToHashSet();
+        var likely = summary.Likely.Select(l => l.G).ToHashSet();
+        GoroutineState state = engine.State;
         score.Cuts++;
         int truthBlocked = 0;
         long fp = score.FalsePositives, fn = score.FalseNegatives;
-        foreach (BlockedGoroutine blocked in engine.Blocked)
+        for (int i = 0; i < state.Blocked.Capacity; i++)
         {
-            engine.Live.TryGet(blocked.GPointer, out GoroutineRecord record);
-            bool leaked = truth.IsLeakedAt(record.GoId, cutLine);
-            if (!driver.TryClassify(blocked.GPointer, out VerdictEvidence evidence))
+            ref readonly OpenTable<BlockedValue>.Entry entry = ref state.Blocked.DangerousGetEntry(i);
+            if (entry.Key == 0)
             {
-                throw new InvalidOperationException($"The driver did not see the park of blocked g {blocked.GPointer:x}.");
+                continue;
             }
 
+            engine.Live.TryGet(entry.Key, out GoroutineRecord record);
+            bool leaked = truth.IsLeakedAt(record.GoId, cutLine);
+            VerdictClass reported = leaks.Contains(entry.Key) ? VerdictClass.Leak : likely.Contains(entry.Key) ? VerdictClass.Likely : VerdictClass.Waiting;
+            VerdictEvidence evidence = state.Verdict.Classify(entry.Value.Group, entry.Value.WaitObject, state.ParkTime(entry.Value)) with { Class = reported };
             score.Blocked++;
             truthBlocked += leaked ? 1 : 0;
             score.Add(leaked, evidence, engine.GetFunctionName(record.StartFunction) + " / " + engine.GetFunctionName(record.Creator));

@@ -1,6 +1,4 @@
 using GoTraceEngine.Generation;
-using GoTraceEngine.State;
-using GoTraceEngine.Verdict;
 
 namespace GoTraceEngine.Tests.Verdict;
 
@@ -49,21 +47,18 @@ public sealed class VerdictPrecisionRecallTests
         {
             Seed = seed, Live = live, Duration = TimeSpan.FromSeconds(seconds), LeakIncidentsPerMinute = leaksPerMinute, Quiesce = true,
         });
-        var driver = new VerdictDriver(1 << 16);
-        TraceEngine<VerdictSink> engine = VerdictDriver.CreateEngine(driver);
+        var engine = new TraceEngine();
         engine.Feed(data);
         engine.Complete();
-        driver.Verdict.Advance(engine.LatestTimestamp);
+        GoTraceEngine.Reporting.TraceSummary summary = engine.GetSummary();
 
-        // Quiesced: the goroutines blocked at the end are exactly the leaks, and the verdict calls every one a leak.
+        // Quiesced: the goroutines blocked at the end are exactly the leaks, and the report calls every one a leak.
         Assert.Equal(truth.Leaks.Count, engine.Blocked.Count);
         Assert.True(truth.Leaks.Count >= 5);
-        foreach (BlockedGoroutine blocked in engine.Blocked)
+        Assert.Equal(engine.Blocked.Count, summary.Leaks.Count);
+        foreach (GoTraceEngine.Reporting.LeakSuspect leak in summary.Leaks)
         {
-            Assert.True(engine.Live.TryGet(blocked.GPointer, out GoroutineRecord record));
-            Assert.True(truth.IsLeakedAt(record.GoId, truth.Lines));
-            Assert.True(driver.TryClassify(blocked.GPointer, out VerdictEvidence evidence));
-            Assert.True(evidence.Class == VerdictClass.Leak, VerdictText.Describe(evidence));
+            Assert.True(leak.GoId is { } goid && truth.IsLeakedAt(goid, truth.Lines), leak.Evidence);
         }
     }
 }
