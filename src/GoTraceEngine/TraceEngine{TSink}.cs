@@ -41,6 +41,7 @@ public partial class TraceEngine<TSink>
     private readonly EventOrderer _orderer;
     private readonly GoroutineState _state;
     private readonly ScriptCounters _scriptCounters = new();
+    private readonly GoNames _goNames = new();
     private readonly List<(IncompleteReason Reason, string? Detail)> _endedEarly = [];
     private readonly GoroutineView<GoroutineRecord> _live;
     private readonly GoroutineView<BlockedGoroutine> _blocked;
@@ -78,6 +79,12 @@ public partial class TraceEngine<TSink>
     /// <summary>The tables and their counters, for <see cref="TraceEngineMetrics"/>.</summary>
     internal GoroutineState State => _state;
 
+    /// <summary>The trace's symbol lines: Go-native names for the report and the dashboard.</summary>
+    internal GoNames GoNames => _goNames;
+
+    /// <summary>The interned names.</summary>
+    internal NameTable Names => _names;
+
     /// <summary>The settings this engine runs with.</summary>
     public TraceEngineOptions Options => _options;
 
@@ -102,7 +109,7 @@ public partial class TraceEngine<TSink>
     /// <summary>The name behind a function id of <see cref="TraceEvent.StartFunction"/> or <see cref="TraceEvent.Creator"/>.</summary>
     /// <param name="id">The id; 0 means no name.</param>
     /// <returns>The function name, or an empty string for 0.</returns>
-    public string GetFunctionName(int id) => _names.GetName(id);
+    public string GetFunctionName(int id) => _names.GetName(_state.Sites.NameOf(id));
 
     /// <summary>Lines read so far (events and skipped); may be read from another thread to show progress.</summary>
     public long LinesRead => _accounting.LinesRead;
@@ -181,7 +188,7 @@ public partial class TraceEngine<TSink>
     /// <summary>Builds the report of everything read so far. Can be called at any time; allocates.</summary>
     /// <returns>An immutable snapshot.</returns>
     public TraceSummary GetSummary() => SummaryBuilder.Build(new EngineReadout(
-        _options, _state, _names, _accounting, _orderer, _messages, _scriptCounters, _traceInfo, _programExit, _waitReasons,
+        _options, _state, _names, _goNames, _accounting, _orderer, _messages, _scriptCounters, _traceInfo, _programExit, _waitReasons,
         _completed, _endedMidLine, _endedEarly));
 
     /// <summary>
@@ -210,7 +217,7 @@ public partial class TraceEngine<TSink>
             _orderer.Push(in e, ref applier);
         }
         else if (category is LineCategory.Malformed or LineCategory.DataLoss or LineCategory.ProbeError
-            or LineCategory.TracerFatal or LineCategory.TraceHeader or LineCategory.TracerMessage)
+            or LineCategory.TracerFatal or LineCategory.TraceHeader or LineCategory.TracerMessage or LineCategory.Symbol)
         {
             Record(category, line, lineNumber, failure);
         }
@@ -267,6 +274,9 @@ public partial class TraceEngine<TSink>
                 break;
             case LineCategory.TracerMessage:
                 RecordProgramExit(line);
+                break;
+            case LineCategory.Symbol:
+                _goNames.Add(line);
                 break;
             default:
                 break;

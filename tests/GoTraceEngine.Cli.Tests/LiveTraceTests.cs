@@ -65,16 +65,20 @@ public sealed partial class LiveTraceTests
         Assert.Equal(0, report["program"]!["exitCode"]!.GetValue<int>());
         Assert.Empty(report["incomplete"]!.AsArray());
 
-        // Each leak suspect, named through the trace's wrapper and site lines, is the goroutine of the same id in the dump.
+        // Each leak, as the report names it (the engine reads the trace's wrapper and site lines), is the goroutine of the
+        // same id in the program's own dump, with the dump's function, creator and go statement.
         SavedTrace trace = SavedTrace.Read(saved);
         Dictionary<long, DumpedGoroutine> dumped = GoStackDump.Parse(File.ReadAllText(dumpPath)).Goroutines.Where(g => g.GoId != 1).ToDictionary(g => g.GoId);
         var groups = new List<string>();
         foreach (JsonNode? leak in report["leaks"]!.AsArray())
         {
             long goid = leak!["goid"]!.GetValue<long>();
-            (string startFunction, string creator, string location) = trace.GoNames(goid);
-            Assert.True(dumped.TryGetValue(goid, out DumpedGoroutine? g), $"goroutine {goid} ({startFunction}) is a leak suspect but not in the dump");
+            string startFunction = leak["startFunction"]!.GetValue<string>();
+            string creator = leak["creator"]!.GetValue<string>();
+            string location = leak["createdAt"]!.GetValue<string>();
+            Assert.True(dumped.TryGetValue(goid, out DumpedGoroutine? g), $"goroutine {goid} ({startFunction}) is a leak but not in the dump");
             Assert.Equal((g.Bottom, g.Creator, g.CreatorLocation), (startFunction, creator, location));
+            Assert.Equal(trace.GoNames(goid), (startFunction, creator, location));
             groups.Add($"{startFunction}|{creator}|{Path.GetFileName(location)}|{leak["reason"]}");
         }
 

@@ -65,8 +65,8 @@ public sealed class BlockedGroupCounter(int top)
 
             _top[at] = new BlockedGroupCount
             {
-                StartFunction = key.StartFunction == 0 ? null : engine.GetFunctionName(key.StartFunction),
-                Creator = key.Creator == 0 ? null : engine.GetFunctionName(key.Creator),
+                StartFunction = engine.GoNames.StartFunction(key.StartFunction == 0 ? null : engine.GetFunctionName(key.StartFunction)).Function,
+                Creator = engine.GoNames.Creator(key.Creator, state.Sites, engine.Names).Creator,
                 Reason = ReasonKeys.Name(key.Reason),
                 Count = count,
                 Leaked = leaked,

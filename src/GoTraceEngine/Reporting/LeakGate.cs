@@ -171,7 +171,8 @@ public sealed class LeakGate
     {
         foreach ((string glob, Regex pattern) in _globs)
         {
-            if ((group.StartFunction is { } fn && pattern.IsMatch(fn)) || (group.Creator is { } creator && pattern.IsMatch(creator)))
+            if ((group.StartFunction is { } fn && pattern.IsMatch(fn)) || (group.Creator is { } creator && pattern.IsMatch(creator))
+                || (group.StartWrapper is { } wrapper && pattern.IsMatch(wrapper)))
             {
                 return "--ignore " + glob;
             }

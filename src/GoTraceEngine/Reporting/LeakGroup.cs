@@ -28,6 +28,12 @@ public sealed record LeakGroup
     [JsonConverter(typeof(HexPointerJsonConverter))]
     public required ulong ExampleG { get; init; }
 
+    /// <summary>The compiler wrapper behind <see cref="StartFunction"/>, as the tracer saw it, or null.</summary>
+    public string? StartWrapper { get; init; }
+
+    /// <summary>Where the example goroutine's go statement is (<c>file:line</c>), when the trace has the site.</summary>
+    public string? CreatedAt { get; init; }
+
     /// <summary>What the verdict calls the group's goroutines.</summary>
     public LeakClass Verdict { get; init; }
 

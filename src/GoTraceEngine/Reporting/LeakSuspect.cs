@@ -49,6 +49,18 @@ public sealed record LeakSuspect
     /// <summary>That waitReason's name for the traced Go version.</summary>
     public string? WaitReason { get; init; }
 
+    /// <summary>
+    /// The compiler's wrapper it started in, as the tracer saw it (<c>main.startPool.gowrap1</c>), when the trace's
+    /// symbol lines say <see cref="StartFunction"/> is the function that wrapper calls (what Go's tracebacks show).
+    /// </summary>
+    public string? StartWrapper { get; init; }
+
+    /// <summary>Where its go statement is (<c>pool.go:21</c>, as <c>created by … at</c> in a traceback), when the trace has the site.</summary>
+    public string? CreatedAt { get; init; }
+
+    /// <summary>The goroutine id of its creator, when the creator is still live and printed <c>goid=</c>.</summary>
+    public long? ParentGoId { get; init; }
+
     /// <summary>What the verdict calls it.</summary>
     public LeakClass Verdict { get; init; }
 

@@ -257,42 +257,7 @@ public static class ReportWriter
         writer.WriteLine("  leaks");
         for (int i = 0; i < summary.Leaks.Count && i < MaxLeaksShown; i++)
         {
-            LeakSuspect leak = summary.Leaks[i];
-            var line = new System.Text.StringBuilder();
-            line.Append(c, $"    g 0x{leak.G:x}");
-            if (leak.GoId is { } goid)
-            {
-                line.Append(c, $"  goroutine {goid}");
-            }
-
-            if (leak.StartFunction is { } fn)
-            {
-                line.Append("  ").Append(fn);
-            }
-
-            line.Append(c, $"  {leak.Reason} ({leak.ReasonCode})");
-            if (leak.WaitReasonCode is { } waitCode)
-            {
-                line.Append(leak.WaitReason is { } wait ? $" [{wait} ({waitCode})]" : $" [waitReason {waitCode}]");
-            }
-
-            if (leak.BlockedNs is { } blockedNs)
-            {
-                line.Append("  blocked ").Append(FormatDuration(blockedNs));
-            }
-
-            if (leak.Obj is { } obj)
-            {
-                line.Append(c, $"  on 0x{obj:x}");
-            }
-
-            if (leak.Parent != 0)
-            {
-                line.Append(c, $"  parent 0x{leak.Parent:x}");
-            }
-
-            line.Append(c, $"  parked at line {leak.Line}, created at line {leak.CreateLine}");
-            writer.WriteLine(line.ToString());
+            writer.WriteLine("    " + GoroutineLine(summary.Leaks[i]));
         }
 
         if (summary.Leaks.Count > MaxLeaksShown)
@@ -303,7 +268,66 @@ public static class ReportWriter
 
     private static string Where(LeakGroup group) => group.StartFunction is null && group.Creator is null
         ? "(start function unknown)"
-        : (group.StartFunction ?? "(unknown)") + (group.Creator is null ? string.Empty : "  created by " + group.Creator);
+        : (group.StartFunction ?? "(unknown)") + (group.Creator is null ? string.Empty : "  created by " + group.Creator)
+            + (group.CreatedAt is null ? string.Empty : " at " + group.CreatedAt);
+
+    /// <summary>
+    /// One goroutine the way Go's own dumps print it (<c>goroutine 21 [chan receive, 3 minutes]: main.worker</c>,
+    /// <c>created by main.startPool in goroutine 1 at pool.go:21</c>), then what only the trace knows.
+    /// </summary>
+    public static string GoroutineLine(LeakSuspect leak)
+    {
+        ArgumentNullException.ThrowIfNull(leak);
+        CultureInfo c = CultureInfo.InvariantCulture;
+        var line = new System.Text.StringBuilder();
+        line.Append(leak.GoId is { } goid ? string.Create(c, $"goroutine {goid}") : string.Create(c, $"g 0x{leak.G:x}"));
+
+        // Go prints the minutes only past one, from the runtime's own clock; ours is the trace's.
+        string minutes = leak.BlockedNs is >= 60_000_000_000 and { } ns ? string.Create(c, $", {ns / 60_000_000_000} minutes") : string.Empty;
+        line.Append(" [").Append(leak.WaitReason ?? leak.Reason).Append(minutes).Append("]: ").Append(leak.StartFunction ?? "(start function unknown)");
+        if (leak.Creator is { } creator)
+        {
+            line.Append("  created by ").Append(creator);
+            if (leak.ParentGoId is { } parent)
+            {
+                line.Append(c, $" in goroutine {parent}");
+            }
+
+            if (leak.CreatedAt is { } at)
+            {
+                line.Append(" at ").Append(at);
+            }
+        }
+
+        if (leak.BlockedNs is { } blockedNs)
+        {
+            line.Append("  blocked ").Append(FormatDuration(blockedNs));
+        }
+
+        line.Append(c, $"  {leak.Reason} ({leak.ReasonCode})");
+        if (leak.WaitReasonCode is { } waitCode)
+        {
+            line.Append(leak.WaitReason is { } wait ? $" [{wait} ({waitCode})]" : $" [waitReason {waitCode}]");
+        }
+
+        if (leak.GoId is not null)
+        {
+            line.Append(c, $"  g 0x{leak.G:x}");
+        }
+
+        if (leak.Obj is { } obj)
+        {
+            line.Append(c, $"  on 0x{obj:x}");
+        }
+
+        if (leak.Parent != 0 && leak.ParentGoId is null)
+        {
+            line.Append(c, $"  parent 0x{leak.Parent:x}");
+        }
+
+        line.Append(c, $"  parked at line {leak.Line}, created at line {leak.CreateLine}");
+        return line.ToString();
+    }
 
     /// <summary>A duration for people: <c>850ns</c>, <c>12.5µs</c>, <c>340ms</c>, <c>1.25s</c>, <c>3m04s</c>, <c>2h05m</c>.</summary>
     /// <param name="ns">Nanoseconds.</param>

@@ -11,6 +11,7 @@ internal readonly record struct EngineReadout(
     TraceEngineOptions Options,
     GoroutineState State,
     NameTable Names,
+    GoNames GoNames,
     LineAccounting Accounting,
     EventOrderer Orderer,
     TraceMessages Messages,
@@ -71,6 +72,10 @@ internal static class SummaryBuilder
             LiveValue record = System.Runtime.CompilerServices.Unsafe.IsNullRef(ref live) ? default : live;
             var group = LeakGroupKey.Of(record, blocked);
             byte? wait = (blocked.Flags & BlockedFlags.WaitReason) != 0 ? blocked.WaitReason : null;
+            (string? start, string? wrapper) = r.GoNames.StartFunction(NameOrNull(r.Names, record.StartFunction));
+            (string? creator, string? createdAt) = r.GoNames.Creator(record.Creator, state.Sites, r.Names);
+            ref LiveValue parent = ref record.Parent == 0 ? ref System.Runtime.CompilerServices.Unsafe.NullRef<LiveValue>() : ref state.Live.GetValueRefOrNullRef(record.Parent);
+            long? parentGoId = !System.Runtime.CompilerServices.Unsafe.IsNullRef(ref parent) && parent.GoId != 0 ? parent.GoId : null;
             var suspect = new LeakSuspect
             {
                 G = entry.Key,
@@ -80,8 +85,11 @@ internal static class SummaryBuilder
                 Line = blocked.ParkLineNumber,
                 CreateLine = record.CreateLineNumber,
                 GoId = record.GoId == 0 ? null : record.GoId,
-                StartFunction = NameOrNull(r.Names, record.StartFunction),
-                Creator = NameOrNull(r.Names, record.Creator),
+                StartFunction = start,
+                Creator = creator,
+                StartWrapper = wrapper,
+                CreatedAt = createdAt,
+                ParentGoId = parentGoId,
                 BlockedNs = blockedNs,
                 Obj = (blocked.Flags & BlockedFlags.WaitObject) != 0 ? blocked.WaitObject : null,
                 WaitReasonCode = wait,
@@ -241,6 +249,8 @@ internal static class SummaryBuilder
         Count = count,
         OldestBlockedNs = oldest,
         ExampleG = example.G,
+        StartWrapper = example.StartWrapper,
+        CreatedAt = example.CreatedAt,
         Verdict = example.Verdict,
         Rule = example.Rule,
         Evidence = example.Evidence,

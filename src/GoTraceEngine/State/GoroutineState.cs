@@ -16,6 +16,7 @@ internal sealed class GoroutineState
     private readonly OpenTable<LiveValue> _live;
     private readonly OpenTable<BlockedValue> _blocked;
     private readonly LeakVerdict _verdict;
+    private readonly CreatorSites _sites = new();
     private ReasonTable _reasons;
     private readonly long[] _blockedByReason = new long[256];
     private readonly int _maxGoroutines;
@@ -33,6 +34,9 @@ internal sealed class GoroutineState
     public OpenTable<LiveValue> Live => _live;
 
     public OpenTable<BlockedValue> Blocked => _blocked;
+
+    /// <summary>The go statements seen (<c>gopc=</c>): what a site creator key names.</summary>
+    public CreatorSites Sites => _sites;
 
     /// <summary>What the trace's history says about each group's waits.</summary>
     public LeakVerdict Verdict => _verdict;
@@ -157,7 +161,7 @@ internal sealed class GoroutineState
         value.LastTimestamp = e.Timestamp;
         value.GoId = e.GoId;
         value.StartFunction = e.StartFunction;
-        value.Creator = e.Creator;
+        value.Creator = (e.Fields & TraceEventFields.CreatorPc) != 0 && e.CreatorPc != 0 ? _sites.Intern(e.CreatorPc, e.Creator) : e.Creator;
         value.IsBlocked = false;
     }
 
