@@ -25,41 +25,28 @@ internal static class TimelinePath
 
     /// <summary>
     /// Path data through <paramref name="corners"/> (rounded to 0.1 px): a horizontal move where y is unchanged, a
-    /// vertical one where x is, and both, horizontal first, where neither is. <c>Z</c> closes an area.
+    /// vertical one where x is, and both, horizontal first, where neither is. Moves that carry on in the same direction
+    /// are written as one; a spike (up then down at one x) is kept. <c>Z</c> closes an area.
     /// </summary>
     public static string Data(List<(double X, double Y)> corners, bool close)
     {
         CultureInfo c = CultureInfo.InvariantCulture;
-        var data = new StringBuilder(corners.Count * 8);
-        double x = 0, y = 0;
-        char last = ' ';
-        for (int i = 0; i < corners.Count; i++)
+        var moves = new List<(char Axis, double From, double To)>(corners.Count);
+        double x = Math.Round(corners[0].X, 1), y = Math.Round(corners[0].Y, 1);
+        for (int i = 1; i < corners.Count; i++)
         {
             double nx = Math.Round(corners[i].X, 1), ny = Math.Round(corners[i].Y, 1);
-            if (i == 0)
-            {
-                data.Append(c, $"M{nx:0.#},{ny:0.#}");
-            }
-            else
-            {
-                if (nx != x)
-                {
-                    // Two horizontal moves in a row are one: drop the first's end.
-                    Trim(data, last == 'H');
-                    data.Append(c, $"H{nx:0.#}");
-                    last = 'H';
-                }
-
-                if (ny != y)
-                {
-                    Trim(data, last == 'V');
-                    data.Append(c, $"V{ny:0.#}");
-                    last = 'V';
-                }
-            }
-
+            Move(moves, 'H', x, nx);
+            Move(moves, 'V', y, ny);
             x = nx;
             y = ny;
+        }
+
+        var data = new StringBuilder(16 + (moves.Count * 7));
+        data.Append(c, $"M{Math.Round(corners[0].X, 1):0.#},{Math.Round(corners[0].Y, 1):0.#}");
+        foreach ((char axis, _, double to) in moves)
+        {
+            data.Append(c, $"{axis}{to:0.#}");
         }
 
         if (close)
@@ -70,20 +57,20 @@ internal static class TimelinePath
         return data.ToString();
     }
 
-    /// <summary>Removes the last command (a letter and its number) when <paramref name="merge"/>.</summary>
-    private static void Trim(StringBuilder data, bool merge)
+    private static void Move(List<(char Axis, double From, double To)> moves, char axis, double from, double to)
     {
-        if (!merge)
+        if (to == from)
         {
             return;
         }
 
-        int at = data.Length - 1;
-        while (at > 0 && data[at] is not ('H' or 'V'))
+        if (moves.Count > 0 && moves[^1].Axis == axis && Math.Sign(moves[^1].To - moves[^1].From) == Math.Sign(to - from))
         {
-            at--;
+            moves[^1] = (axis, moves[^1].From, to);
         }
-
-        data.Length = at;
+        else
+        {
+            moves.Add((axis, from, to));
+        }
     }
 }
