@@ -40,10 +40,12 @@ internal sealed class TimelineChart
     private TimelineChart(Timeline timeline, TextWriter writer)
     {
         _timeline = timeline;
-        _points = timeline.Points;
         _writer = writer;
-        _x0 = _points[0].X;
-        _x1 = Math.Max(_points[^1].X, _x0 + 1);
+        _x0 = timeline.Points[0].X;
+        _x1 = Math.Max(timeline.Points[^1].X, _x0 + 1);
+
+        // A single sample still holds its counts across the chart.
+        _points = timeline.Points.Count > 1 ? timeline.Points : [timeline.Points[0], timeline.Points[0] with { X = _x1 }];
         _xs = [.. _points.Select(p => Sx(p.X))];
     }
 
