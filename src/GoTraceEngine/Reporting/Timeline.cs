@@ -1,6 +1,9 @@
 namespace GoTraceEngine.Reporting;
 
-/// <summary>Live and blocked goroutines over the trace, with each leak group's first appearance marked.</summary>
+/// <summary>
+/// Live and blocked goroutines over the trace, the leaked goroutines (the verdict's leaks, by when each parked), and
+/// where each leak group appears.
+/// </summary>
 /// <remarks>Members are <c>required init</c>, so the type can grow without breaking binary compatibility.</remarks>
 public sealed record Timeline
 {
@@ -13,6 +16,6 @@ public sealed record Timeline
     /// <summary>Samples in x order (at most the recorder's maximum, evenly thinned).</summary>
     public required IReadOnlyList<TimelinePoint> Points { get; init; }
 
-    /// <summary>Where each leak group's first suspect parked.</summary>
+    /// <summary>One per leak group, in <see cref="TraceSummary.LeakGroups"/> order (biggest first).</summary>
     public required IReadOnlyList<TimelineMarker> Markers { get; init; }
 }

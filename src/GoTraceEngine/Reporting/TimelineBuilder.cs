@@ -3,14 +3,15 @@ using GoTraceEngine.State;
 
 namespace GoTraceEngine.Reporting;
 
-/// <summary>Builds the <see cref="Timeline"/> from the recorder's samples and the report's leak groups.</summary>
+/// <summary>Builds the <see cref="Timeline"/> from the recorder's samples and the report's leaks.</summary>
 internal static class TimelineBuilder
 {
     public static Timeline Build(TraceSummary summary, TimelineRecorder? recorder, GoroutineState state, EventOrderer orderer, long linesRead)
     {
         bool timed = orderer.HasTimestamps;
+        long end = timed ? orderer.LatestTimestamp : linesRead;
         var reasons = new List<string>();
-        var points = new List<TimelinePoint>();
+        var samples = new List<(long X, long Live, long Blocked, long[] ByReason)>();
         if (recorder is not null)
         {
             foreach (byte key in recorder.Keys)
@@ -21,36 +22,66 @@ internal static class TimelineBuilder
             for (int i = 0; i < recorder.Count; i++)
             {
                 ReadOnlySpan<long> p = recorder.Point(i);
-                points.Add(new TimelinePoint { X = p[0], Live = p[1], Blocked = p[2], BlockedByReason = p[3..].ToArray() });
+                samples.Add((p[0], p[1], p[2], p[3..].ToArray()));
             }
 
-            long end = timed ? orderer.LatestTimestamp : linesRead;
-            if (points.Count == 0 || points[^1].X < end)
+            if (samples.Count == 0 || samples[^1].X < end)
             {
-                points.Add(new TimelinePoint
-                {
-                    X = end,
-                    Live = state.Live.Count,
-                    Blocked = state.Blocked.Count,
-                    BlockedByReason = [.. recorder.Keys.ToArray().Select(state.BlockedWithKey)],
-                });
+                samples.Add((end, state.Live.Count, state.Blocked.Count, [.. recorder.Keys.ToArray().Select(state.BlockedWithKey)]));
             }
         }
 
-        var markers = new List<TimelineMarker>();
-        foreach (LeakGroup group in summary.LeakGroups)
+        // Where each leak parked, on the timeline's axis. A park without ts= in a timed trace cannot be placed: it is
+        // counted from the start, as blocked since before anything the timeline shows.
+        long start = samples.Count > 0 ? samples[0].X : end;
+        var parks = new Dictionary<(string?, string?, string), List<long>>();
+        var all = new long[summary.Leaks.Count];
+        for (int i = 0; i < summary.Leaks.Count; i++)
         {
-            long first = long.MaxValue;
-            foreach (LeakSuspect leak in summary.Leaks)
+            LeakSuspect leak = summary.Leaks[i];
+            long x = !timed ? leak.Line : leak.BlockedNs is { } blocked ? end - blocked : start;
+            all[i] = x;
+            var key = (leak.StartFunction, leak.Creator, leak.Reason);
+            if (!parks.TryGetValue(key, out List<long>? list))
             {
-                if (leak.StartFunction == group.StartFunction && leak.Creator == group.Creator && leak.Reason == group.Reason)
-                {
-                    long x = timed && leak.BlockedNs is { } blocked ? orderer.LatestTimestamp - blocked : leak.Line;
-                    first = Math.Min(first, x);
-                }
+                parks[key] = list = [];
             }
 
-            markers.Add(new TimelineMarker { X = first, Label = $"{group.StartFunction ?? "(start function unknown)"}: {group.Reason}", Count = group.Count });
+            list.Add(x);
+        }
+
+        Array.Sort(all);
+        var points = new List<TimelinePoint>(samples.Count);
+        int parked = 0;
+        foreach ((long x, long live, long blocked, long[] byReason) in samples)
+        {
+            while (parked < all.Length && all[parked] <= x)
+            {
+                parked++;
+            }
+
+            points.Add(new TimelinePoint { X = x, Live = live, Blocked = blocked, BlockedByReason = byReason, Leaked = parked });
+        }
+
+        // Groups differ by creator too: the creator joins the label only where start function and reason are shared.
+        var sameLabel = new Dictionary<(string?, string), int>();
+        foreach (LeakGroup group in summary.LeakGroups)
+        {
+            sameLabel[(group.StartFunction, group.Reason)] = sameLabel.GetValueOrDefault((group.StartFunction, group.Reason)) + 1;
+        }
+
+        var markers = new List<TimelineMarker>(summary.LeakGroups.Count);
+        foreach (LeakGroup group in summary.LeakGroups)
+        {
+            List<long> at = parks.TryGetValue((group.StartFunction, group.Creator, group.Reason), out List<long>? found) ? found : [];
+            at.Sort();
+            string label = (group.StartFunction ?? "(start function unknown)") + ": " + group.Reason;
+            if (sameLabel[(group.StartFunction, group.Reason)] > 1)
+            {
+                label += " from " + (group.Creator ?? "(creator unknown)");
+            }
+
+            markers.Add(new TimelineMarker { X = at.Count > 0 ? at[0] : start, Label = label, Count = group.Count, Group = group, ParkedAt = at });
         }
 
         return new Timeline { Axis = timed ? "ns" : "line", Reasons = reasons, Points = points, Markers = markers };

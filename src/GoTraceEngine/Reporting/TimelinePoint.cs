@@ -15,4 +15,11 @@ public sealed record TimelinePoint
 
     /// <summary>Blocked goroutines per blocking reason, in <see cref="Timeline.Reasons"/> order.</summary>
     public required IReadOnlyList<long> BlockedByReason { get; init; }
+
+    /// <summary>
+    /// Leaked goroutines by <see cref="X"/>: of the goroutines the verdict calls leaks at the end of the trace
+    /// (<see cref="TraceSummary.Leaks"/>), those that had parked by then. It never decreases along the timeline and
+    /// ends at the number of leaks; each step up is a leak starting.
+    /// </summary>
+    public required long Leaked { get; init; }
 }
