@@ -35,6 +35,7 @@ public partial class TraceEngine<TSink>
 {
     private readonly TraceEngineOptions _options;
     private LineFramer _framer;
+    private PrefetchRing _ring;
     private readonly NameTable _names = new();
     private readonly LineAccounting _accounting = new();
     private readonly TraceMessages _messages;
@@ -154,6 +155,9 @@ public partial class TraceEngine<TSink>
 
         var handler = new LineHandler(this);
         _framer.Feed(ref handler, data);
+
+        // Between feeds the tables are read (views, summaries, the dashboard): nothing stays in the prefetch ring.
+        FlushRing();
     }
 
     /// <summary>Ends the input: a last line without <c>\n</c> is processed, held events are applied. Further feeding throws.</summary>
@@ -170,6 +174,7 @@ public partial class TraceEngine<TSink>
         _endedMidLine = _framer.Complete(ref handler);
         var applier = new Applier(this);
         _orderer.Drain(ref applier);
+        FlushRing();
         _completed = true;
     }
 
@@ -270,6 +275,8 @@ public partial class TraceEngine<TSink>
                 _messages.Warn(WarningKind.TracerFatal, lineNumber, line);
                 break;
             case LineCategory.TraceHeader:
+                // The events before the header were read with the tables it replaces.
+                FlushRing();
                 ApplyHeader(line, lineNumber);
                 break;
             case LineCategory.TracerMessage:
@@ -355,12 +362,36 @@ public partial class TraceEngine<TSink>
         public void OnTooLong(long length) => engine.ProcessTooLong(length);
     }
 
-    /// <summary>The orderer's event callback: a direct call into the engine.</summary>
-    private readonly struct Applier(TraceEngine<TSink> engine) : IEventApplier
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void FlushRing()
     {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Apply(in TraceEvent e) => engine.Apply(in e);
+        if (_ring.Count > 0)
+        {
+            var applier = new Applier(this);
+            _ring.Flush(ref applier);
+        }
+    }
 
-        public bool IsStale(in TraceEvent e) => engine._state.IsStale(in e);
+    /// <summary>The orderer's and the prefetch ring's event callback: direct calls into the engine.</summary>
+    private readonly struct Applier(TraceEngine<TSink> engine) : IEventApplier, IEventSink
+    {
+        /// <summary>From the orderer, in time order: into the prefetch ring, which applies it a few events later.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Apply(in TraceEvent e)
+        {
+            Applier self = this;
+            engine._ring.Push(in e, engine._state, ref self);
+        }
+
+        /// <summary>From the ring: to the tables now.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void ApplyNow(in TraceEvent e) => engine.Apply(in e);
+
+        public bool IsStale(in TraceEvent e)
+        {
+            // A late event is judged against the goroutine's state after everything before it.
+            engine.FlushRing();
+            return engine._state.IsStale(in e);
+        }
     }
 }
