@@ -16,6 +16,7 @@ internal static class CheckCommand
         var check = new CheckOptions();
         var engineOptions = new EngineOptions();
         Command command = new("check", "CI gate: fail (exit 1) when goroutines leak beyond the budget, listing where they started.") { file };
+        HelpExamples.Set(command, "gotrace check capture.txt --max-leaks 0 --ignore 'net/http.*' --junit leaks.xml");
         check.AddTo(command, withFormat: true);
         engineOptions.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>

@@ -12,15 +12,15 @@ internal sealed class CheckOptions
 
     public Option<long> MaxLeaks { get; } = UsageErrors.Integer("--max-leaks", "How many leaked goroutines (not ignored, not in the baseline) are allowed.", 0, long.MaxValue, 0);
 
-    public Option<string[]> Ignore { get; } = new("--ignore") { Description = "Ignore leak groups whose start function or creator matches this glob (* and ?); repeatable. Example: --ignore 'net/http.*'", HelpName = "<GLOB>", AllowMultipleArgumentsPerToken = false };
+    public Option<string[]> Ignore { get; } = new("--ignore") { Description = "Ignore leak groups whose start function or creator matches this glob (* and ?); repeatable. Example: --ignore 'net/http.*'", HelpName = "GLOB", AllowMultipleArgumentsPerToken = false };
 
-    public Option<string[]> IgnoreReason { get; } = new("--ignore-reason") { Description = "Ignore leak groups blocked for this reason (a name such as select or 'chan receive', _ for a space, or a code); repeatable.", HelpName = "<REASON>" };
+    public Option<string[]> IgnoreReason { get; } = new("--ignore-reason") { Description = "Ignore leak groups blocked for this reason (a name such as select or 'chan receive', _ for a space, or a code); repeatable.", HelpName = "REASON" };
 
-    public Option<string?> Baseline { get; } = new("--baseline") { Description = "Accept the leak groups recorded in this file (written by --write-baseline).", HelpName = "<FILE>" };
+    public Option<string?> Baseline { get; } = new("--baseline") { Description = "Accept the leak groups recorded in this file (written by --write-baseline).", HelpName = "FILE" };
 
-    public Option<string?> WriteBaseline { get; } = new("--write-baseline") { Description = "Record the current leak groups as accepted, and pass.", HelpName = "<FILE>" };
+    public Option<string?> WriteBaseline { get; } = new("--write-baseline") { Description = "Record the current leak groups as accepted, and pass.", HelpName = "FILE" };
 
-    public Option<string?> JUnit { get; } = new("--junit") { Description = "Also write JUnit XML: one test case per leak group.", HelpName = "<FILE>" };
+    public Option<string?> JUnit { get; } = new("--junit") { Description = "Also write JUnit XML: one test case per leak group.", HelpName = "FILE" };
 
     public CheckOptions()
     {

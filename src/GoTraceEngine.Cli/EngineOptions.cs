@@ -9,7 +9,7 @@ internal sealed class EngineOptions
     public Option<string?> Go { get; } = new("--go")
     {
         Description = "Go version of the traced program (e.g. 1.22, go1.19.8), used when the trace has no '# gotrace' header. Default: 1.22.",
-        HelpName = "<VERSION>",
+        HelpName = "VERSION",
     };
 
     public Option<string> Reasons { get; } = new("--reasons")
@@ -20,20 +20,20 @@ internal sealed class EngineOptions
 
     public Option<string?> LeakAfter { get; } = new("--leak-after")
     {
-        Description = "A leak suspect must have been blocked at least this long at the end of the trace (e.g. 500ms, 30s, 1m). Default: blocked at the end.",
-        HelpName = "<DURATION>",
+        Description = "A floor under the verdict: a goroutine is a leak only when it has been blocked at least this long at the end of the trace (e.g. 500ms, 30s, 1m). Default: the verdict alone decides.",
+        HelpName = "DURATION",
     };
 
     public Option<string?> ReorderWindow { get; } = new("--reorder-window")
     {
         Description = "How late (in trace time) a timestamped event may arrive and still be put in order. Default: 2s.",
-        HelpName = "<DURATION>",
+        HelpName = "DURATION",
     };
 
     public Option<string?> MaxClockJump { get; } = new("--max-clock-jump")
     {
         Description = "A ts= further than this from the trace's clock (ahead or behind) is corrupt: a diagnostic, and the event is applied in arrival order. Default: 1h.",
-        HelpName = "<DURATION>",
+        HelpName = "DURATION",
     };
 
     public Option<long?> MaxGoroutines { get; } = UsageErrors.OptionalInteger(

@@ -10,23 +10,25 @@ internal static class GenCommand
 {
     public static Command Create(CliContext context)
     {
-        Option<string?> output = new("--output", "-o") { Description = "File to write; standard output when absent.", HelpName = "<FILE>" };
+        Option<string?> output = new("--output", "-o") { Description = "File to write; standard output when absent.", HelpName = "FILE" };
         Option<string> format = new("--format", "-f") { Description = "quiet (dtrace -q, the seed's script), nonquiet (dtrace's default output) or full (the full event format).", DefaultValueFactory = _ => "quiet" };
         format.AcceptOnlyFromAmong("quiet", "nonquiet", "full");
-        Option<string?> events = new("--events", "-n") { Description = "Stop after this many events (k, M, G suffixes: 10M).", HelpName = "<COUNT>" };
-        Option<string?> size = new("--size", "-s") { Description = "Stop after this many bytes (KB, MB, GB suffixes: 1GB).", HelpName = "<BYTES>" };
+        Option<string?> events = new("--events", "-n") { Description = "Stop after this many events (k, M, G suffixes: 10M).", HelpName = "COUNT" };
+        Option<string?> size = new("--size", "-s") { Description = "Stop after this many bytes (KB, MB, GB suffixes: 1GB).", HelpName = "BYTES" };
         Option<long> seed = UsageErrors.Integer("--seed", "Random seed: the same options write the same bytes.", int.MinValue, int.MaxValue, 1);
         Option<long> live = UsageErrors.Integer("--live", "Steady population of live goroutines.", 1, 1 << 28, 1000);
         Option<long> leaks = UsageErrors.Integer("--leaks", "Goroutines that block forever, spread over the trace.", 0, 1 << 28, 0);
         Option<long> cpus = UsageErrors.Integer("--cpus", "CPUs whose buffers are drained in turn.", 1, 1024, 2);
-        Option<long> busy = UsageErrors.Integer("--busy", "Simulate a busy server for this many seconds of trace, mid-flight, in the full format (--leaks: leak incidents per minute). Example: gotrace gen --busy 60 --leaks 6 -o busy.txt", 0, 86_400, 0, "<SECONDS>");
+        Option<long> busy = UsageErrors.Integer("--busy", "Simulate a busy server for this many seconds of trace, mid-flight, in the full format (--leaks: leak incidents per minute). Example: gotrace gen --busy 60 --leaks 6 -o busy.txt", 0, 86_400, 0, "SECONDS");
         Option<bool> quiesce = new("--quiesce") { Description = "With --busy: shut the program down at the end, so only the leaks are still blocked." };
-        Option<string?> truthFile = new("--truth") { Description = "With --busy: write the leaked goroutines (goid, g, kind, ts, line of the park) to this file.", HelpName = "<FILE>" };
+        Option<string?> truthFile = new("--truth") { Description = "With --busy: write the leaked goroutines (goid, g, kind, ts, line of the park) to this file.", HelpName = "FILE" };
 
         Command command = new("gen", "Write a deterministic synthetic trace (for tests and benchmarks).")
         {
             output, format, events, size, seed, live, leaks, cpus, busy, quiesce, truthFile,
         };
+
+        HelpExamples.Set(command, "gotrace gen --events 10M --format full --leaks 5 -o big.trace.txt");
         command.Validators.Add(result =>
         {
             string? n = result.GetValue(events);

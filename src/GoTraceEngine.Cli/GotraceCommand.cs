@@ -15,20 +15,7 @@ internal static class GotraceCommand
             stderr,
             StderrIsTerminal: ReferenceEquals(stderr, Console.Error) && !Console.IsErrorRedirected,
             StdoutIsTerminal: ReferenceEquals(stdout, Console.Out) && !Console.IsOutputRedirected);
-        RootCommand root = new("gotrace: finds goroutine leaks in DTrace and bpftrace output of the Go runtime.")
-        {
-            ReplayCommand.Create(context),
-            CheckCommand.Create(context),
-            WatchCommand.Create(context),
-            TraceCommand.Create(context),
-            ScriptCommand.Create(context),
-            GenCommand.Create(context),
-        };
-        root.SetAction(parse =>
-        {
-            // No command: the help, which lists them.
-            return root.Parse("--help").Invoke(new InvocationConfiguration { Output = output, Error = stderr, EnableDefaultExceptionHandler = false });
-        });
+        RootCommand root = CreateRoot(context);
 
         try
         {
@@ -75,6 +62,28 @@ internal static class GotraceCommand
             await TryWriteAsync(stderr, $"gotrace: internal error: {e.GetType().Name}: {OneLine(e.Message)} (GOTRACE_DEBUG=1 shows where)").ConfigureAwait(false);
             return ExitCodes.InternalError;
         }
+    }
+
+    /// <summary>The root command and every subcommand, each with its example in its help (<see cref="HelpExamples"/>).</summary>
+    internal static RootCommand CreateRoot(CliContext context)
+    {
+        RootCommand root = new("gotrace: finds goroutine leaks in DTrace and bpftrace output of the Go runtime.")
+        {
+            ReplayCommand.Create(context),
+            CheckCommand.Create(context),
+            WatchCommand.Create(context),
+            TraceCommand.Create(context),
+            ScriptCommand.Create(context),
+            GenCommand.Create(context),
+        };
+        HelpExamples.Set(root, "sudo gotrace trace -- ./prog");
+        HelpExamples.Attach(root);
+        root.SetAction(parse =>
+        {
+            // No command: the help, which lists them.
+            return root.Parse("--help").Invoke(new InvocationConfiguration { Output = context.Stdout, Error = context.Stderr, EnableDefaultExceptionHandler = false });
+        });
+        return root;
     }
 
     /// <summary>Errors stop a run with one line: multi-line messages are joined.</summary>

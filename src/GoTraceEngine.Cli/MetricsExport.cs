@@ -72,7 +72,7 @@ internal sealed class MetricsExport : IAsyncDisposable
     {
         Option<string?> option = new("--prometheus")
         {
-            Description = "Serve metrics in Prometheus text format at http://HOST:PORT/metrics while running (127.0.0.1:9464; 0.0.0.0:9464 for every interface). "
+            Description = "Serve metrics in Prometheus text format at http://<HOST:PORT>/metrics while running (127.0.0.1:9464; 0.0.0.0:9464 for every interface). "
                 + "OTEL_EXPORTER_OTLP_ENDPOINT also exports them over OTLP.",
             HelpName = "HOST:PORT",
         };

@@ -29,8 +29,8 @@ internal static class ReplayCommand
         };
         Option<string?> timeline = new("--timeline")
         {
-            Description = "Also draw live and blocked goroutines over time to FILE: .html (self-contained), .svg or .csv.",
-            HelpName = "<FILE>",
+            Description = "Also draw live, blocked and leaked goroutines over time to this file: .html (self-contained), .svg or .csv.",
+            HelpName = "FILE",
         };
         var engineOptions = new EngineOptions();
 
@@ -42,6 +42,8 @@ internal static class ReplayCommand
             noProgress,
             timeline,
         };
+
+        HelpExamples.Set(command, "gotrace replay capture.txt --format json --leak-after 30s");
         engineOptions.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {

@@ -15,15 +15,17 @@ internal static class ScriptCommand
         tracer.AcceptOnlyFromAmong("dtrace", "bpftrace");
         Option<string> arch = new("--arch") { Description = "amd64 or arm64 (bpftrace: amd64).", DefaultValueFactory = _ => "amd64" };
         arch.AcceptOnlyFromAmong("amd64", "arm64");
-        Option<string?> go = new("--go") { Description = "The program's Go version (default: read from --binary, else 1.22).", HelpName = "<VERSION>" };
-        Option<string?> binary = new("--binary") { Description = "The Go program to trace: fills its path (bpftrace), Go version and g offsets from its DWARF.", HelpName = "<PATH>" };
-        Option<string> os = new("--os") { Description = "The OS named in the DTrace script's header.", DefaultValueFactory = _ => "darwin" };
+        Option<string?> go = new("--go") { Description = "The program's Go version (default: read from --binary, else 1.22).", HelpName = "VERSION" };
+        Option<string?> binary = new("--binary") { Description = "The Go program to trace: fills its path (bpftrace), Go version and g offsets from its DWARF.", HelpName = "PATH" };
+        Option<string> os = new("--os") { Description = "The operating system named in the DTrace script's header (e.g. darwin, illumos, freebsd).", HelpName = "OS", DefaultValueFactory = _ => "darwin" };
         Option<bool> symbols = new("--symbols") { Description = "Print the --binary's go-statement wrappers and sites as '# gotrace' lines (prepend them to a capture), not a script." };
 
         Command command = new("script", "Print a tracer script that writes the full event format, ready for gotrace replay.")
         {
             tracer, arch, go, binary, os, symbols,
         };
+
+        HelpExamples.Set(command, "gotrace script --tracer bpftrace --binary ./prog > trace.bt");
         command.Validators.Add(result =>
         {
             bool wantsSymbols = result.GetValue(symbols);

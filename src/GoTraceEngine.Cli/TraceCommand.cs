@@ -26,13 +26,13 @@ internal static class TraceCommand
     public static Command Create(CliContext context)
     {
         Argument<string[]> program = new("PROGRAM") { Description = "The Go program to run and trace, and its arguments (after --).", Arity = ArgumentArity.ZeroOrMore };
-        Option<long?> pid = UsageErrors.OptionalInteger("--pid", "Attach to this running Go process instead of starting one; stop with Ctrl-C or --duration. Example: sudo gotrace trace -p 4242 --duration 30s", 1, int.MaxValue, "<PID>");
+        Option<long?> pid = UsageErrors.OptionalInteger("--pid", "Attach to this running Go process instead of starting one; stop with Ctrl-C or --duration. Example: sudo gotrace trace -p 4242 --duration 30s", 1, int.MaxValue, "PID");
         pid.Aliases.Add("-p");
-        Option<string?> duration = new("--duration") { Description = "With -p: stop tracing after this long (30s, 5m) and report.", HelpName = "<DURATION>" };
+        Option<string?> duration = new("--duration") { Description = "With -p: stop tracing after this long (30s, 5m) and report.", HelpName = "DURATION" };
         Option<string> format = new("--format", "-f") { Description = "Report format: text or json.", DefaultValueFactory = _ => "text" };
         format.AcceptOnlyFromAmong("text", "json");
-        Option<string?> output = new("--output", "-o") { Description = "Write the report to this file; the program's stdout then stays on stdout (without -o it goes to stderr).", HelpName = "<FILE>" };
-        Option<string?> save = new("--save") { Description = "Keep the raw trace (with the binary's names) in this file, for gotrace replay.", HelpName = "<FILE>" };
+        Option<string?> output = new("--output", "-o") { Description = "Write the report to this file; the program's stdout then stays on stdout (without -o it goes to stderr).", HelpName = "FILE" };
+        Option<string?> save = new("--save") { Description = "Keep the raw trace (with the binary's names) in this file, for gotrace replay.", HelpName = "FILE" };
         Option<string?> prometheus = MetricsExport.CreateOption();
         Option<bool> checkGate = new("--check") { Description = "Act as the CI gate (see gotrace check): exit 1 when the program leaks beyond --max-leaks, or fails." };
         var check = new CheckOptions();
@@ -41,6 +41,7 @@ internal static class TraceCommand
         {
             program, pid, duration, format, output, save, checkGate, prometheus,
         };
+        HelpExamples.Set(command, "sudo gotrace trace --format json -o report.json -- ./server -port 8080");
         check.AddTo(command, withFormat: false);
         engineOptions.AddTo(command);
         command.Validators.Add(result =>

@@ -50,7 +50,7 @@ internal static class UsageErrors
         parse.CommandResult.Command is RootCommand ? string.Empty : parse.CommandResult.Command.Name + " ";
 
     /// <summary>An option whose value must be a whole number in a range, with a message in words when it is not.</summary>
-    public static Option<long> Integer(string name, string description, long min, long max, long defaultValue, string helpName = "<N>")
+    public static Option<long> Integer(string name, string description, long min, long max, long defaultValue, string helpName = "N")
     {
         Option<long> option = new(name)
         {
@@ -63,7 +63,7 @@ internal static class UsageErrors
     }
 
     /// <summary>Like <see cref="Integer"/>, with no value when the option is absent.</summary>
-    public static Option<long?> OptionalInteger(string name, string description, long min, long max, string helpName = "<N>")
+    public static Option<long?> OptionalInteger(string name, string description, long min, long max, string helpName = "N")
     {
         Option<long?> option = new(name)
         {

@@ -24,10 +24,11 @@ internal static class WatchCommand
         Argument<string> file = new("FILE") { Description = "Tracer output to watch; '-' or nothing reads standard input.", Arity = ArgumentArity.ZeroOrOne, DefaultValueFactory = _ => "-" };
         Option<string> format = new("--format", "-f") { Description = "Final report format: text or json.", DefaultValueFactory = _ => "text" };
         format.AcceptOnlyFromAmong("text", "json");
-        Option<long> refresh = UsageErrors.Integer("--refresh", "Refresh interval in milliseconds (the plain status line is printed once a second).", 20, 60_000, 250, "<MS>");
+        Option<long> refresh = UsageErrors.Integer("--refresh", "Refresh interval in milliseconds (the plain status line is printed once a second).", 20, 60_000, 250, "MS");
         Option<string?> prometheus = MetricsExport.CreateOption();
         var engineOptions = new EngineOptions();
         Command command = new("watch", "Watch tracer output live: events/s, live, blocked by reason, the top leak groups, warnings.") { file, format, refresh, prometheus };
+        HelpExamples.Set(command, "sudo dtrace -q -s trace.d -c ./prog | gotrace watch --leak-after 5s");
         engineOptions.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {

@@ -36,14 +36,4 @@ public sealed class UsageErrorsTests
             Assert.Contains(command, output, StringComparison.Ordinal);
         }
     }
-
-    [Fact]
-    public async Task Help_Placeholders_AreNamedNotRaw()
-    {
-        foreach (string command in new[] { "replay", "check", "watch", "trace", "gen" })
-        {
-            (_, string output, _) = await RunAsync(command, "--help");
-            Assert.DoesNotMatch(@"--[a-z-]+ [A-Z]{2,}\b", output);
-        }
-    }
 }
