@@ -12,6 +12,7 @@ internal static class ReasonKeys
     public const byte Unknown = 255;
 
     private static readonly Dictionary<string, byte> s_keys = new(StringComparer.Ordinal);
+    private static readonly bool[] s_semaphoreBucket = new bool[256];
     private static readonly List<string> s_names = [];
 
     /// <summary>How many reason names have keys.</summary>
@@ -32,11 +33,19 @@ internal static class ReasonKeys
                 key = (byte)s_names.Count;
                 s_keys.Add(name, key);
                 s_names.Add(name);
+                s_semaphoreBucket[key] = name is "sync" or "semacquire" or "sync.Mutex.Lock" or "sync.RWMutex.RLock" or "sync.RWMutex.Lock" or "sync.WaitGroup.Wait";
             }
 
             return key;
         }
     }
+
+    /// <summary>
+    /// Whether a park for this reason reports a shared semaphore bucket as its wait object: <c>semacquire</c> parks with
+    /// the lock of the runtime's <c>semaRoot</c> (<c>semtable[(addr &gt;&gt; 3) % 251]</c>), which every semaphore hashing to
+    /// it shares, so the <c>obj=</c> of a mutex, RWMutex or WaitGroup wait says nothing about that object's own releases.
+    /// </summary>
+    public static bool IsSemaphoreBucket(byte key) => s_semaphoreBucket[key];
 
     /// <summary>The name behind <paramref name="key"/>.</summary>
     public static string Name(byte key) => key < s_names.Count ? s_names[key] : "unknown";

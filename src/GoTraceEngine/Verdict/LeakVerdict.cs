@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using GoTraceEngine.State;
 
 namespace GoTraceEngine.Verdict;
 
@@ -32,6 +33,8 @@ internal sealed class LeakVerdict
     private long _releases;
     private long _untrackedReleases;
     private long _slowestFirstRelease = -1;
+    private long _secondSlowestFirstRelease = -1;
+    private int _groupsReleased;
 
     public LeakVerdict(VerdictOptions options = default, VerdictClock clock = VerdictClock.Nanoseconds)
     {
@@ -92,7 +95,7 @@ internal sealed class LeakVerdict
         }
 
         RollEpoch(ref group, now);
-        if (waitObject != 0)
+        if (waitObject != 0 && !ReasonKeys.IsSemaphoreBucket(reason))
         {
             _objects.OnPark(waitObject, now);
         }
@@ -117,7 +120,7 @@ internal sealed class LeakVerdict
         ref VerdictGroup g = ref _groups[group];
         long waited = Math.Max(0, now - parkTime);
         bool independent = true;
-        if (waitObject != 0)
+        if (waitObject != 0 && !ReasonKeys.IsSemaphoreBucket(g.Reason))
         {
             long previous = _objects.OnRelease(waitObject, now);
             independent = previous == long.MinValue || now - previous >= waited / 2;
@@ -136,7 +139,7 @@ internal sealed class LeakVerdict
             g.MaxRelease = waited;
         }
 
-        if (independent && waited >= g.MaxRelease / 2)
+        if (independent && waited >= g.MaxRelease / 8)
         {
             g.Episodes++;
         }
@@ -200,7 +203,7 @@ internal sealed class LeakVerdict
         long floor = events ? _options.FloorEvents : _options.FloorNs;
         long quietFor = _lastActivity == long.MinValue ? 0 : Math.Max(0, now - _lastActivity);
         long objectReleases = -1, objectLastReleaseAgo = -1, objectParks = -1, objectLastRelease = long.MinValue;
-        if (waitObject != 0 && _objects.TryGet(waitObject, out long parksSince, out long released, out objectLastRelease))
+        if (waitObject != 0 && !ReasonKeys.IsSemaphoreBucket(g.Reason) && _objects.TryGet(waitObject, out long parksSince, out long released, out objectLastRelease))
         {
             objectReleases = released;
             objectParks = parksSince;
@@ -219,7 +222,8 @@ internal sealed class LeakVerdict
             GroupBlocked = g.Blocked,
             GroupSteadyBlocked = g.SteadyBlocked,
             GroupSpan = g.FirstPark == long.MinValue ? 0 : Math.Max(0, now - g.FirstPark),
-            SlowestFirstRelease = _slowestFirstRelease,
+            SlowestFirstRelease = EstablishedFirstRelease(),
+            SlowestIsOutlier = _groupsReleased >= _options.OutlierGroups,
             ObjectReleases = objectReleases,
             ObjectLastReleaseAgo = objectLastReleaseAgo,
             ObjectParksSinceRelease = objectParks,
@@ -247,7 +251,7 @@ internal sealed class LeakVerdict
         // The group's normal wait: its longest release, and the leak limit, a multiple of it that grows when the group
         // saw only a few release episodes (a longest-of-few says less; a burst that wakes a whole pool is one episode).
         long longest = Math.Max(floor, g.MaxRelease);
-        double multiple = _options.LeakMultiple * Math.Max(1.0, (double)_options.MinReleases / Math.Max(1, g.Episodes));
+        double multiple = _options.LeakMultiple * Math.Sqrt(Math.Max(1.0, (double)_options.MinReleases / Math.Max(1, g.Episodes)));
         long limit = (long)Math.Min(long.MaxValue / 2, Math.Max(floor, multiple * g.MaxRelease));
 
         // 3. It waits in a line that moves: its object released others after it parked, and recently.
@@ -285,9 +289,9 @@ internal sealed class LeakVerdict
 
         // 5. Its group never released anything: a leak once it has kept parking for longer than any group of the
         //    program took to see its first release.
-        if (_slowestFirstRelease >= 0)
+        if (EstablishedFirstRelease() is var firstRelease && firstRelease >= 0)
         {
-            long established = (long)Math.Min(long.MaxValue / 2, Math.Max(floor, _options.NeverReleasedMultiple * _slowestFirstRelease));
+            long established = (long)Math.Min(long.MaxValue / 2, Math.Max(floor, _options.NeverReleasedMultiple * firstRelease));
             if (evidence.GroupSpan > established)
             {
                 return evidence with { Class = VerdictClass.Leak, Rule = VerdictRule.GroupNeverReleased, Threshold = established };
@@ -302,6 +306,15 @@ internal sealed class LeakVerdict
             ? evidence with { Class = VerdictClass.Waiting, Rule = VerdictRule.UnderFloor, Threshold = floor }
             : evidence with { Class = VerdictClass.Likely, Rule = VerdictRule.GroupNeverReleasedYet, Threshold = floor };
     }
+
+    /// <summary>
+    /// How long a group may go without its first release and still be healthy: the slowest first release of any group,
+    /// or, once <see cref="VerdictOptions.OutlierGroups"/> groups have released, the second slowest, so one daemon with
+    /// a long first wait (a scheduler sleeping until its next job) does not excuse every group that never releases.
+    /// -1 before any group released.
+    /// </summary>
+    private long EstablishedFirstRelease() =>
+        _groupsReleased >= _options.OutlierGroups ? _secondSlowestFirstRelease : _slowestFirstRelease;
 
     /// <summary>The mean time between releases anywhere (tracked or not), or the whole clock range when fewer than two.</summary>
     private double MeanReleaseGap() =>
@@ -358,9 +371,15 @@ internal sealed class LeakVerdict
     {
         group.FirstRelease = now;
         long latency = Math.Max(0, now - group.FirstPark);
+        _groupsReleased++;
         if (latency > _slowestFirstRelease)
         {
+            _secondSlowestFirstRelease = _slowestFirstRelease;
             _slowestFirstRelease = latency;
+        }
+        else if (latency > _secondSlowestFirstRelease)
+        {
+            _secondSlowestFirstRelease = latency;
         }
     }
 

@@ -51,8 +51,14 @@ internal readonly record struct VerdictEvidence
     /// <summary>How long ago its group first parked.</summary>
     public long GroupSpan { get; init; }
 
-    /// <summary>The longest any group took from its first park to its first release (-1: no group has released).</summary>
+    /// <summary>
+    /// How long a group may take from its first park to its first release (-1: no group has released): the slowest
+    /// group's, or the second slowest's when <see cref="SlowestIsOutlier"/>.
+    /// </summary>
     public long SlowestFirstRelease { get; init; }
+
+    /// <summary>Enough groups have released that the slowest one was set aside as an outlier (<see cref="VerdictOptions.OutlierGroups"/>).</summary>
+    public bool SlowestIsOutlier { get; init; }
 
     /// <summary>Releases from its wait object the verdict remembers (-1: object unknown or forgotten).</summary>
     public long ObjectReleases { get; init; }

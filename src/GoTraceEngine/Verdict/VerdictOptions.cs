@@ -12,6 +12,7 @@ internal readonly record struct VerdictOptions
     private readonly double _quietMultiple;
     private readonly double _neverReleasedMultiple;
     private readonly double _accumulationFactor;
+    private readonly int _outlierGroups;
     private readonly double _nothingReleasedGaps;
     private readonly int _maxGroups;
     private readonly int _initialGroups;
@@ -47,6 +48,12 @@ internal readonly record struct VerdictOptions
     /// took to see its first release (default 1.5).
     /// </summary>
     public double NeverReleasedMultiple { get => _neverReleasedMultiple > 0 ? _neverReleasedMultiple : 1.5; init => _neverReleasedMultiple = value; }
+
+    /// <summary>
+    /// Once this many groups have seen their first release (default 8), the slowest of them is an outlier and the
+    /// second slowest sets how long a group may go without releasing (see <see cref="NeverReleasedMultiple"/>).
+    /// </summary>
+    public int OutlierGroups { get => _outlierGroups > 0 ? _outlierGroups : 8; init => _outlierGroups = value; }
 
     /// <summary>
     /// A group holding more than this many times the blocked goroutines its park rate and longest release explain

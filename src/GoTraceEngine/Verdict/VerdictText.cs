@@ -68,7 +68,7 @@ internal static class VerdictText
         ? string.Create(CultureInfo.InvariantCulture, $"; {Count(e.GroupSteadyBlocked)} of its {Count(e.GroupBlocked)} blocked have stayed blocked through the last half of its life")
         : string.Empty;
 
-    private static string Slowest(in VerdictEvidence e) => e.SlowestFirstRelease >= 0
-        ? $" (the slowest group saw its first release after {Duration(e.SlowestFirstRelease, e.Clock)})"
-        : " (no group has released anything yet)";
+    private static string Slowest(in VerdictEvidence e) => e.SlowestFirstRelease < 0 ? " (no group has released anything yet)"
+        : e.SlowestIsOutlier ? $" (every group but the slowest saw its first release within {Duration(e.SlowestFirstRelease, e.Clock)})"
+        : $" (the slowest group saw its first release after {Duration(e.SlowestFirstRelease, e.Clock)})";
 }

@@ -1,3 +1,4 @@
+using GoTraceEngine.State;
 using GoTraceEngine.Verdict;
 
 namespace GoTraceEngine.Tests.Verdict;
@@ -7,6 +8,12 @@ public sealed class LeakVerdictTests
     private const long Ms = 1_000_000;
     private const long Sec = 1_000_000_000;
     private const ulong Obj = 0xc000100000;
+
+    /// <summary>A reason whose <c>obj=</c> is the object itself (a channel used as a semaphore).</summary>
+    private static readonly byte s_chanSend = ReasonKeys.Register("chan send");
+
+    /// <summary>A reason whose <c>obj=</c> is a semaphore bucket shared by unrelated mutexes and WaitGroups.</summary>
+    private static readonly byte s_sync = ReasonKeys.Register("sync");
 
     /// <summary>A busy background: goroutines of another group parked and released every 10 ms until <paramref name="until"/>.</summary>
     private static void Background(LeakVerdict verdict, long from, long until, int fn = 99)
@@ -65,20 +72,20 @@ public sealed class LeakVerdictTests
         for (int i = 0; i < 200; i++)
         {
             long t = i * 50 * Ms;
-            group = verdict.OnPark(1, 2, 5, Obj, t);
+            group = verdict.OnPark(1, 2, s_chanSend, Obj, t);
             verdict.OnRelease(group, Obj, t, t + (100 * Ms));
         }
 
         // Queued behind it since 1 s, far longer than any release took; others are still released after it parked.
-        verdict.OnPark(1, 2, 5, Obj, 1 * Sec);
-        int other = verdict.OnPark(1, 2, 5, Obj, 10 * Sec);
+        verdict.OnPark(1, 2, s_chanSend, Obj, 1 * Sec);
+        int other = verdict.OnPark(1, 2, s_chanSend, Obj, 10 * Sec);
         verdict.OnRelease(other, Obj, 10 * Sec, 10 * Sec + Ms);
         VerdictEvidence evidence = verdict.Classify(group, Obj, 1 * Sec);
         Assert.Equal(VerdictClass.Waiting, evidence.Class);
         Assert.Equal(VerdictRule.ObjectStillReleasing, evidence.Rule);
 
         // The same, on an object nothing was released from since: a leak.
-        verdict.OnPark(1, 2, 5, Obj + 0x60, 1 * Sec);
+        verdict.OnPark(1, 2, s_chanSend, Obj + 0x60, 1 * Sec);
         Assert.Equal(VerdictClass.Leak, verdict.Classify(group, Obj + 0x60, 1 * Sec).Class);
     }
 
@@ -166,13 +173,13 @@ public sealed class LeakVerdictTests
         for (int i = 0; i < 3; i++)
         {
             long t = i * Sec;
-            group = verdict.OnPark(3, 4, 5, Obj, t);
+            group = verdict.OnPark(3, 4, s_chanSend, Obj, t);
             verdict.OnRelease(group, Obj, t, t + (300 * Ms));
         }
 
         for (int i = 3; i < 20; i++)
         {
-            verdict.OnPark(3, 4, 5, Obj, i * Sec);
+            verdict.OnPark(3, 4, s_chanSend, Obj, i * Sec);
             Background(verdict, i * Sec, (i + 1) * Sec);
         }
 
@@ -187,8 +194,80 @@ public sealed class LeakVerdictTests
         Assert.Equal(VerdictRule.ObjectStalled, youngest.Rule);
 
         // Younger than the group's longest release, on another object: waiting.
-        verdict.OnPark(3, 4, 5, Obj + 0x60, 19_900 * Ms);
+        verdict.OnPark(3, 4, s_chanSend, Obj + 0x60, 19_900 * Ms);
         Assert.Equal(VerdictClass.Waiting, verdict.Classify(group, Obj + 0x60, 19_900 * Ms).Class);
+    }
+
+    [Fact]
+    public void Classify_SyncParks_IgnoreTheSharedSemaphoreBucket()
+    {
+        var verdict = new LeakVerdict();
+
+        // Mutex waits (reason sync) whose obj= is the runtime's semaRoot bucket: 40 short contended waits, then a
+        // shard that is never unlocked again collects waiters.
+        int group = 0;
+        for (int i = 0; i < 40; i++)
+        {
+            long t = i * 100 * Ms;
+            group = verdict.OnPark(3, 4, s_sync, Obj, t);
+            verdict.OnRelease(group, Obj, t, t + (20 * Ms));
+        }
+
+        verdict.OnPark(3, 4, s_sync, Obj, 5 * Sec);
+
+        // A WaitGroup waiter of another group hashes to the same bucket and is released: that says nothing about the
+        // stuck mutex, which stays a leak far beyond its group's releases.
+        int other = verdict.OnPark(5, 6, s_sync, Obj, 8_800 * Ms);
+        verdict.OnRelease(other, Obj, 8_800 * Ms, 8_900 * Ms);
+        Background(verdict, 8 * Sec, 9 * Sec);
+        VerdictEvidence stuck = verdict.Classify(group, Obj, 5 * Sec);
+        Assert.Equal(VerdictClass.Leak, stuck.Class);
+        Assert.Equal(VerdictRule.FarBeyondGroupReleases, stuck.Rule);
+        Assert.Equal(-1, stuck.ObjectReleases);
+
+        // The same story on a channel (chan send: obj= is the channel itself): the other release is the object's own, a line that moves.
+        var channel = new LeakVerdict();
+        for (int i = 0; i < 40; i++)
+        {
+            long t = i * 100 * Ms;
+            group = channel.OnPark(3, 4, s_chanSend, Obj, t);
+            channel.OnRelease(group, Obj, t, t + (20 * Ms));
+        }
+
+        channel.OnPark(3, 4, s_chanSend, Obj, 5 * Sec);
+        other = channel.OnPark(5, 6, s_chanSend, Obj, 8_800 * Ms);
+        channel.OnRelease(other, Obj, 8_800 * Ms, 8_900 * Ms);
+        Background(channel, 8 * Sec, 9 * Sec);
+        Assert.Equal(VerdictRule.ObjectStillReleasing, channel.Classify(group, Obj, 5 * Sec).Rule);
+    }
+
+    [Theory]
+    [InlineData(7, true)]
+    [InlineData(6, false)]
+    public void Classify_NeverReleasedGroup_OneSlowDaemonDoesNotExcuseIt(int groups, bool leak)
+    {
+        VerdictClass expected = leak ? VerdictClass.Leak : VerdictClass.Likely;
+        var verdict = new LeakVerdict();
+
+        // A daemon (fn 50) whose only goroutine first wakes after 20 s, and groups - 1 others that release within 1-2 s.
+        int daemon = verdict.OnPark(50, 50, s_chanSend, 0, 0);
+        for (int fn = 1; fn < groups; fn++)
+        {
+            int g = verdict.OnPark(fn, fn, s_chanSend, 0, fn * 10 * Ms);
+            verdict.OnRelease(g, 0, fn * 10 * Ms, (fn * 10 * Ms) + Sec + (fn * 100 * Ms));
+        }
+
+        verdict.OnRelease(daemon, 0, 0, 20 * Sec);
+
+        // A group that never releases, parked for 10 s while everything else keeps running.
+        int stuck = verdict.OnPark(60, 60, s_chanSend, 0, 21 * Sec);
+        Background(verdict, 21 * Sec, 31 * Sec);
+        VerdictEvidence evidence = verdict.Classify(stuck, 0, 21 * Sec);
+
+        // With the background's group, 8 groups have released: the daemon is the outlier and the second slowest (1.6 s)
+        // sets the bar; with 7, its 20 s does.
+        Assert.Equal(expected, evidence.Class);
+        Assert.Equal(leak ? 1_600 * Ms : 20 * Sec, evidence.SlowestFirstRelease);
     }
 
     [Fact]

@@ -19,6 +19,7 @@ public sealed class VerdictPrecisionRecallTests
         { 13, 3_000, 120, 3, 12 },
         { 21, 10_000, 90, 12, 12 },
         { 31, 100_000, 40, 30, 8 },
+        { 22, 10_000, 60, 6, 12 },
     };
 
     [Theory]
