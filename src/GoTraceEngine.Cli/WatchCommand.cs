@@ -57,16 +57,8 @@ internal static class WatchCommand
             {
                 var session = new WatchSession(new TraceEngine(options), TimeSpan.FromMilliseconds(parse.GetValue(refresh)), metrics);
                 metrics?.Attach(session.Engine);
-                bool terminal = context.StdoutIsTerminal;
                 Task ingest = Task.Run(() => session.IngestAsync(input, cancellationToken), CancellationToken.None);
-                if (terminal)
-                {
-                    await LiveDashboardAsync(session, ingest).ConfigureAwait(false);
-                }
-                else
-                {
-                    await StatusLinesAsync(session, ingest, context.Stdout).ConfigureAwait(false);
-                }
+                await ShowAsync(session, ingest, context.Stdout, context.StdoutIsTerminal).ConfigureAwait(false);
 
                 try
                 {
@@ -96,19 +88,29 @@ internal static class WatchCommand
         return command;
     }
 
-    private static async Task LiveDashboardAsync(WatchSession session, Task ingest)
+    /// <summary>
+    /// Shows <paramref name="session"/>'s snapshots on <paramref name="output"/> until <paramref name="work"/> ends: the
+    /// live table, redrawn every refresh, when <paramref name="terminal"/>; else one status line
+    /// (<see cref="StatusLine"/>) a second. <c>gotrace watch</c> draws on stdout, <c>gotrace trace --watch</c> on stderr.
+    /// </summary>
+    internal static Task ShowAsync(WatchSession session, Task work, TextWriter output, bool terminal) =>
+        terminal ? LiveDashboardAsync(session, work, output) : StatusLinesAsync(session, work, output);
+
+    private static async Task LiveDashboardAsync(WatchSession session, Task work, TextWriter output)
     {
         IAnsiConsole console = AnsiConsole.Create(new AnsiConsoleSettings
         {
+            // The console's own writer (not its guard), so Spectre sees the terminal it draws on.
+            Out = new AnsiConsoleOutput(output is GuardedWriter guarded ? guarded.Inner : output),
             Ansi = Environment.GetEnvironmentVariable("NO_COLOR") is null ? AnsiSupport.Detect : AnsiSupport.No,
             ColorSystem = Environment.GetEnvironmentVariable("NO_COLOR") is null ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
             Interactive = InteractionSupport.Yes,
         });
         await console.Live(Render(null)).AutoClear(true).StartAsync(async context =>
         {
-            while (!ingest.IsCompleted)
+            while (!work.IsCompleted)
             {
-                await Task.WhenAny(ingest, Task.Delay(session.Interval)).ConfigureAwait(false);
+                await Task.WhenAny(work, Task.Delay(session.Interval)).ConfigureAwait(false);
                 WatchSnapshot? snapshot = session.TakeLatest();
                 if (snapshot is not null)
                 {
@@ -119,13 +121,13 @@ internal static class WatchCommand
         }).ConfigureAwait(false);
     }
 
-    private static async Task StatusLinesAsync(WatchSession session, Task ingest, TextWriter output)
+    private static async Task StatusLinesAsync(WatchSession session, Task work, TextWriter output)
     {
         var clock = Stopwatch.StartNew();
         TimeSpan next = TimeSpan.Zero;
-        while (!ingest.IsCompleted)
+        while (!work.IsCompleted)
         {
-            await Task.WhenAny(ingest, Task.Delay(session.Interval)).ConfigureAwait(false);
+            await Task.WhenAny(work, Task.Delay(session.Interval)).ConfigureAwait(false);
             WatchSnapshot? snapshot = session.TakeLatest();
             if (snapshot is null)
             {
@@ -143,6 +145,7 @@ internal static class WatchCommand
         }
     }
 
+    /// <summary>The plain status line for one snapshot, printed once a second when the output is not a terminal.</summary>
     internal static string StatusLine(WatchSnapshot s)
     {
         CultureInfo c = CultureInfo.InvariantCulture;
@@ -189,7 +192,8 @@ internal static class WatchCommand
         return rate >= 1e6 ? string.Create(CultureInfo.InvariantCulture, $"{rate / 1e6:0.00} M events/s") : string.Create(CultureInfo.InvariantCulture, $"{rate:N0} events/s");
     }
 
-    private static Table Render(WatchSnapshot? s)
+    /// <summary>The live table for one snapshot (<see langword="null"/>: no events yet).</summary>
+    internal static Table Render(WatchSnapshot? s)
     {
         var table = new Table().Border(TableBorder.Rounded).Title("gotrace watch").AddColumn("").AddColumn(new TableColumn("").RightAligned());
         if (s is null)

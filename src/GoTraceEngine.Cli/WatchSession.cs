@@ -21,7 +21,10 @@ internal sealed class WatchSession(TraceEngine engine, TimeSpan interval, Metric
 
     public void Return(WatchSnapshot snapshot) => _pool.Return(snapshot);
 
-    /// <summary>Fills a pooled snapshot from the engine and publishes it. Call between feeds, on the feeding thread.</summary>
+    /// <summary>
+    /// Fills a pooled snapshot from the engine and publishes it. Call between feeds: on the feeding thread, or under
+    /// the lock every feed holds (<see cref="PublishUntilAsync"/>).
+    /// </summary>
     public void Publish()
     {
         double now = _clock.Elapsed.TotalSeconds;
@@ -36,6 +39,24 @@ internal sealed class WatchSession(TraceEngine engine, TimeSpan interval, Metric
         if (Interlocked.Exchange(ref _latest, snapshot) is { } unread)
         {
             _pool.Return(unread);
+        }
+    }
+
+    /// <summary>
+    /// For an engine fed on another thread (<c>gotrace trace --watch</c> feeds it from the tracer's output as it is
+    /// written): publishes a snapshot every interval until <paramref name="work"/> ends, also while no input arrives.
+    /// Each snapshot is taken under <paramref name="feedLock"/>, which every feed holds too, so it never reads the
+    /// engine in the middle of a feed.
+    /// </summary>
+    public async Task PublishUntilAsync(Task work, Lock feedLock)
+    {
+        while (!work.IsCompleted)
+        {
+            await Task.WhenAny(work, Task.Delay(interval)).ConfigureAwait(false);
+            lock (feedLock)
+            {
+                Publish();
+            }
         }
     }
 
