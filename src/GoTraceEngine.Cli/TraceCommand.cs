@@ -246,10 +246,15 @@ internal static class TraceCommand
             byte[] symbolLines = Encoding.UTF8.GetBytes(string.Concat(names.Lines().Select(l => l + "\n")));
 
             // Standard output is the report's alone: the program's stdout goes to stderr unless the report goes to a file.
+            // Under the live table (--watch, stderr a terminal), what would reach the terminal is printed above it instead.
             TextWriter programStdout = output is null ? context.Stderr : context.Stdout;
+            WatchLog? above = watch && context.StderrIsTerminal ? new WatchLog() : null;
+            Action<ReadOnlySpan<byte>> toStdout = above is not null && (output is null || context.StdoutIsTerminal) ? above.Stream() : OutputSink.For(programStdout);
+            Action<ReadOnlySpan<byte>> toStderr = above?.Stream() ?? OutputSink.For(context.Stderr);
+            Action<string> forward = above is null ? line => context.Stderr.WriteLine("bpftrace: " + line) : line => above.WriteLine("bpftrace: " + line);
             try
             {
-                using BpftraceSession session = BpftraceSession.Start(script, target, line => context.Stderr.WriteLine("bpftrace: " + line));
+                using BpftraceSession session = BpftraceSession.Start(script, target, forward);
                 if (pid is { } id)
                 {
                     await context.Stderr.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
@@ -278,8 +283,8 @@ internal static class TraceCommand
                 }
 
                 Task<BpftraceEnd> tracing = session.RunAsync(
-                    chunk => symbolizer.Process(chunk, Named), OutputSink.For(programStdout), OutputSink.For(context.Stderr), duration > TimeSpan.Zero ? duration : null, cancellationToken);
-                BpftraceEnd end = await (watch ? WatchAsync(engine, feedLock, tracing) : tracing).ConfigureAwait(false);
+                    chunk => symbolizer.Process(chunk, Named), toStdout, toStderr, duration > TimeSpan.Zero ? duration : null, cancellationToken);
+                BpftraceEnd end = await (watch ? WatchAsync(engine, feedLock, tracing, above) : tracing).ConfigureAwait(false);
                 symbolizer.Flush(Named);
                 copy?.Flush();
                 if (!end.Attached)
@@ -304,23 +309,38 @@ internal static class TraceCommand
         }
 
         /// <summary>
-        /// The dashboard on stderr until <paramref name="tracing"/> ends (the table clears itself then), its snapshots
-        /// taken under <paramref name="feedLock"/>; the report comes after, as without --watch.
+        /// The dashboard on stderr until <paramref name="tracing"/> ends (the table clears itself then, after the last
+        /// lines of <paramref name="above"/>), its snapshots taken under <paramref name="feedLock"/>; the report comes
+        /// after, as without --watch.
         /// </summary>
-        private async Task<BpftraceEnd> WatchAsync(TraceEngine engine, Lock feedLock, Task<BpftraceEnd> tracing)
+        private async Task<BpftraceEnd> WatchAsync(TraceEngine engine, Lock feedLock, Task<BpftraceEnd> tracing, WatchLog? above)
         {
             var dashboard = new WatchSession(engine, s_watchRefresh);
-            Task publishing = dashboard.PublishUntilAsync(tracing, feedLock);
+            Task<BpftraceEnd> traced = FlushAfterAsync(tracing, above);
+            Task publishing = dashboard.PublishUntilAsync(traced, feedLock);
             try
             {
-                await WatchCommand.ShowAsync(dashboard, tracing, context.Stderr, context.StderrIsTerminal).ConfigureAwait(false);
+                await WatchCommand.ShowAsync(dashboard, traced, context.Stderr, context.StderrIsTerminal, above).ConfigureAwait(false);
             }
             finally
             {
                 await publishing.ConfigureAwait(false);
             }
 
-            return await tracing.ConfigureAwait(false);
+            return await traced.ConfigureAwait(false);
+        }
+
+        /// <summary><paramref name="tracing"/>, then the program's unfinished last lines into <paramref name="above"/>.</summary>
+        private static async Task<BpftraceEnd> FlushAfterAsync(Task<BpftraceEnd> tracing, WatchLog? above)
+        {
+            try
+            {
+                return await tracing.ConfigureAwait(false);
+            }
+            finally
+            {
+                above?.Flush();
+            }
         }
 
         private async Task<int> ReportAsync(TraceEngine engine, BpftraceSession session, BpftraceEnd end, byte[] symbolLines, string named, Preflight preflight)

@@ -92,11 +92,13 @@ internal static class WatchCommand
     /// Shows <paramref name="session"/>'s snapshots on <paramref name="output"/> until <paramref name="work"/> ends: the
     /// live table, redrawn every refresh, when <paramref name="terminal"/>; else one status line
     /// (<see cref="StatusLine"/>) a second. <c>gotrace watch</c> draws on stdout, <c>gotrace trace --watch</c> on stderr.
+    /// Lines in <paramref name="above"/> are printed above the table as they come, and its last ones before the table
+    /// clears, so other output on the same terminal does not tear it.
     /// </summary>
-    internal static Task ShowAsync(WatchSession session, Task work, TextWriter output, bool terminal) =>
-        terminal ? LiveDashboardAsync(session, work, output) : StatusLinesAsync(session, work, output);
+    internal static Task ShowAsync(WatchSession session, Task work, TextWriter output, bool terminal, WatchLog? above = null) =>
+        terminal ? LiveDashboardAsync(session, work, output, above) : StatusLinesAsync(session, work, output);
 
-    private static async Task LiveDashboardAsync(WatchSession session, Task work, TextWriter output)
+    private static async Task LiveDashboardAsync(WatchSession session, Task work, TextWriter output, WatchLog? above)
     {
         IAnsiConsole console = AnsiConsole.Create(new AnsiConsoleSettings
         {
@@ -111,6 +113,7 @@ internal static class WatchCommand
             while (!work.IsCompleted)
             {
                 await Task.WhenAny(work, Task.Delay(session.Interval)).ConfigureAwait(false);
+                above?.WriteTo(console);
                 WatchSnapshot? snapshot = session.TakeLatest();
                 if (snapshot is not null)
                 {
@@ -118,6 +121,8 @@ internal static class WatchCommand
                     session.Return(snapshot);
                 }
             }
+
+            above?.WriteTo(console);
         }).ConfigureAwait(false);
     }
 
