@@ -41,7 +41,7 @@ internal static class TraceCommand
         Option<bool> watch = new("--watch")
         {
             Description = "Show the live dashboard (see gotrace watch) on stderr while the program runs: a table when stderr is a terminal, else one status line a second. "
-                + "The report and exit status are unchanged; on a terminal, keep the report with -o FILE and the program's output apart (it shares stderr with the table).",
+                + "The report and exit status are unchanged. On a terminal the program's output is printed above the table, and -o keeps the report out of its way.",
         };
         Option<bool> checkGate = new("--check") { Description = "Act as the CI gate (see gotrace check): exit 1 when the program leaks beyond --max-leaks, or fails." };
         var check = new CheckOptions();
