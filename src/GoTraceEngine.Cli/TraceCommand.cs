@@ -17,11 +17,15 @@ namespace GoTraceEngine.Cli;
 /// Standard output carries the report and nothing else: the program's stdout goes to stderr, unless
 /// <c>-o FILE</c> takes the report, in which case it stays on stdout. The exit status is the program's, as with
 /// <c>time</c> or <c>strace</c> (128 + N when signal N killed it); with <c>--check</c> it is the gate's, and a
-/// program that failed never passes.
+/// program that failed never passes. <c>--watch</c> shows <c>gotrace watch</c>'s dashboard on stderr while the
+/// program runs, and changes neither the report nor the exit status.
 /// </remarks>
 internal static class TraceCommand
 {
     private static readonly TimeSpan s_noDuration = TimeSpan.Zero;
+
+    /// <summary>How often <c>--watch</c> redraws (gotrace watch's default refresh; the plain status line is printed once a second).</summary>
+    private static readonly TimeSpan s_watchRefresh = TimeSpan.FromMilliseconds(250);
 
     public static Command Create(CliContext context)
     {
@@ -34,14 +38,19 @@ internal static class TraceCommand
         Option<string?> output = new("--output", "-o") { Description = "Write the report to this file; the program's stdout then stays on stdout (without -o it goes to stderr).", HelpName = "FILE" };
         Option<string?> save = new("--save") { Description = "Keep the raw trace (with the binary's names) in this file, for gotrace replay.", HelpName = "FILE" };
         Option<string?> prometheus = MetricsExport.CreateOption();
+        Option<bool> watch = new("--watch")
+        {
+            Description = "Show the live dashboard (see gotrace watch) on stderr while the program runs: a table when stderr is a terminal, else one status line a second. "
+                + "The report and exit status are unchanged. On a terminal the program's output is printed above the table, and -o keeps the report out of its way.",
+        };
         Option<bool> checkGate = new("--check") { Description = "Act as the CI gate (see gotrace check): exit 1 when the program leaks beyond --max-leaks, or fails." };
         var check = new CheckOptions();
         var engineOptions = new EngineOptions();
         Command command = new("trace", "Run a Go program under bpftrace, or attach to one (-p), on Linux as root, and report its goroutine leaks.")
         {
-            program, pid, duration, format, output, save, checkGate, prometheus,
+            program, pid, duration, format, output, save, watch, checkGate, prometheus,
         };
-        HelpExamples.Set(command, "sudo gotrace trace --format json -o report.json -- ./server -port 8080");
+        HelpExamples.Set(command, "sudo gotrace trace --watch -o report.json --format json -- ./server -port 8080");
         check.AddTo(command, withFormat: false);
         engineOptions.AddTo(command);
         command.Validators.Add(result =>
@@ -92,8 +101,10 @@ internal static class TraceCommand
                 return ExitCodes.Error;
             }
 
+            // The dashboard writes on stderr from its own task, beside the program's output and bpftrace's messages.
+            bool watching = parse.GetValue(watch);
             var run = new TraceRun(
-                context,
+                watching ? context with { Stderr = TextWriter.Synchronized(context.Stderr) } : context,
                 parse.GetValue(program) ?? [],
                 (int?)parse.GetValue(pid),
                 parse.GetValue(duration) is { } d && DurationParser.TryParse(d, out TimeSpan span) ? span : s_noDuration,
@@ -101,7 +112,8 @@ internal static class TraceCommand
                 parse.GetValue(output),
                 parse.GetValue(save),
                 parse.GetValue(checkGate) ? (ctx, summary, json) => check.JudgeAsync(ctx, parse, summary, json, CancellationToken.None) : null,
-                metrics);
+                metrics,
+                watching);
             int exit = await run.ExecuteAsync(engineOptions.Build(parse), cancellationToken).ConfigureAwait(false);
             await (metrics?.WaitForFinalScrapeAsync(context.Stderr, cancellationToken) ?? Task.CompletedTask).ConfigureAwait(false);
             return exit;
@@ -210,7 +222,7 @@ internal static class TraceCommand
 
     /// <summary>One <c>gotrace trace</c> run, from the preflight to the exit status.</summary>
     private sealed class TraceRun(
-        CliContext context, string[] commandLine, int? pid, TimeSpan duration, bool json, string? output, string? save, Func<CliContext, TraceSummary, bool, Task<int>>? gate, MetricsExport? metrics)
+        CliContext context, string[] commandLine, int? pid, TimeSpan duration, bool json, string? output, string? save, Func<CliContext, TraceSummary, bool, Task<int>>? gate, MetricsExport? metrics, bool watch)
     {
         public async Task<int> ExecuteAsync(TraceEngineOptions options, CancellationToken cancellationToken)
         {
@@ -234,10 +246,15 @@ internal static class TraceCommand
             byte[] symbolLines = Encoding.UTF8.GetBytes(string.Concat(names.Lines().Select(l => l + "\n")));
 
             // Standard output is the report's alone: the program's stdout goes to stderr unless the report goes to a file.
+            // Under the live table (--watch, stderr a terminal), what would reach the terminal is printed above it instead.
             TextWriter programStdout = output is null ? context.Stderr : context.Stdout;
+            WatchLog? above = watch && context.StderrIsTerminal ? new WatchLog() : null;
+            Action<ReadOnlySpan<byte>> toStdout = above is not null && (output is null || context.StdoutIsTerminal) ? above.Stream() : OutputSink.For(programStdout);
+            Action<ReadOnlySpan<byte>> toStderr = above?.Stream() ?? OutputSink.For(context.Stderr);
+            Action<string> forward = above is null ? line => context.Stderr.WriteLine("bpftrace: " + line) : line => above.WriteLine("bpftrace: " + line);
             try
             {
-                using BpftraceSession session = BpftraceSession.Start(script, target, line => context.Stderr.WriteLine("bpftrace: " + line));
+                using BpftraceSession session = BpftraceSession.Start(script, target, forward);
                 if (pid is { } id)
                 {
                     await context.Stderr.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
@@ -251,15 +268,23 @@ internal static class TraceCommand
                 string named = session.TracePath + ".named";
                 using FileStream? copy = save is null ? null : new FileStream(named, FileMode.Create, FileAccess.Write, FileShare.Read, 1 << 16);
                 var symbolizer = new TraceSymbolizer(names);
+
+                // The engine is single-writer: with --watch the dashboard's snapshots are taken between feeds, under this lock.
+                Lock feedLock = new();
                 void Named(ReadOnlySpan<byte> lines)
                 {
-                    engine.Feed(lines);
-                    metrics?.Sample(engine);
+                    lock (feedLock)
+                    {
+                        engine.Feed(lines);
+                        metrics?.Sample(engine);
+                    }
+
                     copy?.Write(lines);
                 }
 
-                BpftraceEnd end = await session.RunAsync(
-                    chunk => symbolizer.Process(chunk, Named), OutputSink.For(programStdout), OutputSink.For(context.Stderr), duration > TimeSpan.Zero ? duration : null, cancellationToken).ConfigureAwait(false);
+                Task<BpftraceEnd> tracing = session.RunAsync(
+                    chunk => symbolizer.Process(chunk, Named), toStdout, toStderr, duration > TimeSpan.Zero ? duration : null, cancellationToken);
+                BpftraceEnd end = await (watch ? WatchAsync(engine, feedLock, tracing, above) : tracing).ConfigureAwait(false);
                 symbolizer.Flush(Named);
                 copy?.Flush();
                 if (!end.Attached)
@@ -280,6 +305,41 @@ internal static class TraceCommand
             {
                 await context.Stderr.WriteLineAsync($"gotrace: tracing failed: {e.Message}").ConfigureAwait(false);
                 return ExitCodes.Error;
+            }
+        }
+
+        /// <summary>
+        /// The dashboard on stderr until <paramref name="tracing"/> ends (the table clears itself then, after the last
+        /// lines of <paramref name="above"/>), its snapshots taken under <paramref name="feedLock"/>; the report comes
+        /// after, as without --watch.
+        /// </summary>
+        private async Task<BpftraceEnd> WatchAsync(TraceEngine engine, Lock feedLock, Task<BpftraceEnd> tracing, WatchLog? above)
+        {
+            var dashboard = new WatchSession(engine, s_watchRefresh);
+            Task<BpftraceEnd> traced = FlushAfterAsync(tracing, above);
+            Task publishing = dashboard.PublishUntilAsync(traced, feedLock);
+            try
+            {
+                await WatchCommand.ShowAsync(dashboard, traced, context.Stderr, context.StderrIsTerminal, above).ConfigureAwait(false);
+            }
+            finally
+            {
+                await publishing.ConfigureAwait(false);
+            }
+
+            return await traced.ConfigureAwait(false);
+        }
+
+        /// <summary><paramref name="tracing"/>, then the program's unfinished last lines into <paramref name="above"/>.</summary>
+        private static async Task<BpftraceEnd> FlushAfterAsync(Task<BpftraceEnd> tracing, WatchLog? above)
+        {
+            try
+            {
+                return await tracing.ConfigureAwait(false);
+            }
+            finally
+            {
+                above?.Flush();
             }
         }
 

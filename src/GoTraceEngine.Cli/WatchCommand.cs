@@ -3,7 +3,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using GoTraceEngine.Reporting;
-using Microsoft.Extensions.ObjectPool;
 using Spectre.Console;
 
 namespace GoTraceEngine.Cli;
@@ -58,16 +57,8 @@ internal static class WatchCommand
             {
                 var session = new WatchSession(new TraceEngine(options), TimeSpan.FromMilliseconds(parse.GetValue(refresh)), metrics);
                 metrics?.Attach(session.Engine);
-                bool terminal = context.StdoutIsTerminal;
                 Task ingest = Task.Run(() => session.IngestAsync(input, cancellationToken), CancellationToken.None);
-                if (terminal)
-                {
-                    await LiveDashboardAsync(session, ingest).ConfigureAwait(false);
-                }
-                else
-                {
-                    await StatusLinesAsync(session, ingest, context.Stdout).ConfigureAwait(false);
-                }
+                await ShowAsync(session, ingest, context.Stdout, context.StdoutIsTerminal).ConfigureAwait(false);
 
                 try
                 {
@@ -97,19 +88,32 @@ internal static class WatchCommand
         return command;
     }
 
-    private static async Task LiveDashboardAsync(WatchSession session, Task ingest)
+    /// <summary>
+    /// Shows <paramref name="session"/>'s snapshots on <paramref name="output"/> until <paramref name="work"/> ends: the
+    /// live table, redrawn every refresh, when <paramref name="terminal"/>; else one status line
+    /// (<see cref="StatusLine"/>) a second. <c>gotrace watch</c> draws on stdout, <c>gotrace trace --watch</c> on stderr.
+    /// Lines in <paramref name="above"/> are printed above the table as they come, and its last ones before the table
+    /// clears, so other output on the same terminal does not tear it.
+    /// </summary>
+    internal static Task ShowAsync(WatchSession session, Task work, TextWriter output, bool terminal, WatchLog? above = null) =>
+        terminal ? LiveDashboardAsync(session, work, output, above) : StatusLinesAsync(session, work, output);
+
+    private static async Task LiveDashboardAsync(WatchSession session, Task work, TextWriter output, WatchLog? above)
     {
         IAnsiConsole console = AnsiConsole.Create(new AnsiConsoleSettings
         {
+            // The console's own writer (not its guard), so Spectre sees the terminal it draws on.
+            Out = new AnsiConsoleOutput(output is GuardedWriter guarded ? guarded.Inner : output),
             Ansi = Environment.GetEnvironmentVariable("NO_COLOR") is null ? AnsiSupport.Detect : AnsiSupport.No,
             ColorSystem = Environment.GetEnvironmentVariable("NO_COLOR") is null ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
             Interactive = InteractionSupport.Yes,
         });
         await console.Live(Render(null)).AutoClear(true).StartAsync(async context =>
         {
-            while (!ingest.IsCompleted)
+            while (!work.IsCompleted)
             {
-                await Task.WhenAny(ingest, Task.Delay(session.Interval)).ConfigureAwait(false);
+                await Task.WhenAny(work, Task.Delay(session.Interval)).ConfigureAwait(false);
+                above?.WriteTo(console);
                 WatchSnapshot? snapshot = session.TakeLatest();
                 if (snapshot is not null)
                 {
@@ -117,16 +121,18 @@ internal static class WatchCommand
                     session.Return(snapshot);
                 }
             }
+
+            above?.WriteTo(console);
         }).ConfigureAwait(false);
     }
 
-    private static async Task StatusLinesAsync(WatchSession session, Task ingest, TextWriter output)
+    private static async Task StatusLinesAsync(WatchSession session, Task work, TextWriter output)
     {
         var clock = Stopwatch.StartNew();
         TimeSpan next = TimeSpan.Zero;
-        while (!ingest.IsCompleted)
+        while (!work.IsCompleted)
         {
-            await Task.WhenAny(ingest, Task.Delay(session.Interval)).ConfigureAwait(false);
+            await Task.WhenAny(work, Task.Delay(session.Interval)).ConfigureAwait(false);
             WatchSnapshot? snapshot = session.TakeLatest();
             if (snapshot is null)
             {
@@ -144,6 +150,7 @@ internal static class WatchCommand
         }
     }
 
+    /// <summary>The plain status line for one snapshot, printed once a second when the output is not a terminal.</summary>
     internal static string StatusLine(WatchSnapshot s)
     {
         CultureInfo c = CultureInfo.InvariantCulture;
@@ -190,7 +197,8 @@ internal static class WatchCommand
         return rate >= 1e6 ? string.Create(CultureInfo.InvariantCulture, $"{rate / 1e6:0.00} M events/s") : string.Create(CultureInfo.InvariantCulture, $"{rate:N0} events/s");
     }
 
-    private static Table Render(WatchSnapshot? s)
+    /// <summary>The live table for one snapshot (<see langword="null"/>: no events yet).</summary>
+    internal static Table Render(WatchSnapshot? s)
     {
         var table = new Table().Border(TableBorder.Rounded).Title("gotrace watch").AddColumn("").AddColumn(new TableColumn("").RightAligned());
         if (s is null)
@@ -230,67 +238,5 @@ internal static class WatchCommand
 
         table.AddRow("warnings", string.Create(c, $"{s.DataLoss} data loss, {s.ProbeErrors} probe errors, {s.Late} late"));
         return table;
-    }
-}
-
-/// <summary>The engine's side of a watch: feeds input and publishes pooled snapshots at the refresh interval.</summary>
-internal sealed class WatchSession(TraceEngine engine, TimeSpan interval, MetricsExport? metrics = null)
-{
-    private readonly ObjectPool<WatchSnapshot> _pool = new DefaultObjectPool<WatchSnapshot>(new DefaultPooledObjectPolicy<WatchSnapshot>(), 4);
-    private readonly Stopwatch _clock = Stopwatch.StartNew();
-    private WatchSnapshot? _latest;
-    private long _lastBytes;
-    private double _lastInput;
-
-    public TraceEngine Engine => engine;
-
-    public TimeSpan Interval => interval;
-
-    public WatchSnapshot? TakeLatest() => Interlocked.Exchange(ref _latest, null);
-
-    public void Return(WatchSnapshot snapshot) => _pool.Return(snapshot);
-
-    /// <summary>Fills a pooled snapshot from the engine and publishes it. Call between feeds, on the feeding thread.</summary>
-    public void Publish()
-    {
-        double now = _clock.Elapsed.TotalSeconds;
-        if (engine.BytesRead != _lastBytes)
-        {
-            _lastBytes = engine.BytesRead;
-            _lastInput = now;
-        }
-
-        WatchSnapshot snapshot = _pool.Get();
-        snapshot.Fill(engine, now, now - _lastInput);
-        if (Interlocked.Exchange(ref _latest, snapshot) is { } unread)
-        {
-            _pool.Return(unread);
-        }
-    }
-
-    /// <summary>
-    /// Feeds the engine from <paramref name="input"/> and publishes a snapshot every interval, also while the input is
-    /// idle (the engine's heartbeat runs between reads, on the feeding thread); Ctrl-C ends it with what was read.
-    /// </summary>
-    public async Task IngestAsync(Stream input, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await engine.ReplayAsync(
-                input,
-                interval,
-                _ =>
-                {
-                    Publish();
-                    metrics?.Sample(engine);
-                },
-                cancellationToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            engine.Complete(IncompleteReason.Interrupted, EndedEarly.ReplayInterrupted);
-        }
-
-        Publish();
     }
 }

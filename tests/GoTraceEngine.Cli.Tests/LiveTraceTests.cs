@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
@@ -129,6 +130,62 @@ public sealed partial class LiveTraceTests
         Assert.True(exit == 0, error);
         Assert.Equal("sum = 90\n", output);
         Assert.Equal(4, JsonNode.Parse(File.ReadAllText(reportPath))!["leaks"]!.AsArray().Count);
+    }
+
+    [Fact]
+    public async Task Trace_Watch_StatusLinesOnStderrWhileItRuns_AndStdoutIsExactlyTheReport()
+    {
+        SkipUnlessTracingWorks();
+
+        // Four goroutines leak, then three seconds of churn: bpftrace writes its trace in blocks, and the churn fills them.
+        string binary = BuildInline("watched", """
+            package main
+
+            import (
+            	"fmt"
+            	"sync"
+            	"time"
+            )
+
+            func main() {
+            	never := make(chan int)
+            	for i := 0; i < 4; i++ {
+            		go func() { <-never }()
+            	}
+            	var wg sync.WaitGroup
+            	for deadline := time.Now().Add(3 * time.Second); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
+            		for j := 0; j < 10; j++ {
+            			wg.Add(1)
+            			go func() { wg.Done() }()
+            		}
+            		wg.Wait()
+            	}
+            	fmt.Println("done")
+            	time.Sleep(time.Second)
+            }
+            """);
+        (int exit, string output, string error) = await RunAsync("trace", "--watch", "--format", "json", "--", binary);
+        Assert.True(exit == 0, error);
+
+        // Standard output is one JSON document, the report; the dashboard and the program's stdout are on stderr.
+        JsonNode report = JsonNode.Parse(output)!;
+        Assert.Equal(4, report["leaks"]!.AsArray().Count);
+        Assert.Equal(0, (int)report["program"]!["exitCode"]!);
+        string[] lines = error.Split('\n');
+        int done = Array.IndexOf(lines, "done");
+        Assert.True(done > 0, error);
+        string[] whileRunning = [.. lines[..done].Where(l => l.StartsWith("gotrace watch: ", StringComparison.Ordinal))];
+        Assert.True(whileRunning.Length >= 2, error);
+        Assert.Contains(whileRunning, l => !l.Contains(" 0 events ", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("trace", "--watch", "--", "./prog")]
+    [InlineData("trace", "--watch", "-p", "1", "--duration", "5s", "--format", "json")]
+    public void Trace_Watch_ParsesWithAProgramOrAPid(params string[] args)
+    {
+        RootCommand root = GotraceCommand.CreateRoot(new CliContext(() => new MemoryStream(), TextWriter.Null, TextWriter.Null, StderrIsTerminal: false));
+        Assert.Null(UsageErrors.Describe(root, root.Parse(args)));
     }
 
     [Fact]
