@@ -108,8 +108,9 @@ public readonly record struct TraceEngineOptions
     internal Verdict.VerdictOptions Verdict { get; init; }
 
     /// <summary>
-    /// How long a goroutine must have been blocked at the end of the trace to be a leak suspect (default 0: blocked at
-    /// the end). Needs <c>ts=</c>; a blocked goroutine whose park had no timestamp stays a suspect.
+    /// A floor under the verdict: a goroutine is a leak only when it has been blocked at least this long at the end of
+    /// the trace (default 0: the verdict alone decides); one blocked for less is reported as waiting (rule
+    /// <c>leakAfter</c>). Needs <c>ts=</c>; a goroutine whose park had no timestamp is left to the verdict.
     /// </summary>
     public TimeSpan LeakAfter { get; init; }
 }

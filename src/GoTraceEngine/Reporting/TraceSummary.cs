@@ -1,7 +1,7 @@
 namespace GoTraceEngine.Reporting;
 
 /// <summary>
-/// What a trace showed: line accounting, events, the live and blocked goroutines, leak suspects, anomalies, warnings
+/// What a trace showed: line accounting, events, the live and blocked goroutines, the verdict's leaks, anomalies, warnings
 /// and the check of the script's own counters. Produced by <see cref="TraceEngine{TSink}.GetSummary"/>; immutable.
 /// </summary>
 /// <remarks>
