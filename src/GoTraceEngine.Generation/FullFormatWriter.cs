@@ -57,36 +57,14 @@ internal sealed class FullFormatWriter
     public void Create(int cpu, long ts, ulong g, ulong parent, long goId, byte[] function, byte[] creator)
     {
         Span<byte> s = Begin(cpu, out int p);
-        Put(s, ref p, Keywords.Create);
-        Key(s, ref p, Keywords.Timestamp);
-        Dec(s, ref p, ts);
-        Key(s, ref p, Keywords.Goroutine);
-        Hex(s, ref p, g);
-        Key(s, ref p, Keywords.Parent);
-        Dec(s, ref p, (long)parent);
-        Key(s, ref p, Keywords.GoId);
-        Dec(s, ref p, goId);
-        Key(s, ref p, Keywords.StartFunction);
-        Put(s, ref p, function);
-        Key(s, ref p, Keywords.Creator);
-        Put(s, ref p, creator);
+        FullCreate(s, ref p, ts, g, parent, goId, function, creator);
         End(cpu, p);
     }
 
     public void Park(int cpu, long ts, ulong g, byte reason, byte wait, ulong obj)
     {
         Span<byte> s = Begin(cpu, out int p);
-        Put(s, ref p, Keywords.Park);
-        Key(s, ref p, Keywords.Timestamp);
-        Dec(s, ref p, ts);
-        Key(s, ref p, Keywords.Goroutine);
-        Hex(s, ref p, g);
-        Key(s, ref p, Keywords.Reason);
-        Dec(s, ref p, reason);
-        Key(s, ref p, Keywords.WaitReason);
-        Dec(s, ref p, wait);
-        Key(s, ref p, Keywords.WaitObject);
-        Hex(s, ref p, obj);
+        FullPark(s, ref p, ts, g, reason, wait, obj);
         End(cpu, p);
     }
 
@@ -97,9 +75,7 @@ internal sealed class FullFormatWriter
     public void Tick(int cpu, long ts)
     {
         Span<byte> s = Begin(cpu, out int p);
-        Put(s, ref p, Keywords.Tick);
-        Key(s, ref p, Keywords.Timestamp);
-        Dec(s, ref p, ts);
+        FullTimestamped(s, ref p, Keywords.Tick, ts);
         End(cpu, p);
     }
 
@@ -107,9 +83,7 @@ internal sealed class FullFormatWriter
     {
         Drain();
         Span<byte> s = Begin(0, out int p);
-        Put(s, ref p, Keywords.End);
-        Key(s, ref p, Keywords.Timestamp);
-        Dec(s, ref p, ts);
+        FullTimestamped(s, ref p, Keywords.End, ts);
         End(0, p);
         Drain();
         _output.Write(_buffer, 0, _position);
@@ -167,11 +141,7 @@ internal sealed class FullFormatWriter
     private void Simple(int cpu, ReadOnlySpan<byte> keyword, long ts, ulong g)
     {
         Span<byte> s = Begin(cpu, out int p);
-        Put(s, ref p, keyword);
-        Key(s, ref p, Keywords.Timestamp);
-        Dec(s, ref p, ts);
-        Key(s, ref p, Keywords.Goroutine);
-        Hex(s, ref p, g);
+        FullSimple(s, ref p, keyword, ts, g);
         End(cpu, p);
     }
 

@@ -39,19 +39,10 @@ public sealed partial class TraceGenerator
         Span<byte> s = Begin(slot.Cpu, s_createPrefix, out int p);
         if (_options.Format == TraceFormat.Full)
         {
-            Put(s, ref p, Keywords.Create);
-        Key(s, ref p, Keywords.Timestamp);
-            Dec(s, ref p, _ts);
-            Key(s, ref p, Keywords.Goroutine);
-            Hex(s, ref p, slot.G);
-            Key(s, ref p, Keywords.Parent);
-            Dec(s, ref p, (long)ParentG);
-            Key(s, ref p, Keywords.GoId);
-            Dec(s, ref p, slot.GoId);
-            Key(s, ref p, Keywords.StartFunction);
-            p += Encoding.ASCII.GetBytes(function, s[p..]);
-            Key(s, ref p, Keywords.Creator);
-            p += Encoding.ASCII.GetBytes(creator, s[p..]);
+            Span<byte> names = stackalloc byte[512];
+            int fn = Encoding.ASCII.GetBytes(function, names);
+            int cr = Encoding.ASCII.GetBytes(creator, names[fn..]);
+            FullCreate(s, ref p, _ts, slot.G, ParentG, slot.GoId, names[..fn], names[fn..(fn + cr)]);
         }
         else
         {
@@ -71,17 +62,7 @@ public sealed partial class TraceGenerator
         Span<byte> s = Begin(slot.Cpu, s_parkPrefix, out int p);
         if (_options.Format == TraceFormat.Full)
         {
-            Put(s, ref p, Keywords.Park);
-        Key(s, ref p, Keywords.Timestamp);
-            Dec(s, ref p, _ts);
-            Key(s, ref p, Keywords.Goroutine);
-            Hex(s, ref p, slot.G);
-            Key(s, ref p, Keywords.Reason);
-            Dec(s, ref p, reason);
-            Key(s, ref p, Keywords.WaitReason);
-            Dec(s, ref p, wait);
-            Key(s, ref p, Keywords.WaitObject);
-            Hex(s, ref p, obj);
+            FullPark(s, ref p, _ts, slot.G, reason, wait, obj);
         }
         else
         {

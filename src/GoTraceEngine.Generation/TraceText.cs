@@ -52,4 +52,56 @@ internal static class TraceText
         Utf8Formatter.TryFormat(value, s[p..], out int written, s_hex);
         p += written;
     }
+
+    /// <summary>A full-format create record (without its newline): <c>newproc1: ts= goroutine= parent= goid= fn= creator=</c>.</summary>
+    public static void FullCreate(Span<byte> s, ref int p, long ts, ulong g, ulong parent, long goId, ReadOnlySpan<byte> function, ReadOnlySpan<byte> creator)
+    {
+        Put(s, ref p, Keywords.Create);
+        Key(s, ref p, Keywords.Timestamp);
+        Dec(s, ref p, ts);
+        Key(s, ref p, Keywords.Goroutine);
+        Hex(s, ref p, g);
+        Key(s, ref p, Keywords.Parent);
+        Dec(s, ref p, (long)parent);
+        Key(s, ref p, Keywords.GoId);
+        Dec(s, ref p, goId);
+        Key(s, ref p, Keywords.StartFunction);
+        Put(s, ref p, function);
+        Key(s, ref p, Keywords.Creator);
+        Put(s, ref p, creator);
+    }
+
+    /// <summary>A full-format park record (without its newline): <c>gopark: ts= goroutine= reason= wait= obj=</c>.</summary>
+    public static void FullPark(Span<byte> s, ref int p, long ts, ulong g, byte reason, byte wait, ulong obj)
+    {
+        Put(s, ref p, Keywords.Park);
+        Key(s, ref p, Keywords.Timestamp);
+        Dec(s, ref p, ts);
+        Key(s, ref p, Keywords.Goroutine);
+        Hex(s, ref p, g);
+        Key(s, ref p, Keywords.Reason);
+        Dec(s, ref p, reason);
+        Key(s, ref p, Keywords.WaitReason);
+        Dec(s, ref p, wait);
+        Key(s, ref p, Keywords.WaitObject);
+        Hex(s, ref p, obj);
+    }
+
+    /// <summary>A full-format ready or destroy record (without its newline): <c>keyword ts= goroutine=</c>.</summary>
+    public static void FullSimple(Span<byte> s, ref int p, ReadOnlySpan<byte> keyword, long ts, ulong g)
+    {
+        Put(s, ref p, keyword);
+        Key(s, ref p, Keywords.Timestamp);
+        Dec(s, ref p, ts);
+        Key(s, ref p, Keywords.Goroutine);
+        Hex(s, ref p, g);
+    }
+
+    /// <summary>A full-format record of a keyword and its timestamp alone (tick, end).</summary>
+    public static void FullTimestamped(Span<byte> s, ref int p, ReadOnlySpan<byte> keyword, long ts)
+    {
+        Put(s, ref p, keyword);
+        Key(s, ref p, Keywords.Timestamp);
+        Dec(s, ref p, ts);
+    }
 }
