@@ -1,3 +1,4 @@
+using GoTraceEngine.Tests.Infrastructure;
 using System.Runtime.CompilerServices;
 using GoTraceEngine.State;
 
@@ -128,13 +129,13 @@ public sealed class OpenTableMemoryTests
     {
         var table = new OpenTable<LiveValue>(1024);
         table.Prefetch(0xc000010000UL);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (ulong g = 1; g < 100_000; g++)
+        Allocations.Measure(5, call =>
         {
-            table.Prefetch(g * 0x1a0);
-        }
-
-        Assert.Equal(before, GC.GetAllocatedBytesForCurrentThread());
+            for (ulong g = 1; g < 100_000; g++)
+            {
+                table.Prefetch(g * 0x1a0);
+            }
+        }).AssertNone(5);
     }
 
     [Fact]
