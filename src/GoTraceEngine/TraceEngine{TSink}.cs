@@ -247,9 +247,13 @@ public partial class TraceEngine<TSink>
     {
         long lineNumber = _accounting.NextLine();
         _accounting.Count(LineCategory.TooLong);
+        DiagnoseTooLong(lineNumber, length);
+    }
+
+    /// <summary>The diagnostic of a too-long line.</summary>
+    private void DiagnoseTooLong(long lineNumber, long length) =>
         _messages.Diagnose(DiagnosticKind.TooLong, lineNumber, string.Create(System.Globalization.CultureInfo.InvariantCulture,
             $"line of {length} bytes is longer than the maximum of {_options.MaxLineLength}"), ReadOnlySpan<byte>.Empty);
-    }
 
     /// <summary>An event whose optional field could not be read: applied without it, with a diagnostic.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
