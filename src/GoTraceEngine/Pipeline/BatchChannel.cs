@@ -20,7 +20,7 @@ namespace GoTraceEngine.Pipeline;
 /// </remarks>
 internal sealed class BatchChannel : IDisposable
 {
-    /// <summary>Batches in the ring: enough to ride out either side's hiccups (about 3 MiB in all).</summary>
+    /// <summary>Batches in the ring: enough to ride out either side's hiccups (8 Ki events, about 800 KiB in all).</summary>
     public const int BatchCount = 8;
 
     private readonly ParsedBatch[] _batches;
