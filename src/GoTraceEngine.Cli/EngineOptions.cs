@@ -41,7 +41,7 @@ internal sealed class EngineOptions
 
     public Option<string> Threads { get; } = new("--threads")
     {
-        Description = "Threads a replay uses: 1 (frame, parse and apply on one), 2 (parse on one, apply on another), or auto (2 once the input is past 32 MiB with 16 Ki live goroutines, on a machine with more than one processor). Reports are identical.",
+        Description = "Threads a replay uses: 1 (frame, parse and apply on one), 2 (parse on one, apply on another), or auto (2 once the input is past 32 MiB with 16 Ki live goroutines or ts= timestamps to reorder, on a machine with more than one processor). Reports are identical.",
         HelpName = "auto|1|2",
         DefaultValueFactory = _ => "auto",
     };

@@ -5,9 +5,10 @@ public enum ReplayParallelism
 {
     /// <summary>
     /// The default: two threads once the input has proved big and busy — more than one processor, at least
-    /// <see cref="TraceEngineOptions.AutoApplyThreadBytes"/> read, and at least
-    /// <see cref="TraceEngineOptions.AutoApplyThreadLive"/> live goroutines at that point (where the tables
-    /// outgrow the caches, applying is as costly as parsing and the second core pays off); else one.
+    /// <see cref="TraceEngineOptions.AutoApplyThreadBytes"/> read, and at that point either at least
+    /// <see cref="TraceEngineOptions.AutoApplyThreadLive"/> live goroutines (the tables outgrow the caches) or
+    /// timestamped events going through a reorder window: then applying is as costly as parsing and the second core
+    /// pays off. Else one (small tables and no window: applying is cheap, and the handoff costs more than it gives).
     /// </summary>
     Auto = 0,
 

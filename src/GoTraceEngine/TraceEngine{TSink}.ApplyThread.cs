@@ -18,6 +18,9 @@ public partial class TraceEngine<TSink>
     /// <summary>Bytes allocated on apply threads that have ended (for the allocation tests).</summary>
     internal long ApplyThreadAllocatedBytes { get; private set; }
 
+    /// <summary>How many times a replay started an apply thread.</summary>
+    internal int ApplyThreadStarts { get; private set; }
+
     /// <summary>Whether a replay applies on a second thread now.</summary>
     internal bool UsesApplyThread => _channel is not null;
 
@@ -32,7 +35,10 @@ public partial class TraceEngine<TSink>
         return _options.Parallelism switch
         {
             ReplayParallelism.ApplyThread => true,
-            ReplayParallelism.Auto => _framer.BytesRead >= TraceEngineOptions.AutoApplyThreadBytes && _state.Live.Count >= TraceEngineOptions.AutoApplyThreadLive,
+            // Applying is as costly as parsing once the tables outgrow the caches, or when timestamped events go
+            // through the reorder window; with small tables and no window it is cheap, and the handoff would cost more.
+            ReplayParallelism.Auto => _framer.BytesRead >= TraceEngineOptions.AutoApplyThreadBytes
+                && (_state.Live.Count >= TraceEngineOptions.AutoApplyThreadLive || (_orderer.HasTimestamps && _orderer.WindowNs > 0)),
             _ => false,
         };
     }
@@ -47,6 +53,7 @@ public partial class TraceEngine<TSink>
             {
                 // Between feeds nothing is held: the apply thread takes over the tables as they are.
                 _channel = new BatchChannel(new BatchApplier(this));
+                ApplyThreadStarts++;
             }
 
             return;

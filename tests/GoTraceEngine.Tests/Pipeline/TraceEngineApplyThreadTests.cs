@@ -106,8 +106,24 @@ public sealed class TraceEngineApplyThreadTests
     {
         var engine = new TraceEngine();
         engine.ReplayFile(Fixtures.PathOf("leaky.dtrace.txt"));
-        Assert.Equal(0, engine.ApplyThreadAllocatedBytes);
+        Assert.Equal(0, engine.ApplyThreadStarts);
         Assert.False(engine.UsesApplyThread);
+    }
+
+    [Theory]
+    [InlineData(TraceFormat.Quiet, 20_000, true)]
+    [InlineData(TraceFormat.Quiet, 1000, false)]
+    [InlineData(TraceFormat.Full, 1000, true)]
+    public void Replay_Auto_TwoThreadsPast32MiBWhenApplyingIsCostly_SameReport(TraceFormat format, int live, bool twoThreads)
+    {
+        // Big tables, or timestamps through the reorder window: the second thread starts mid-trace, between reads.
+        using var buffer = new MemoryStream();
+        new TraceGenerator(new TraceGeneratorOptions { Seed = 4, Format = format, Bytes = TraceEngineOptions.AutoApplyThreadBytes + (8 << 20), Live = live, Leaks = 5 }).Write(buffer);
+        byte[] trace = buffer.ToArray();
+        var engine = new TraceEngine();
+        engine.Replay(new MemoryStream(trace));
+        Assert.Equal(twoThreads && Environment.ProcessorCount > 1 ? 1 : 0, engine.ApplyThreadStarts);
+        Assert.Equal(Json(s_single, e => e.Replay(new MemoryStream(trace))), ReportWriter.ToJson(engine.GetSummary()));
     }
 
     [Fact]
