@@ -21,7 +21,9 @@ namespace GoTraceEngine;
 /// <para>Feed bytes with <see cref="Feed"/> (any chunking: lines may straddle chunks) and call <see cref="Complete()"/> at
 /// the end of input, or use <see cref="Replay(Stream)"/>, <see cref="ReplayFile"/> or <see cref="ReplayAsync(System.IO.Pipelines.PipeReader, CancellationToken)"/>.</para>
 /// <para>Buffer lifetimes: the engine never keeps a reference to the bytes it is given; events carry no references.
-/// Threading: single writer. Feed from one thread at a time and read views and summaries between feeds.</para>
+/// Threading: single writer. Feed from one thread at a time and read views and summaries between feeds. A whole-input
+/// replay may apply events on a second thread of its own (<see cref="TraceEngineOptions.Parallelism"/>); it has ended
+/// it, or waited for it, before a heartbeat runs and when the replay returns or throws.</para>
 /// <para>After warm-up (first table growth) the per-line path allocates nothing.</para>
 /// </remarks>
 /// <example><code>
