@@ -19,6 +19,11 @@ public static class Program
             return Gate.Run(args[1..]);
         }
 
+        if (args.Length > 1 && args[0] == "twocore")
+        {
+            return TwoCoreSplit.Run(args[1..]);
+        }
+
         if (args.Length > 0 && args[0] == "interleave")
         {
             return Interleaved.Run(args[1..]);

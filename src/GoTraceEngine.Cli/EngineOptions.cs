@@ -39,8 +39,16 @@ internal sealed class EngineOptions
     public Option<long?> MaxGoroutines { get; } = UsageErrors.OptionalInteger(
         "--max-goroutines", "Track at most this many live goroutines; past the cap creates are counted, and the report is incomplete. Default: 4194304.", 1, int.MaxValue);
 
+    public Option<string> Threads { get; } = new("--threads")
+    {
+        Description = "Threads a replay uses: 1 (frame, parse and apply on one), 2 (parse on one, apply on another), or auto (2 once the input is past 32 MiB with 16 Ki live goroutines or ts= timestamps to reorder, on a machine with more than one processor). Reports are identical.",
+        HelpName = "auto|1|2",
+        DefaultValueFactory = _ => "auto",
+    };
+
     public EngineOptions()
     {
+        Threads.AcceptOnlyFromAmong("auto", "1", "2");
         Reasons.AcceptOnlyFromAmong("trace", "wait");
         Go.Validators.Add(result =>
         {
@@ -71,6 +79,7 @@ internal sealed class EngineOptions
         command.Options.Add(ReorderWindow);
         command.Options.Add(MaxClockJump);
         command.Options.Add(MaxGoroutines);
+        command.Options.Add(Threads);
 
         // Checks across options fail the parse, so every command reports them the same way (one line, exit 2).
         command.Validators.Add(result =>
@@ -107,7 +116,13 @@ internal sealed class EngineOptions
 
         ReasonNumbering numbering = parse.GetValue(Reasons) == "wait" ? ReasonNumbering.Wait : ReasonNumbering.Trace;
 
-        var options = new TraceEngineOptions { GoVersion = version, ReasonNumbering = numbering };
+        ReplayParallelism parallelism = parse.GetValue(Threads) switch
+        {
+            "1" => ReplayParallelism.SingleThread,
+            "2" => ReplayParallelism.ApplyThread,
+            _ => ReplayParallelism.Auto,
+        };
+        var options = new TraceEngineOptions { GoVersion = version, ReasonNumbering = numbering, Parallelism = parallelism };
         if (parse.GetValue(LeakAfter) is { } leakAfter && DurationParser.TryParse(leakAfter, out TimeSpan threshold))
         {
             options = options with { LeakAfter = threshold };

@@ -19,14 +19,20 @@ public partial class TraceEngine<TSink>
             int read;
             while ((read = stream.Read(buffer, 0, buffer.Length)) > 0)
             {
-                Feed(buffer.AsSpan(0, read));
+                FeedChunk(buffer.AsSpan(0, read));
             }
+        }
+        catch
+        {
+            StopApplyThread(throwFault: false);
+            throw;
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
 
+        StopApplyThread();
         Complete();
     }
 
@@ -67,6 +73,24 @@ public partial class TraceEngine<TSink>
             ? null
             : new Timer(static state => ((PipeReader)state!).CancelPendingRead(), reader, interval, interval);
         long nextBeat = Environment.TickCount64 + (long)interval.TotalMilliseconds;
+        try
+        {
+            await ReadAllAsync(reader, interval, heartbeat, nextBeat, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // What was read is applied; the engine is single-threaded again for the caller's Complete.
+            StopApplyThread(throwFault: false);
+            throw;
+        }
+
+        StopApplyThread();
+        Complete();
+    }
+
+    /// <summary>The read loop of <see cref="ReplayAsync(PipeReader, TimeSpan, Action{TraceEngine{TSink}}?, CancellationToken)"/>.</summary>
+    private async ValueTask ReadAllAsync(PipeReader reader, TimeSpan interval, Action<TraceEngine<TSink>>? heartbeat, long nextBeat, CancellationToken cancellationToken)
+    {
         while (true)
         {
             ReadResult result;
@@ -79,7 +103,7 @@ public partial class TraceEngine<TSink>
                 // Only the wait for more is abandoned: what was already read is applied, then the caller learns of the cancellation.
                 if (reader.TryRead(out ReadResult buffered))
                 {
-                    FeedSequence(buffered.Buffer);
+                    FeedChunks(buffered.Buffer);
                     reader.AdvanceTo(buffered.Buffer.End);
                 }
 
@@ -88,6 +112,7 @@ public partial class TraceEngine<TSink>
 
             if (heartbeat is not null && (result.IsCanceled || Environment.TickCount64 >= nextBeat))
             {
+                SyncApplyThread();
                 heartbeat(this);
                 nextBeat = Environment.TickCount64 + (long)interval.TotalMilliseconds;
                 if (result.IsCanceled && result.Buffer.IsEmpty && !result.IsCompleted)
@@ -98,15 +123,13 @@ public partial class TraceEngine<TSink>
             }
 
             ReadOnlySequence<byte> buffer = result.Buffer;
-            FeedSequence(buffer);
+            FeedChunks(buffer);
             reader.AdvanceTo(buffer.End);
             if (result.IsCompleted || (result.IsCanceled && heartbeat is null))
             {
                 break;
             }
         }
-
-        Complete();
     }
 
     /// <summary>Reads <paramref name="stream"/> through a <see cref="Pipe"/> until its end, then completes the engine.</summary>

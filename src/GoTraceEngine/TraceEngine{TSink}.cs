@@ -21,7 +21,9 @@ namespace GoTraceEngine;
 /// <para>Feed bytes with <see cref="Feed"/> (any chunking: lines may straddle chunks) and call <see cref="Complete()"/> at
 /// the end of input, or use <see cref="Replay(Stream)"/>, <see cref="ReplayFile"/> or <see cref="ReplayAsync(System.IO.Pipelines.PipeReader, CancellationToken)"/>.</para>
 /// <para>Buffer lifetimes: the engine never keeps a reference to the bytes it is given; events carry no references.
-/// Threading: single writer. Feed from one thread at a time and read views and summaries between feeds.</para>
+/// Threading: single writer. Feed from one thread at a time and read views and summaries between feeds. A whole-input
+/// replay may apply events on a second thread of its own (<see cref="TraceEngineOptions.Parallelism"/>); it has ended
+/// it, or waited for it, before a heartbeat runs and when the replay returns or throws.</para>
 /// <para>After warm-up (first table growth) the per-line path allocates nothing.</para>
 /// </remarks>
 /// <example><code>
@@ -247,9 +249,13 @@ public partial class TraceEngine<TSink>
     {
         long lineNumber = _accounting.NextLine();
         _accounting.Count(LineCategory.TooLong);
+        DiagnoseTooLong(lineNumber, length);
+    }
+
+    /// <summary>The diagnostic of a too-long line.</summary>
+    private void DiagnoseTooLong(long lineNumber, long length) =>
         _messages.Diagnose(DiagnosticKind.TooLong, lineNumber, string.Create(System.Globalization.CultureInfo.InvariantCulture,
             $"line of {length} bytes is longer than the maximum of {_options.MaxLineLength}"), ReadOnlySpan<byte>.Empty);
-    }
 
     /// <summary>An event whose optional field could not be read: applied without it, with a diagnostic.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]

@@ -33,6 +33,28 @@ public sealed class ReplayCommandTests
         Assert.Equal(8, json.RootElement.GetProperty("lines").GetProperty("total").GetInt64());
     }
 
+    [Theory]
+    [InlineData("pool-full.trace.txt")]
+    [InlineData("leaky-noisy.dtrace.txt")]
+    public async Task Replay_Threads_SameReportOnOneAndTwoThreadsFromAFileAndAPipe(string fixture)
+    {
+        (int exit, string one, _) = await RunAsync(["replay", Fixture(fixture), "--threads", "1", "--format", "json"]);
+        (int exit2, string two, _) = await RunAsync(["replay", Fixture(fixture), "--threads", "2", "--format", "json"]);
+        (int exit3, string piped, _) = await RunWithStdinAsync(["replay", "-", "--threads", "2", "--format", "json"], File.ReadAllBytes(Fixture(fixture)));
+        Assert.Equal(exit, exit2);
+        Assert.Equal(exit, exit3);
+        Assert.Equal(one, two);
+        Assert.Equal(one, piped);
+    }
+
+    [Fact]
+    public async Task Replay_ThreadsThree_IsAUsageError()
+    {
+        (int exit, _, string error) = await RunAsync(["replay", Fixture("leaky.dtrace.txt"), "--threads", "3"]);
+        Assert.Equal(2, exit);
+        Assert.Contains("'3' not recognized", error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Replay_FormatJson_WritesTheContract()
     {

@@ -1,0 +1,114 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using GoTraceEngine.Parsing;
+
+namespace GoTraceEngine.Pipeline;
+
+/// <summary>
+/// A run of parsed lines handed from the parsing thread to the applying one: the events, in line order, and beside them
+/// the rare lines the apply side must still see (warnings, malformed and too-long lines, trace headers, <c># exit</c>
+/// and symbol lines, events with a dropped field), each with its bytes copied into the batch and the position among
+/// the events where it was read. Replaying a batch in that order does exactly what processing its lines one by one does.
+/// </summary>
+/// <remarks>
+/// Reused: <see cref="BatchChannel"/> recycles a fixed set of batches, so once their arrays have grown to the trace's
+/// rare lines nothing is allocated. Owned by one thread at a time (the channel hands it over).
+/// </remarks>
+internal sealed class ParsedBatch
+{
+    /// <summary>
+    /// Events per batch: 1 Ki (about 100 KiB, some 80 µs of work for either side), so the ring of batches (800 KiB)
+    /// stays in the caches the two cores share; 4 Ki batches cost the apply thread more per event.
+    /// </summary>
+    public const int EventCapacity = 1024;
+
+    /// <summary>Rare lines per batch; a batch is handed over early when they fill it.</summary>
+    public const int RecordCapacity = 256;
+
+    /// <summary>Bytes of rare lines after which a batch is handed over early.</summary>
+    public const int ByteLimit = 64 * 1024;
+
+    private readonly TraceEvent[] _events = new TraceEvent[EventCapacity];
+    private readonly LineRecord[] _records = new LineRecord[RecordCapacity];
+    private byte[] _bytes = new byte[ByteLimit];
+    private int _eventCount;
+    private int _recordCount;
+    private int _byteCount;
+
+    /// <summary>Events in the batch.</summary>
+    public int EventCount => _eventCount;
+
+    /// <summary>Rare lines in the batch.</summary>
+    public int RecordCount => _recordCount;
+
+    /// <summary>Whether the apply side empties its prefetch ring after this batch (the tables are read next).</summary>
+    public bool FlushesRing { get; set; }
+
+    /// <summary>Whether this is the last batch: the applying thread stops after it.</summary>
+    public bool IsFinal { get; set; }
+
+    /// <summary>Whether the next line might not fit: the batch is handed over.</summary>
+    public bool IsFull => _eventCount == EventCapacity || _recordCount == RecordCapacity || _byteCount >= ByteLimit;
+
+    /// <summary>The free slot the next event is parsed into; <see cref="CommitEvent"/> keeps it.</summary>
+    public ref TraceEvent NextEvent
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => ref _events[_eventCount];
+    }
+
+    /// <summary>Keeps the event parsed into <see cref="NextEvent"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void CommitEvent() => _eventCount++;
+
+    /// <summary>The events, in line order.</summary>
+    public ReadOnlySpan<TraceEvent> Events => new(_events, 0, _eventCount);
+
+    /// <summary>The rare lines, in line order.</summary>
+    public ReadOnlySpan<LineRecord> Records => new(_records, 0, _recordCount);
+
+    /// <summary>A rare line's bytes.</summary>
+    public ReadOnlySpan<byte> LineOf(in LineRecord record) => new(_bytes, record.Offset, record.Length);
+
+    /// <summary>Keeps a rare line, to be handled before the event parsed next (or at the end of the batch).</summary>
+    /// <param name="category">What the line is; <see cref="LineCategory.Event"/> for an event whose field was dropped.</param>
+    /// <param name="failure">What could not be read.</param>
+    /// <param name="lineNumber">The line's number.</param>
+    /// <param name="line">The line's bytes, copied.</param>
+    /// <param name="tooLongLength">The length of a <see cref="LineCategory.TooLong"/> line (its bytes were never kept).</param>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public void AddRecord(LineCategory category, ParseFailure failure, long lineNumber, ReadOnlySpan<byte> line, long tooLongLength = 0)
+    {
+        if (_bytes.Length - _byteCount < line.Length)
+        {
+            // Rare lines longer than what is left: grow once to fit (bounded by the limit plus the longest line).
+            Array.Resize(ref _bytes, Math.Max(_bytes.Length * 2, _byteCount + line.Length));
+        }
+
+        line.CopyTo(_bytes.AsSpan(_byteCount));
+        _records[_recordCount++] = new LineRecord(_eventCount, category, failure, lineNumber, _byteCount, line.Length, tooLongLength);
+        _byteCount += line.Length;
+    }
+
+    /// <summary>Empties the batch for reuse.</summary>
+    public void Clear()
+    {
+        _eventCount = 0;
+        _recordCount = 0;
+        _byteCount = 0;
+        FlushesRing = false;
+        IsFinal = false;
+    }
+}
+
+/// <summary>A rare line kept in a <see cref="ParsedBatch"/>.</summary>
+/// <param name="EventIndex">How many of the batch's events come before it.</param>
+/// <param name="Category">What the line is.</param>
+/// <param name="Failure">What could not be read.</param>
+/// <param name="LineNumber">The line's number.</param>
+/// <param name="Offset">Where its bytes start in the batch.</param>
+/// <param name="Length">How many bytes.</param>
+/// <param name="TooLongLength">The length of a too-long line.</param>
+[StructLayout(LayoutKind.Auto)]
+internal readonly record struct LineRecord(
+    int EventIndex, LineCategory Category, ParseFailure Failure, long LineNumber, int Offset, int Length, long TooLongLength);

@@ -1,0 +1,225 @@
+using System.Runtime.CompilerServices;
+using GoTraceEngine.Parsing;
+using GoTraceEngine.Pipeline;
+
+namespace GoTraceEngine;
+
+// Two-thread replay: the replay loop's thread frames and parses into batches; a second thread applies them.
+//
+// Who owns what while the apply thread runs: the parse side (the loop's thread) owns the framer, the line accounting
+// and the name table; the apply side owns the orderer, the prefetch ring, the tables, the timeline, the script counters,
+// the sink and every report message (TraceMessages has one writer: the rare lines' diagnostics are made on the apply
+// side, from bytes copied into the batch, in line order among the events and the orderer's clock diagnostics). The
+// loop syncs with the apply side only at heartbeats and at the end, where the tables may be read.
+public partial class TraceEngine<TSink>
+{
+    private BatchChannel? _channel;
+
+    /// <summary>Bytes allocated on apply threads that have ended (for the allocation tests).</summary>
+    internal long ApplyThreadAllocatedBytes { get; private set; }
+
+    /// <summary>How many times a replay started an apply thread.</summary>
+    internal int ApplyThreadStarts { get; private set; }
+
+    /// <summary>Whether a replay applies on a second thread now.</summary>
+    internal bool UsesApplyThread => _channel is not null;
+
+    /// <summary>Whether the replay loop should hand applying to a second thread now (checked between reads).</summary>
+    private bool ShouldStartApplyThread()
+    {
+        if (_channel is not null || Environment.ProcessorCount < 2)
+        {
+            return false;
+        }
+
+        return _options.Parallelism switch
+        {
+            ReplayParallelism.ApplyThread => true,
+            // Applying is as costly as parsing once the tables outgrow the caches, or when timestamped events go
+            // through the reorder window; with small tables and no window it is cheap, and the handoff would cost more.
+            ReplayParallelism.Auto => _framer.BytesRead >= TraceEngineOptions.AutoApplyThreadBytes
+                && (_state.Live.Count >= TraceEngineOptions.AutoApplyThreadLive || (_orderer.HasTimestamps && _orderer.WindowNs > 0)),
+            _ => false,
+        };
+    }
+
+    /// <summary>Feeds one read's bytes on the path in force: into batches for the apply thread, or straight through.</summary>
+    private void FeedChunk(ReadOnlySpan<byte> data)
+    {
+        if (_channel is null)
+        {
+            Feed(data);
+            if (ShouldStartApplyThread())
+            {
+                // Between feeds nothing is held: the apply thread takes over the tables as they are.
+                _channel = new BatchChannel(new BatchApplier(this));
+                ApplyThreadStarts++;
+            }
+
+            return;
+        }
+
+        if (_completed)
+        {
+            Internal.ThrowHelper.ThrowInvalidOperation_Completed();
+        }
+
+        var handler = new BatchLineHandler(this);
+        _framer.Feed(ref handler, data);
+    }
+
+    /// <summary><see cref="FeedChunk(ReadOnlySpan{byte})"/> for every segment of a sequence.</summary>
+    private void FeedChunks(in System.Buffers.ReadOnlySequence<byte> buffer)
+    {
+        if (buffer.IsSingleSegment)
+        {
+            FeedChunk(buffer.FirstSpan);
+            return;
+        }
+
+        foreach (ReadOnlyMemory<byte> segment in buffer)
+        {
+            FeedChunk(segment.Span);
+        }
+    }
+
+    /// <summary>Waits until the apply thread has applied everything fed so far: the engine may be read (a heartbeat).</summary>
+    private void SyncApplyThread() => _channel?.Sync();
+
+    /// <summary>Applies what is left on the apply thread and ends it: the engine is single-threaded again.</summary>
+    /// <param name="throwFault">Whether to rethrow an exception met on the apply thread.</param>
+    private void StopApplyThread(bool throwFault = true)
+    {
+        BatchChannel? channel = _channel;
+        if (channel is null)
+        {
+            return;
+        }
+
+        _channel = null;
+        try
+        {
+            channel.Stop(throwFault);
+        }
+        finally
+        {
+            channel.Dispose();
+            ApplyThreadAllocatedBytes += channel.ConsumerAllocatedBytes;
+        }
+    }
+
+    /// <summary>The parse side of <see cref="ProcessLine"/>: parses and counts one line into the current batch.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void ParseLine(ReadOnlySpan<byte> line)
+    {
+        BatchChannel channel = _channel!;
+        ParsedBatch batch = channel.Current;
+        long lineNumber = _accounting.NextLine();
+        LineCategory category = TraceLineParser.Parse(line, lineNumber, _names, out batch.NextEvent, out ParseFailure failure);
+        _accounting.Count(category);
+        if (category == LineCategory.Event)
+        {
+            if (failure != ParseFailure.None)
+            {
+                batch.AddRecord(category, failure, lineNumber, line);
+            }
+
+            _accounting.Count(batch.NextEvent.Kind);
+            batch.CommitEvent();
+        }
+        else if (category is LineCategory.Malformed or LineCategory.DataLoss or LineCategory.ProbeError
+            or LineCategory.TracerFatal or LineCategory.TraceHeader or LineCategory.TracerMessage or LineCategory.Symbol)
+        {
+            batch.AddRecord(category, failure, lineNumber, line);
+        }
+        else
+        {
+            return;
+        }
+
+        if (batch.IsFull)
+        {
+            channel.Publish();
+        }
+    }
+
+    /// <summary>The parse side of <see cref="ProcessTooLong"/>.</summary>
+    private void ParseTooLong(long length)
+    {
+        BatchChannel channel = _channel!;
+        long lineNumber = _accounting.NextLine();
+        _accounting.Count(LineCategory.TooLong);
+        channel.Current.AddRecord(LineCategory.TooLong, ParseFailure.None, lineNumber, ReadOnlySpan<byte>.Empty, length);
+        if (channel.Current.IsFull)
+        {
+            channel.Publish();
+        }
+    }
+
+    /// <summary>The apply side: a batch's events and rare lines, in line order, as <see cref="ProcessLine"/> would have handled them.</summary>
+    private void ApplyBatch(ParsedBatch batch)
+    {
+        ReadOnlySpan<TraceEvent> events = batch.Events;
+        ReadOnlySpan<LineRecord> records = batch.Records;
+        int record = 0;
+        int nextRecordAt = records.IsEmpty ? int.MaxValue : records[0].EventIndex;
+        var applier = new Applier(this);
+        for (int i = 0; i < events.Length; i++)
+        {
+            if (i == nextRecordAt)
+            {
+                while (record < records.Length && records[record].EventIndex == i)
+                {
+                    ApplyRecord(batch, in records[record++]);
+                }
+
+                nextRecordAt = record < records.Length ? records[record].EventIndex : int.MaxValue;
+            }
+
+            _orderer.Push(in events[i], ref applier);
+        }
+
+        while (record < records.Length)
+        {
+            ApplyRecord(batch, in records[record++]);
+        }
+
+        if (batch.FlushesRing)
+        {
+            FlushRing();
+        }
+    }
+
+    /// <summary>A rare line on the apply side.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void ApplyRecord(ParsedBatch batch, in LineRecord record)
+    {
+        switch (record.Category)
+        {
+            case LineCategory.Event:
+                RecordDroppedField(batch.LineOf(in record), record.LineNumber, record.Failure);
+                break;
+            case LineCategory.TooLong:
+                DiagnoseTooLong(record.LineNumber, record.TooLongLength);
+                break;
+            default:
+                Record(record.Category, batch.LineOf(in record), record.LineNumber, record.Failure);
+                break;
+        }
+    }
+
+    /// <summary>The framer's line callback on the parse side.</summary>
+    private readonly struct BatchLineHandler(TraceEngine<TSink> engine) : ILineHandler
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void OnLine(ReadOnlySpan<byte> line) => engine.ParseLine(line);
+
+        public void OnTooLong(long length) => engine.ParseTooLong(length);
+    }
+
+    /// <summary>The apply thread's callback.</summary>
+    private sealed class BatchApplier(TraceEngine<TSink> engine) : IBatchConsumer
+    {
+        public void Apply(ParsedBatch batch) => engine.ApplyBatch(batch);
+    }
+}

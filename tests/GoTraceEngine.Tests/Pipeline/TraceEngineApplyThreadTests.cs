@@ -1,0 +1,341 @@
+using System.IO.Pipelines;
+using System.Text;
+using GoTraceEngine.Generation;
+using GoTraceEngine.Parsing;
+using GoTraceEngine.Reporting;
+using GoTraceEngine.Tests.Infrastructure;
+
+namespace GoTraceEngine.Tests.Pipeline;
+
+/// <summary>
+/// The two-thread replay (parse on the caller's thread, apply on a second one) gives byte-identical reports to the
+/// single-threaded one, keeps the rare lines in order among the events, stops cleanly on cancellation and on a failing
+/// sink, and allocates nothing per event on either thread.
+/// </summary>
+public sealed class TraceEngineApplyThreadTests
+{
+    private static readonly TraceEngineOptions s_single = new() { Parallelism = ReplayParallelism.SingleThread };
+    private static readonly TraceEngineOptions s_two = new() { Parallelism = ReplayParallelism.ApplyThread };
+
+    /// <summary>Every trace fixture, the recorded (gzip) ones included.</summary>
+    public static TheoryData<string> Traces()
+    {
+        var data = new TheoryData<string>();
+        foreach (string path in Directory.GetFiles(Fixtures.Directory, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        {
+            string name = Path.GetFileName(path);
+            if (name.EndsWith(".dtrace.txt", StringComparison.Ordinal) || name.EndsWith(".trace.txt", StringComparison.Ordinal)
+                || name.EndsWith(".trace.txt.gz", StringComparison.Ordinal))
+            {
+                data.Add(Path.GetRelativePath(Fixtures.Directory, path));
+            }
+        }
+
+        return data;
+    }
+
+    private static string Json(TraceEngineOptions options, Action<TraceEngine> replay)
+    {
+        var engine = new TraceEngine(options);
+        replay(engine);
+        return ReportWriter.ToJson(engine.GetSummary());
+    }
+
+    [Theory]
+    [MemberData(nameof(Traces))]
+    public void ReplayFile_EveryFixture_SameReportOnTwoThreads(string fixture)
+    {
+        string path = Fixtures.PathOf(fixture);
+        string expected = Json(s_single, e => e.ReplayFile(path));
+        Assert.Equal(expected, Json(s_two, e => e.ReplayFile(path)));
+    }
+
+    [Theory]
+    [MemberData(nameof(Traces))]
+    public async Task ReplayAsync_EveryFixtureInOddChunks_SameReportOnTwoThreads(string fixture)
+    {
+        string path = Fixtures.PathOf(fixture);
+        string expected = Json(s_single, e => e.ReplayFile(path));
+
+        // Reads of a few bytes: lines straddle reads, and batches end mid-line.
+        byte[] data = Decompressed(path);
+        Assert.Equal(expected, Json(s_two, e => e.Replay(new ChunkedStream(data, [1, 7, 2, 13, 3, 64, 5]))));
+        var engine = new TraceEngine(s_two with { ReadBufferSize = 4093 });
+        await engine.ReplayAsync(new MemoryStream(data), TestContext.Current.CancellationToken);
+        Assert.Equal(expected, ReportWriter.ToJson(engine.GetSummary()));
+    }
+
+    [Theory]
+    [InlineData(TraceFormat.Quiet)]
+    [InlineData(TraceFormat.Full)]
+    public void Replay_GeneratedTrace_SameReportOnTwoThreads(TraceFormat format)
+    {
+        using var buffer = new MemoryStream();
+        new TraceGenerator(new TraceGeneratorOptions { Seed = 12, Format = format, Events = 300_000, Live = 40_000, Leaks = 30, Cpus = 4 }).Write(buffer);
+        byte[] trace = buffer.ToArray();
+        TraceEngineOptions timeline = s_single with { TimelinePoints = 500 };
+        string expected = Json(timeline, e => e.Replay(new MemoryStream(trace)));
+        Assert.Equal(expected, Json(timeline with { Parallelism = ReplayParallelism.ApplyThread, ReadBufferSize = 65_537 }, e => e.Replay(new MemoryStream(trace))));
+    }
+
+    [Fact]
+    public void Replay_BusyTraceOutOfOrder_SameReportOnTwoThreads()
+    {
+        using var buffer = new MemoryStream();
+        new BusyTraceGenerator(new BusyTraceOptions { Seed = 8, Live = 3000, Duration = TimeSpan.FromSeconds(60), LeakIncidentsPerMinute = 12 }).Write(buffer);
+        byte[] trace = buffer.ToArray();
+        string expected = Json(s_single, e => e.Replay(new MemoryStream(trace)));
+        Assert.Equal(expected, Json(s_two with { ReadBufferSize = 10_007 }, e => e.Replay(new MemoryStream(trace))));
+    }
+
+    [Fact]
+    public void Replay_RareLinesAmongEvents_KeptInOrderOnTwoThreads()
+    {
+        // A generated trace with every fixture spliced in at intervals (headers that switch the reason tables mid-trace,
+        // malformed lines, warnings, exits, symbols, late and corrupt timestamps), runs of rare lines longer than a
+        // batch holds, and lines too long to parse.
+        byte[] trace = RareLinesTrace();
+        TraceEngineOptions small = new() { MaxLineLength = 2048, MaxDiagnostics = 5000, MaxWarnings = 5000, Parallelism = ReplayParallelism.SingleThread };
+        string expected = Json(small, e => e.Replay(new MemoryStream(trace)));
+        Assert.Equal(expected, Json(small with { Parallelism = ReplayParallelism.ApplyThread, ReadBufferSize = 7919 }, e => e.Replay(new MemoryStream(trace))));
+        Assert.Contains("\"tooLong\": 40", expected, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Replay_Auto_StaysOnOneThreadForSmallInput()
+    {
+        var engine = new TraceEngine();
+        engine.ReplayFile(Fixtures.PathOf("leaky.dtrace.txt"));
+        Assert.Equal(0, engine.ApplyThreadStarts);
+        Assert.False(engine.UsesApplyThread);
+    }
+
+    [Theory]
+    [InlineData(TraceFormat.Quiet, 20_000, true)]
+    [InlineData(TraceFormat.Quiet, 1000, false)]
+    [InlineData(TraceFormat.Full, 1000, true)]
+    public void Replay_Auto_TwoThreadsPast32MiBWhenApplyingIsCostly_SameReport(TraceFormat format, int live, bool twoThreads)
+    {
+        // Big tables, or timestamps through the reorder window: the second thread starts mid-trace, between reads.
+        using var buffer = new MemoryStream();
+        new TraceGenerator(new TraceGeneratorOptions { Seed = 4, Format = format, Bytes = TraceEngineOptions.AutoApplyThreadBytes + (8 << 20), Live = live, Leaks = 5 }).Write(buffer);
+        byte[] trace = buffer.ToArray();
+        var engine = new TraceEngine();
+        engine.Replay(new MemoryStream(trace));
+        Assert.Equal(twoThreads && Environment.ProcessorCount > 1 ? 1 : 0, engine.ApplyThreadStarts);
+        Assert.Equal(Json(s_single, e => e.Replay(new MemoryStream(trace))), ReportWriter.ToJson(engine.GetSummary()));
+    }
+
+    [Fact]
+    public async Task ReplayAsync_Heartbeats_SeeEveryEventReadApplied()
+    {
+        using var buffer = new MemoryStream();
+        new TraceGenerator(new TraceGeneratorOptions { Seed = 3, Format = TraceFormat.Quiet, Events = 200_000, Live = 5000 }).Write(buffer);
+        byte[] trace = buffer.ToArray();
+        var engine = new TraceEngine<CountingSink>(s_two with { ReadBufferSize = 4096 }, default);
+        var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 1 << 16, resumeWriterThreshold: 1 << 15));
+        int beats = 0;
+        Task reading = engine.ReplayAsync(pipe.Reader, TimeSpan.FromMilliseconds(1), e =>
+        {
+            // Without ts= every event read is applied at once: at a heartbeat the tables hold them all.
+            Assert.Equal(e.EventsRead, e.Sink.Events);
+            Assert.Equal(e.GetSummary().Live, e.Live.Count);
+            beats++;
+        }, TestContext.Current.CancellationToken).AsTask();
+        for (int at = 0; at < trace.Length; at += 3001)
+        {
+            await pipe.Writer.WriteAsync(trace.AsMemory(at, Math.Min(3001, trace.Length - at)), TestContext.Current.CancellationToken);
+            if (at % 30010 == 0)
+            {
+                await Task.Delay(2, TestContext.Current.CancellationToken);
+            }
+        }
+
+        await pipe.Writer.CompleteAsync();
+        await reading;
+        await pipe.Reader.CompleteAsync();
+        Assert.True(beats > 0);
+        Assert.Equal(Json(s_single, e => e.Replay(new MemoryStream(trace))), ReportWriter.ToJson(engine.GetSummary()));
+    }
+
+    [Fact]
+    public async Task ReplayAsync_Cancelled_AppliesWhatWasReadThenStops()
+    {
+        byte[] trace = Fixtures.Read("pool-full.trace.txt");
+        int cut = trace.AsSpan(0, trace.Length / 2).LastIndexOf((byte)'\n') + 1;
+        string expected;
+        {
+            var single = new TraceEngine(s_single);
+            single.Feed(trace.AsSpan(0, cut));
+            single.Complete(IncompleteReason.Interrupted, "stopped");
+            expected = ReportWriter.ToJson(single.GetSummary());
+        }
+
+        var engine = new TraceEngine(s_two);
+        var pipe = new Pipe();
+        using var cancel = new CancellationTokenSource();
+        Task reading = engine.ReplayAsync(pipe.Reader, cancel.Token).AsTask();
+        await pipe.Writer.WriteAsync(trace.AsMemory(0, cut), TestContext.Current.CancellationToken);
+        while (engine.LinesRead == 0)
+        {
+            await Task.Delay(1, TestContext.Current.CancellationToken);
+        }
+
+        await cancel.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => reading);
+        Assert.False(engine.UsesApplyThread);
+        engine.Complete(IncompleteReason.Interrupted, "stopped");
+        Assert.Equal(expected, ReportWriter.ToJson(engine.GetSummary()));
+    }
+
+    [Fact]
+    public void Replay_SinkThrowsOnApplyThread_TheReplayThrowsIt()
+    {
+        byte[] trace = Fixtures.Read("leaky.dtrace.txt");
+        var repeated = new MemoryStream();
+        for (int i = 0; i < 2000; i++)
+        {
+            repeated.Write(trace);
+        }
+
+        var engine = new TraceEngine<ThrowingSink>(s_two with { ReadBufferSize = 4096 }, new ThrowingSink { ThrowAt = 5000 });
+        repeated.Position = 0;
+        InvalidOperationException thrown = Assert.Throws<InvalidOperationException>(() => engine.Replay(repeated));
+        Assert.Equal("sink failed", thrown.Message);
+        Assert.False(engine.UsesApplyThread);
+    }
+
+    [Fact]
+    public void Replay_WarmSteadyState_AllocatesNothingPerEventOnEitherThread()
+    {
+        // Goroutines end where they started, so the tables stop growing: ten times the input allocates what once does
+        // (the ring of batches and the thread), on the reading thread and on the applying one.
+        byte[] once = SteadyStateTrace(1);
+        byte[] tenTimes = SteadyStateTrace(10);
+        var details = new StringBuilder();
+        for (int attempt = 0; attempt < 5; attempt++)
+        {
+            (long readOnce, long applyOnce) = Measure(once);
+            (long readTen, long applyTen) = Measure(tenTimes);
+            details.Append(FormattableString.Invariant($"attempt {attempt}: read {readOnce} → {readTen} B, apply {applyOnce} → {applyTen} B; "));
+            if (readOnce == readTen && applyOnce == applyTen)
+            {
+                return;
+            }
+        }
+
+        Assert.Fail("ten times the events allocated more: " + details);
+
+        static (long Read, long Apply) Measure(byte[] trace)
+        {
+            var engine = new TraceEngine<CountingSink>(s_two with { ReadBufferSize = 1 << 16 }, default);
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            engine.Replay(new MemoryStream(trace, writable: false));
+            long read = GC.GetAllocatedBytesForCurrentThread() - before;
+            Assert.Equal(0, engine.Live.Count);
+            return (read, engine.ApplyThreadAllocatedBytes);
+        }
+    }
+
+    private static byte[] SteadyStateTrace(int repeats)
+    {
+        var builder = new StringBuilder();
+        for (int r = 0; r < repeats; r++)
+        {
+            for (int i = 0; i < 20_000; i++)
+            {
+                ulong g = 0xc000000000UL + ((ulong)(i % 997) << 10);
+                builder.Append(Invariant($"newproc1: goroutine={g:x} parent={i} count=1 blocked_count=0\n"));
+                builder.Append(Invariant($"gopark: goroutine={g:x} blocked=1 reason={1 + (i % 7)} blocked_count=1\n"));
+                builder.Append("program output line\n");
+                builder.Append(Invariant($"ready: goroutine={g:x}\n"));
+                builder.Append(Invariant($"godestroy: goroutine={g:x} count=0 blocked_count=0\n"));
+            }
+        }
+
+        return Encoding.UTF8.GetBytes(builder.ToString());
+    }
+
+    private static byte[] RareLinesTrace()
+    {
+        using var generated = new MemoryStream();
+        new TraceGenerator(new TraceGeneratorOptions { Seed = 5, Format = TraceFormat.Full, Events = 60_000, Live = 3000, Leaks = 10 }).Write(generated);
+        string[] lines = Encoding.UTF8.GetString(generated.ToArray()).Split('\n');
+        var fixtures = new List<string>();
+        foreach (string path in Directory.GetFiles(Fixtures.Directory, "*.txt").Order(StringComparer.Ordinal))
+        {
+            if (path.EndsWith(".dtrace.txt", StringComparison.Ordinal) || path.EndsWith(".trace.txt", StringComparison.Ordinal))
+            {
+                fixtures.Add(File.ReadAllText(path));
+            }
+        }
+
+        var builder = new StringBuilder();
+        int spliced = 0;
+        for (int i = 0; i < lines.Length - 1; i++)
+        {
+            builder.Append(lines[i]).Append('\n');
+            if (i % 5000 == 2500)
+            {
+                builder.Append(fixtures[spliced++ % fixtures.Count]);
+            }
+
+            if (i % 1500 == 700)
+            {
+                builder.Append(new string('x', 3000)).Append('\n');
+            }
+
+            if (i == 30_000)
+            {
+                // More rare lines in a row than a batch keeps: the batch is handed over early.
+                for (int j = 0; j < 700; j++)
+                {
+                    builder.Append(Invariant($"gopark: goroutine=xyz{j} reason=2\n"));
+                    builder.Append(Invariant($"# exit code={j}\n"));
+                }
+            }
+        }
+
+        return Encoding.UTF8.GetBytes(builder.ToString());
+    }
+
+    private static byte[] Decompressed(string path)
+    {
+        using FileStream file = File.OpenRead(path);
+        using var copy = new MemoryStream();
+        if (path.EndsWith(".gz", StringComparison.Ordinal))
+        {
+            using var gzip = new System.IO.Compression.GZipStream(file, System.IO.Compression.CompressionMode.Decompress);
+            gzip.CopyTo(copy);
+        }
+        else
+        {
+            file.CopyTo(copy);
+        }
+
+        return copy.ToArray();
+    }
+
+    private static string Invariant(FormattableString s) => FormattableString.Invariant(s);
+
+    private struct CountingSink : ITraceSink
+    {
+        public long Events;
+
+        public void OnEvent(in TraceEvent e) => Events++;
+    }
+
+    private struct ThrowingSink : ITraceSink
+    {
+        public long ThrowAt;
+        private long _events;
+
+        public void OnEvent(in TraceEvent e)
+        {
+            if (++_events == ThrowAt)
+            {
+                throw new InvalidOperationException("sink failed");
+            }
+        }
+    }
+}
