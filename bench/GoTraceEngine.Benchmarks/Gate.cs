@@ -22,7 +22,9 @@ internal static class Gate
         bool pipeline = Option(args, "--bench") == "pipeline";
         string baselinePath = Option(args, "--baseline")
             ?? Path.Combine(RepositoryRoot(), "bench", "results", pipeline ? "gate-baseline-pipeline.json" : "gate-baseline.json");
-        double tolerance = double.Parse(Option(args, "--tolerance") ?? "0.25", CultureInfo.InvariantCulture);
+        // The tolerance: --tolerance, else the baseline file's own (set from the spread its runs showed), else 25 %.
+        double? recorded = File.Exists(baselinePath) ? JsonNode.Parse(File.ReadAllText(baselinePath))?["tolerance"]?.GetValue<double>() : null;
+        double tolerance = Option(args, "--tolerance") is { } given ? double.Parse(given, CultureInfo.InvariantCulture) : recorded ?? 0.25;
         bool update = args.Contains("--update");
 
         if (Environment.GetEnvironmentVariable("GOTRACE_BENCH_ITERATIONS") is null)
