@@ -127,8 +127,7 @@ public partial class TraceEngine<TSink>
             _accounting.Count(batch.NextEvent.Kind);
             batch.CommitEvent();
         }
-        else if (category is LineCategory.Malformed or LineCategory.DataLoss or LineCategory.ProbeError
-            or LineCategory.TracerFatal or LineCategory.TraceHeader or LineCategory.TracerMessage or LineCategory.Symbol)
+        else if (IsRareLine(category))
         {
             batch.AddRecord(category, failure, lineNumber, line);
         }

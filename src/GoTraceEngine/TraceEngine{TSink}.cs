@@ -223,12 +223,17 @@ public partial class TraceEngine<TSink>
             var applier = new Applier(this);
             _orderer.Push(in e, ref applier);
         }
-        else if (category is LineCategory.Malformed or LineCategory.DataLoss or LineCategory.ProbeError
-            or LineCategory.TracerFatal or LineCategory.TraceHeader or LineCategory.TracerMessage or LineCategory.Symbol)
+        else if (IsRareLine(category))
         {
             Record(category, line, lineNumber, failure);
         }
     }
+
+    /// <summary>The categories of non-event lines <see cref="Record"/> acts on (on one thread, or from a batch on the apply thread).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool IsRareLine(LineCategory category) =>
+        category is LineCategory.Malformed or LineCategory.DataLoss or LineCategory.ProbeError
+            or LineCategory.TracerFatal or LineCategory.TraceHeader or LineCategory.TracerMessage or LineCategory.Symbol;
 
     /// <summary>Applies an event to the tables, checks the script's counters, and hands it to the sink.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
