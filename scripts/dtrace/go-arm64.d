@@ -13,6 +13,8 @@
 #pragma D option quiet
 #pragma D option switchrate=10hz
 #pragma D option bufsize=16m
+/* The exit clause names exit (macOS, FreeBSD) and rexit (illumos): each system has one of the two. */
+#pragma D option zdefs
 
 BEGIN
 {
@@ -50,6 +52,14 @@ pid$target::runtime.ready:entry
 pid$target::runtime.@DESTROY@:entry
 {
   printf("godestroy: ts=%d goroutine=%p\n", timestamp, arg0);
+}
+
+/* The program's exit status, as a comment line the engine counts and skips: the end record that follows is silence
+ * in the program only when the program ended first (a trace stopped with Ctrl-C ends while it still runs). */
+syscall::exit:entry, syscall::rexit:entry
+/pid == $target/
+{
+  printf("# exit code=%d\n", (int)arg0);
 }
 
 tick-1s

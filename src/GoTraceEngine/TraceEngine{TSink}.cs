@@ -307,10 +307,12 @@ public partial class TraceEngine<TSink>
         if (line.StartsWith("# exit code="u8) && System.Buffers.Text.Utf8Parser.TryParse(line[12..].Trim("\r \t"u8), out int code, out int used) && used == line[12..].Trim("\r \t"u8).Length)
         {
             _programExit = (_programExit ?? new ProgramExit()) with { Code = code };
+            _state.TraceEndIsProgramSilence = true;
         }
         else if (line.StartsWith("# exit signal="u8) && System.Buffers.Text.Utf8Parser.TryParse(line[14..].Trim("\r \t"u8), out int signal, out used) && used == line[14..].Trim("\r \t"u8).Length)
         {
             _programExit = (_programExit ?? new ProgramExit()) with { Signal = signal };
+            _state.TraceEndIsProgramSilence = true;
         }
     }
 
@@ -359,6 +361,10 @@ public partial class TraceEngine<TSink>
         }
 
         _traceInfo = new TraceInfo { Tracer = tracer, Os = os, Arch = arch, GoVersion = go, Reasons = reasons, Line = lineNumber };
+
+        // The bundled scripts print the program's exit before their end record: without one, the end is only the
+        // tracer stopping (a timed attach, Ctrl-C) and its time is no silence in the program.
+        _state.TraceEndIsProgramSilence = _programExit is not null;
     }
 
     private static string? Text(in TraceHeader header, TraceHeaderKeys key, ReadOnlySpan<byte> value) =>

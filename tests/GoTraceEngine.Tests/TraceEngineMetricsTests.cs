@@ -30,7 +30,7 @@ public sealed class TraceEngineMetricsTests
         var blocked = values.Where(v => v.Instrument == "gotrace.goroutines.blocked").ToDictionary(v => (string)v.Tags["reason"]!, v => v.Value);
         Assert.Equal(new Dictionary<string, long> { ["chan send"] = 3, ["chan receive"] = 2, ["select"] = 1 }, blocked);
         Assert.Equal(11, values.Single(v => v.Instrument == "gotrace.events" && (string)v.Tags["kind"]! == "create").Value);
-        Assert.Equal(44, values.Single(v => v.Instrument == "gotrace.lines").Value);
+        Assert.Equal(45, values.Single(v => v.Instrument == "gotrace.lines").Value);
         Assert.All(values.Where(v => v.Instrument == "gotrace.warnings"), v => Assert.Equal(0, v.Value));
     }
 

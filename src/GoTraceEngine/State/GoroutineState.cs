@@ -53,6 +53,16 @@ internal sealed class GoroutineState
     /// <summary>Blocked goroutines whose reason has <paramref name="key"/> (<see cref="ReasonKeys"/>), whatever table named it.</summary>
     public long BlockedWithKey(byte key) => Volatile.Read(ref _blockedByReason[key]);
 
+    /// <summary>
+    /// Whether the trace's end record (<c>END:</c>) moves the verdict's clock. The end is when the tracer stopped, which
+    /// is silence in the program only if the program had stopped first: a tracer detached from a running program (a
+    /// timed attach, Ctrl-C) prints its end after its probes are gone, and the gap says nothing about the program.
+    /// True unless the trace follows the bundled scripts' convention (a <c># gotrace</c> header, then
+    /// <c># exit code=</c> or <c># exit signal=</c> when the program ends) and no exit was seen before the end.
+    /// Ticks always move the clock: they fire while the probes are attached.
+    /// </summary>
+    public bool TraceEndIsProgramSilence { get; set; } = true;
+
     /// <summary>Creates for a g that was already live: its destroy was missed (lost, or printed out of order).</summary>
     public long MissedDestroys { get; private set; }
 
@@ -113,6 +123,13 @@ internal sealed class GoroutineState
                 break;
             case TraceEventKind.Destroy:
                 Destroy(e.GPointer, now);
+                break;
+            case TraceEventKind.End:
+                if (TraceEndIsProgramSilence)
+                {
+                    _verdict.Advance(now);
+                }
+
                 break;
             default:
                 _verdict.Advance(now);

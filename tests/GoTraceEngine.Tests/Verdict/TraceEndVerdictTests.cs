@@ -1,0 +1,95 @@
+using System.Text;
+using GoTraceEngine.Reporting;
+
+namespace GoTraceEngine.Tests.Verdict;
+
+/// <summary>
+/// The end record is when the tracer stopped. A tracer detached from a running program (<c>gotrace trace -p PID
+/// --duration</c>, Ctrl-C) prints it after its probes are gone, so the gap before it is no silence in the program;
+/// after the program's exit line it is.
+/// </summary>
+public sealed class TraceEndVerdictTests
+{
+    private const int Sessions = 20;
+
+    [Fact]
+    public void EndAfterAGap_TracerStoppedWhileTheProgramRan_BusySessionsAreWaiting()
+    {
+        TraceSummary summary = Replay(Busy(header: true, exitLine: false));
+        Assert.Equal(Sessions, summary.Blocked);
+        Assert.Empty(summary.Leaks);
+        Assert.Equal(Sessions, summary.WaitingGroups.Sum(g => g.Count));
+    }
+
+    [Fact]
+    public void EndAfterAGap_AfterTheProgramExited_EveryBlockedGoroutineIsALeakOfAQuiescedProgram()
+    {
+        TraceSummary summary = Replay(Busy(header: true, exitLine: true));
+        Assert.Equal(Sessions, summary.Leaks.Count);
+        Assert.All(summary.Leaks, leak => Assert.Contains("nothing has run anywhere for 300 ms", leak.Evidence, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void EndAfterAGap_TraceWithoutTheExitConvention_CountsAsSilenceAsBefore()
+    {
+        // No '# gotrace' header: a trace from a script that never prints the program's exit; the end is all it has.
+        TraceSummary summary = Replay(Busy(header: false, exitLine: false));
+        Assert.Equal(Sessions, summary.Leaks.Count);
+    }
+
+    [Fact]
+    public void EndAfterAGap_TwoThreadReplay_DecidesTheSame()
+    {
+        foreach (bool exitLine in new[] { false, true })
+        {
+            byte[] trace = Busy(header: true, exitLine);
+            var engine = new TraceEngine(new TraceEngineOptions { Parallelism = ReplayParallelism.ApplyThread });
+            engine.Replay(new MemoryStream(trace));
+            Assert.Equal(exitLine ? Sessions : 0, engine.GetSummary().Leaks.Count);
+        }
+    }
+
+    private static TraceSummary Replay(byte[] trace)
+    {
+        var engine = new TraceEngine();
+        engine.Feed(trace);
+        engine.Complete();
+        return engine.GetSummary();
+    }
+
+    /// <summary>
+    /// Sessions parked in select (Go 1.22 trace numbering: 3), one released and parked again every millisecond for
+    /// 2 s: each waits 20 ms. Then, optionally, the program's exit, and the end record 300 ms after the last event.
+    /// </summary>
+    private static byte[] Busy(bool header, bool exitLine)
+    {
+        const long Ms = 1_000_000;
+        var text = new StringBuilder();
+        if (header)
+        {
+            text.Append("# gotrace tracer=bpftrace os=linux arch=amd64 go=go1.22.5 reasons=trace\n");
+        }
+
+        long ts = Ms;
+        for (int i = 0; i < Sessions; i++, ts += Ms)
+        {
+            text.Append($"newproc1: ts={ts} goroutine=c0000{i:x2}000 fn=main.(*server).session creator=main.(*server).serve\n");
+            text.Append($"gopark: ts={ts + 1} goroutine=c0000{i:x2}000 reason=3\n");
+        }
+
+        for (int step = 0; step < 2000; step++, ts += Ms)
+        {
+            int i = step % Sessions;
+            text.Append($"ready: ts={ts} goroutine=c0000{i:x2}000\n");
+            text.Append($"gopark: ts={ts + 1} goroutine=c0000{i:x2}000 reason=3\n");
+        }
+
+        if (exitLine)
+        {
+            text.Append("# exit code=0\n");
+        }
+
+        text.Append($"END: ts={ts - Ms + 1 + (300 * Ms)}\n");
+        return Encoding.UTF8.GetBytes(text.ToString());
+    }
+}
