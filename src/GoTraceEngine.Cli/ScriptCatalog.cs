@@ -35,7 +35,9 @@ internal static partial class ScriptCatalog
     /// Fills the placeholders: the binary's path (bpftrace), Go version, OS, destroy function and g offsets. Without
     /// <paramref name="kernelBtf"/> the probes that read kernel structures (between <c>// gotrace:btf</c> and
     /// <c>// gotrace:end-btf</c>) are left out; with <paramref name="attachPid"/> (bpftrace <c>-p</c>) every probe is
-    /// filtered to that process instead of the one bpftrace starts (<c>cpid</c>). With <paramref name="rawPcs"/> a
+    /// filtered to that process instead of the one bpftrace starts (<c>cpid</c>), and the probes between
+    /// <c>// gotrace:attached</c> and <c>// gotrace:end-attached</c> replace those between <c>// gotrace:from-start</c>
+    /// and <c>// gotrace:end-from-start</c> (parks that name their goroutine, which was likely created before the trace). With <paramref name="rawPcs"/> a
     /// bpftrace script prints <c>fn=</c> and <c>creator=</c> as raw pcs (<c>0x…</c>) instead of <c>usym</c> names, for
     /// gotrace to name (<see cref="TraceSymbolizer"/>): bpftrace 0.17 resolves <c>usym</c> when it prints, which fails
     /// (or aborts it) once the program has exited with events still buffered.
@@ -56,7 +58,11 @@ internal static partial class ScriptCatalog
 
         if (attachPid is { } pid)
         {
-            text = text.Replace("pid == cpid", "pid == " + pid.ToString(c), StringComparison.Ordinal);
+            text = FromStartBlock().Replace(text, string.Empty).Replace("pid == cpid", "pid == " + pid.ToString(c), StringComparison.Ordinal);
+        }
+        else
+        {
+            text = AttachedBlock().Replace(text, string.Empty);
         }
 
         text = text
@@ -71,4 +77,12 @@ internal static partial class ScriptCatalog
 
     [GeneratedRegex(@"^// gotrace:btf\n.*?^// gotrace:end-btf\n", RegexOptions.Multiline | RegexOptions.Singleline)]
     private static partial Regex BtfBlock();
+
+    /// <summary>The probes for a program the tracer starts (<c>// gotrace:from-start</c>): every goroutine is seen created.</summary>
+    [GeneratedRegex(@"^// gotrace:from-start\n.*?^// gotrace:end-from-start\n", RegexOptions.Multiline | RegexOptions.Singleline)]
+    private static partial Regex FromStartBlock();
+
+    /// <summary>The probes for a program attached to (<c>// gotrace:attached</c>): parks also name their goroutine.</summary>
+    [GeneratedRegex(@"^// gotrace:attached\n.*?^// gotrace:end-attached\n", RegexOptions.Multiline | RegexOptions.Singleline)]
+    private static partial Regex AttachedBlock();
 }

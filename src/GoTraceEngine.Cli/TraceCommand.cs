@@ -258,7 +258,7 @@ internal static class TraceCommand
                 if (pid is { } id)
                 {
                     await context.Stderr.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                        $"gotrace: attaching to process {id} ({preflight.Binary}){(duration > TimeSpan.Zero ? " for " + ReportWriter.FormatDuration((long)duration.TotalNanoseconds) : ", until Ctrl-C")}: goroutines it created before the attach are not in the trace (their later events count as untracked)")).ConfigureAwait(false);
+                        $"gotrace: attaching to process {id} ({preflight.Binary}){(duration > TimeSpan.Zero ? " for " + ReportWriter.FormatDuration((long)duration.TotalNanoseconds) : ", until Ctrl-C")}: goroutines it created before the attach join the trace at their first park")).ConfigureAwait(false);
                 }
 
                 // The engine, and the copy --save keeps, get the binary's names first, then the trace with its pcs named.
@@ -383,7 +383,11 @@ internal static class TraceCommand
             (int? code, int? signal) = (summary.ProgramExit?.Code, summary.ProgramExit?.Signal);
             string command = pid is { } id ? $"process {id} ({preflight.Binary})" : string.Join(' ', commandLine);
             string? failure = signal is { } s ? $"killed by {Posix.SignalName(s)}" : code is > 0 ? $"exited with code {code}" : null;
-            summary = summary with { Program = new TracedProgram { Command = signal is { } sig ? $"{command} (killed by {Posix.SignalName(sig)})" : command, ExitCode = code } };
+            bool stillRunning = pid is { } attached && code is null && signal is null && Posix.Signal(attached, 0);
+            summary = summary with
+            {
+                Program = new TracedProgram { Command = signal is { } sig ? $"{command} (killed by {Posix.SignalName(sig)})" : command, ExitCode = code, StillRunning = stillRunning },
+            };
             metrics?.Final(summary);
             var report = new StringWriter { NewLine = "\n" };
             int exit;

@@ -5,7 +5,7 @@ using System.Text;
 namespace GoTraceEngine.Cli;
 
 /// <summary>
-/// Names the raw pcs of create lines as the tracer's symboliser would have: <c>fn=0x4826c0</c> becomes
+/// Names the raw pcs of create lines (and of parks that name their goroutine, in an attach) as the tracer's symboliser would have: <c>fn=0x4826c0</c> becomes
 /// <c>fn=main.main.gowrap2</c> and <c>creator=0x482514</c> <c>creator=main.main</c> (the ELF symbol holding the pc,
 /// as bpftrace's <c>usym</c> prints it). Everything else passes through byte for byte. Used by <c>gotrace trace</c>,
 /// whose script prints raw pcs (see <see cref="ScriptCatalog.Render"/>). Single-threaded; names are cached per pc.
@@ -13,6 +13,9 @@ namespace GoTraceEngine.Cli;
 internal sealed class TraceSymbolizer(GoSymbols names)
 {
     private static ReadOnlySpan<byte> CreatePrefix => "newproc1: "u8;
+
+    /// <summary>Parks name their goroutine too when the script was rendered for an attach.</summary>
+    private static ReadOnlySpan<byte> ParkPrefix => "gopark: "u8;
 
     private readonly ArrayBufferWriter<byte> _pending = new();
     private readonly ArrayBufferWriter<byte> _out = new();
@@ -65,9 +68,9 @@ internal sealed class TraceSymbolizer(GoSymbols names)
             int end = lines.IndexOf((byte)'\n');
             ReadOnlySpan<byte> line = end < 0 ? lines : lines[..(end + 1)];
             lines = end < 0 ? [] : lines[(end + 1)..];
-            if (line.StartsWith(CreatePrefix))
+            if (line.StartsWith(CreatePrefix) || (line.StartsWith(ParkPrefix) && line.IndexOf(" fn=0x"u8) >= 0))
             {
-                RewriteCreate(line);
+                RewriteNamed(line);
             }
             else
             {
@@ -76,8 +79,8 @@ internal sealed class TraceSymbolizer(GoSymbols names)
         }
     }
 
-    /// <summary>Copies a create line, replacing the values of <c>fn=0x…</c> and <c>creator=0x…</c> with names.</summary>
-    private void RewriteCreate(ReadOnlySpan<byte> line)
+    /// <summary>Copies a create (or naming park) line, replacing the values of <c>fn=0x…</c> and <c>creator=0x…</c> with names.</summary>
+    private void RewriteNamed(ReadOnlySpan<byte> line)
     {
         while (!line.IsEmpty)
         {

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
 
@@ -45,5 +46,55 @@ public sealed partial class LiveTraceTests
         IEnumerable<long> dumped = GoStackDump.Parse(File.ReadAllText(dumpPath)).Goroutines.Select(g => g.GoId).Where(id => id != 1);
         Assert.Equal(truth.Keys.Order(), dumped.Order());
         Assert.Equal(truth.Keys.Order(), report["leaks"]!.AsArray().Select(l => l!["goid"]!.GetValue<long>()).Order());
+    }
+
+    /// <summary>
+    /// <c>gotrace trace -p PID --duration</c> on the busy server mid-flight: the tracer stops while the program runs,
+    /// and the end it prints after detaching is no silence in the program. Every goroutine the report calls leaked is
+    /// one the program says it leaked; its healthy sessions, pollers and queued requests, blocked when the window
+    /// closed, are not leaks.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Versions))]
+    public async Task Trace_AttachToTheBusyServerMidFlight_CallsLeakedOnlyWhatItLeaked(string version)
+    {
+        SkipUnlessTracingWorks();
+        string binary = GoFixtures.Build(version, "busy-server");
+        string truthPath = Path.Combine(s_work, $"busy-server-attach-{version}.truth.txt");
+        var start = new ProcessStartInfo(binary, ["-scenario", "short", "-seconds", "12"]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.Environment["GOTRACE_TRUTH"] = truthPath;
+        using Process server = Process.Start(start)!;
+        try
+        {
+            Assert.StartsWith("busy-server: scenario short", await server.StandardOutput.ReadLineAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
+            Task<string> rest = server.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+            await Task.Delay(TimeSpan.FromSeconds(3), TestContext.Current.CancellationToken);
+            string pid = server.Id.ToString(CultureInfo.InvariantCulture);
+            (int exit, string output, string error) = await RunAsync("trace", "-p", pid, "--duration", "5s", "--format", "json");
+            Assert.True(exit == 0, error);
+            Assert.False(server.HasExited, "the busy phase outlasts the trace");
+            await server.WaitForExitAsync(TestContext.Current.CancellationToken);
+            await rest;
+
+            JsonNode report = JsonNode.Parse(output)!;
+            Assert.True(report["program"]!["stillRunning"]!.GetValue<bool>());
+            var truth = File.ReadLines(truthPath).Where(l => !l.StartsWith('#')).Select(l => long.Parse(l.Split(' ')[0], CultureInfo.InvariantCulture)).ToHashSet();
+            long[] leaks = [.. report["leaks"]!.AsArray().Select(l => l!["goid"]!.GetValue<long>())];
+            int blocked = report["blocked"]!.GetValue<int>();
+            // The goroutines created before the attach (80-100 sessions, the pollers, the pool) are followed from their first park.
+            Assert.True(blocked >= 40, $"only {blocked} goroutines blocked when the window closed: the server was not busy");
+            Assert.True(report["anomalies"]!["adopted"]!.GetValue<long>() >= 40, report["anomalies"]!.ToJsonString());
+            long[] healthy = [.. leaks.Where(goid => !truth.Contains(goid))];
+            Assert.True(healthy.Length == 0,
+                $"{healthy.Length} of {leaks.Length} reported leaks are healthy goroutines ({blocked} blocked): "
+                + string.Join("; ", report["leakGroups"]!.AsArray().Select(g => $"{g!["count"]} {g["startFunction"]} {g["reason"]}: {g["evidence"]}")));
+        }
+        finally
+        {
+            if (!server.HasExited)
+            {
+                server.Kill();
+            }
+        }
     }
 }

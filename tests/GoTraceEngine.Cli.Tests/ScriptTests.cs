@@ -37,6 +37,28 @@ public sealed partial class ScriptTests
     }
 
     [Theory]
+    [InlineData("bpftrace/go1.17-1.21-amd64.bt")]
+    [InlineData("bpftrace/go1.22-amd64.bt")]
+    public void Bpftrace_RenderedForAnAttach_ParksNameTheirGoroutine_AndTheEngineFollowsIt(string script)
+    {
+        string started = ScriptCatalog.Render(script, new GoVersion(1, 22), "1.22", ScriptCatalog.DefaultOffsets, "/usr/local/bin/prog", "linux");
+        string park = Assert.Single(PrintfFormat().Matches(started).Select(m => m.Groups[1].Value), f => f.StartsWith("gopark:", StringComparison.Ordinal));
+        Assert.DoesNotContain("fn=", park, StringComparison.Ordinal);
+
+        string attached = ScriptCatalog.Render(script, new GoVersion(1, 22), "1.22", ScriptCatalog.DefaultOffsets, "/usr/local/bin/prog", "linux", attachPid: 4242, rawPcs: true);
+        park = Assert.Single(PrintfFormat().Matches(attached).Select(m => m.Groups[1].Value), f => f.StartsWith("gopark:", StringComparison.Ordinal));
+        Assert.Equal("gopark: ts=%lld goroutine=%lx reason=%d wait=%d obj=%lx goid=%lld gopc=0x%lx fn=0x%lx creator=0x%lx\\n", park);
+        Assert.Single(Regex.Matches(attached, "uprobe:/usr/local/bin/prog:runtime.gopark\n"));
+
+        // The park of a goroutine never seen created, named (as the symboliser leaves it), is followed from there on.
+        var engine = new TraceEngine();
+        engine.Feed("gopark: ts=5 goroutine=c000012340 reason=7 wait=14 obj=c0000200c0 goid=9 gopc=0x4a861f fn=main.worker creator=main.startPool\n"u8);
+        engine.Complete();
+        Assert.Equal(1, engine.GetSummary().Live);
+        Assert.Equal(1, engine.GetSummary().Anomalies.Adopted);
+    }
+
+    [Theory]
     [MemberData(nameof(Scripts))]
     public void CreateLines_CarryTheGoStatementsPc(string script)
     {

@@ -10,6 +10,12 @@ public sealed record AnomalyCounts
     /// <summary>Parks of a g never seen created (older than the trace).</summary>
     public required long UntrackedPark { get; init; }
 
+    /// <summary>
+    /// Of <see cref="UntrackedPark"/>, the goroutines followed from that park on: created before the trace, and named by
+    /// the park (<c>fn=</c>, which the bundled scripts print when attached to a running program).
+    /// </summary>
+    public long Adopted { get; init; }
+
     /// <summary>Readies of a g never seen created.</summary>
     public required long UntrackedReady { get; init; }
 

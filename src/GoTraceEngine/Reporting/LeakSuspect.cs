@@ -23,7 +23,7 @@ public sealed record LeakSuspect
     /// <summary>The line number of the park.</summary>
     public required long Line { get; init; }
 
-    /// <summary>The line number of its creation.</summary>
+    /// <summary>The line number of its creation; 0 for a goroutine created before the trace and followed from its first park.</summary>
     public required long CreateLine { get; init; }
 
     /// <summary>Its goroutine id, when the trace printed <c>goid=</c>.</summary>

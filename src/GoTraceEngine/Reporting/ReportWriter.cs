@@ -105,7 +105,7 @@ public static class ReportWriter
 
         if (summary.Program is { } program)
         {
-            writer.WriteLine($"  program          {program.Command}: {(program.ExitCode is { } code ? "exit code " + code.ToString(c) : "did not exit normally")}");
+            writer.WriteLine($"  program          {program.Command}: {(program.ExitCode is { } code ? "exit code " + code.ToString(c) : program.StillRunning ? "still running when the trace stopped" : "did not exit normally")}");
         }
 
         TimingSummary t = summary.Timing;
@@ -118,7 +118,7 @@ public static class ReportWriter
         writer.WriteLine(a.Total == 0
             ? "  anomalies        none"
             : string.Create(c,
-                $"  anomalies        {a.Total}: missed destroy {a.MissedDestroy}, untracked park {a.UntrackedPark}, untracked ready {a.UntrackedReady}, untracked destroy {a.UntrackedDestroy}"));
+                $"  anomalies        {a.Total}: missed destroy {a.MissedDestroy}, untracked park {a.UntrackedPark}{(a.Adopted > 0 ? $" ({a.Adopted} of them followed on: created before the trace)" : string.Empty)}, untracked ready {a.UntrackedReady}, untracked destroy {a.UntrackedDestroy}"));
 
         long warningCount = summary.Warnings.Count + summary.WarningsOmitted;
         writer.WriteLine(warningCount == 0 ? "  warnings         none" : string.Create(c, $"  warnings         {warningCount}"));
@@ -325,7 +325,15 @@ public static class ReportWriter
             line.Append(c, $"  parent 0x{leak.Parent:x}");
         }
 
-        line.Append(c, $"  parked at line {leak.Line}, created at line {leak.CreateLine}");
+        if (leak.CreateLine == 0)
+        {
+            line.Append(c, $"  parked at line {leak.Line}, created before the trace");
+        }
+        else
+        {
+            line.Append(c, $"  parked at line {leak.Line}, created at line {leak.CreateLine}");
+        }
+
         return line.ToString();
     }
 

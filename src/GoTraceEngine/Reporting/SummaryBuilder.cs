@@ -156,6 +156,7 @@ internal static class SummaryBuilder
             {
                 MissedDestroy = state.MissedDestroys,
                 UntrackedPark = state.UntrackedParks,
+                Adopted = state.AdoptedGoroutines,
                 UntrackedReady = state.UntrackedReadies,
                 UntrackedDestroy = state.UntrackedDestroys,
             },

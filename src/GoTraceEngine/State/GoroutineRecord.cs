@@ -1,6 +1,6 @@
 namespace GoTraceEngine.State;
 
-/// <summary>A live goroutine: one that the trace saw created and not yet destroyed.</summary>
+/// <summary>A live goroutine: one that the trace saw created (or, created before it, park with its name) and not yet destroyed.</summary>
 /// <remarks>A copy of the table's entry; members are <c>init</c>, so the type can grow without breaking binary compatibility.</remarks>
 public readonly record struct GoroutineRecord
 {
@@ -10,7 +10,7 @@ public readonly record struct GoroutineRecord
     /// <summary>The creator's g pointer as the tracer printed it (<c>parent=</c>), or 0.</summary>
     public ulong Parent { get; init; }
 
-    /// <summary>The 1-based line of its create event.</summary>
+    /// <summary>The 1-based line of its create event; 0 for a goroutine created before the trace and followed from its first park (it named itself there).</summary>
     public long CreateLineNumber { get; init; }
 
     /// <summary>The <c>ts=</c> of the last event applied to it (create, park, ready), in nanoseconds, or 0.</summary>

@@ -75,6 +75,12 @@ internal sealed class GoroutineState
     /// <summary>Parks of goroutines the trace never saw created.</summary>
     public long UntrackedParks { get; private set; }
 
+    /// <summary>
+    /// Goroutines created before the trace and followed from their first park, which named them (a trace attached to a
+    /// running program). Each also counts in <see cref="UntrackedParks"/>.
+    /// </summary>
+    public long AdoptedGoroutines { get; private set; }
+
     /// <summary>Readies of goroutines the trace never saw created.</summary>
     public long UntrackedReadies { get; private set; }
 
@@ -182,6 +188,24 @@ internal sealed class GoroutineState
         value.IsBlocked = false;
     }
 
+    /// <summary>
+    /// A goroutine created before the trace, met at a park that names it (<c>fn=</c>, as the bundled scripts print
+    /// when attached to a running program): followed from here on, so its waits count in its group's history. Its
+    /// create line is 0: created before the trace.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void Adopt(in TraceEvent e)
+    {
+        AdoptedGoroutines++;
+        ref LiveValue value = ref _live.GetValueRefOrAddDefault(e.GPointer, out _);
+        value.Parent = e.Parent;
+        value.CreateLineNumber = 0;
+        value.GoId = e.GoId;
+        value.StartFunction = e.StartFunction;
+        value.Creator = (e.Fields & TraceEventFields.CreatorPc) != 0 && e.CreatorPc != 0 ? _sites.Intern(e.CreatorPc, e.Creator) : e.Creator;
+        value.IsBlocked = false;
+    }
+
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void DropCreate(long lineNumber)
     {
@@ -198,11 +222,16 @@ internal sealed class GoroutineState
         if (Unsafe.IsNullRef(ref live))
         {
             UntrackedParks++;
-            _verdict.OnActivity(now);
-            return;
-        }
+            if ((e.Fields & TraceEventFields.StartFunction) == 0 || _live.Count >= _maxGoroutines)
+            {
+                _verdict.OnActivity(now);
+                return;
+            }
 
-        if ((e.Fields & (TraceEventFields.GoId | TraceEventFields.StartFunction | TraceEventFields.Creator)) != 0)
+            Adopt(in e);
+            live = ref _live.GetValueRefOrNullRef(g);
+        }
+        else if ((e.Fields & (TraceEventFields.GoId | TraceEventFields.StartFunction | TraceEventFields.Creator)) != 0)
         {
             FillIdentity(ref live, in e);
         }
@@ -239,6 +268,11 @@ internal sealed class GoroutineState
                 }
 
                 value.Group = _verdict.OnPark(live.StartFunction, live.Creator, key, value.WaitObject, now);
+                if (live.CreateLineNumber == 0)
+                {
+                    // Created before the trace (followed from its first park): its group's goroutines run in the trace.
+                    _verdict.OnAdopted(value.Group);
+                }
             }
             else
             {

@@ -173,6 +173,10 @@ internal sealed class LeakVerdict
         AnyRelease(now);
     }
 
+    /// <summary>The goroutine whose park <see cref="OnPark"/> just counted was created before the trace (followed from its first park on).</summary>
+    /// <param name="group">The index <see cref="OnPark"/> returned.</param>
+    public void OnAdopted(int group) => _groups[group].Adopted++;
+
     /// <summary>Any other goroutine event (a create, a park that does not block, a ready or destroy of a goroutine not blocked).</summary>
     /// <param name="now">The event's time.</param>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -222,6 +226,7 @@ internal sealed class LeakVerdict
             GroupBlocked = g.Blocked,
             GroupSteadyBlocked = g.SteadyBlocked,
             GroupSpan = g.FirstPark == long.MinValue ? 0 : Math.Max(0, now - g.FirstPark),
+            GroupAdopted = g.Adopted,
             SlowestFirstRelease = EstablishedFirstRelease(),
             SlowestIsOutlier = _groupsReleased >= _options.OutlierGroups,
             ObjectReleases = objectReleases,
@@ -287,8 +292,17 @@ internal sealed class LeakVerdict
                 : evidence with { Class = VerdictClass.Likely, Rule = VerdictRule.BeyondGroupReleases, Threshold = limit };
         }
 
-        // 5. Its group never released anything: a leak once it has kept parking for longer than any group of the
-        //    program took to see its first release.
+        // 5. Its group never released anything in the trace. When it holds goroutines created before the trace that
+        //    ran in it (an attach), the group's goroutines do get released, after waits the window is too short to
+        //    see end: no evidence of a leak. Otherwise a leak once it has kept parking for longer than any group of
+        //    the program took to see its first release.
+        if (g.Adopted > 0)
+        {
+            return age < floor
+                ? evidence with { Class = VerdictClass.Waiting, Rule = VerdictRule.UnderFloor, Threshold = floor }
+                : evidence with { Class = VerdictClass.Likely, Rule = VerdictRule.GroupPredatesTrace };
+        }
+
         if (EstablishedFirstRelease() is var firstRelease && firstRelease >= 0)
         {
             long established = (long)Math.Min(long.MaxValue / 2, Math.Max(floor, _options.NeverReleasedMultiple * firstRelease));

@@ -57,6 +57,12 @@ internal enum VerdictRule : byte
 
     /// <summary>Its group never released a goroutine, but has not existed long enough to be sure.</summary>
     GroupNeverReleasedYet,
+
+    /// <summary>
+    /// Its group released nothing in the trace, but holds goroutines created before it that ran in it (an attach): the
+    /// group's goroutines are released, after waits longer than the trace has seen so far.
+    /// </summary>
+    GroupPredatesTrace,
 }
 
 /// <summary>What the verdict's times are measured in.</summary>

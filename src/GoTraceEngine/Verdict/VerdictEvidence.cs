@@ -51,6 +51,9 @@ internal readonly record struct VerdictEvidence
     /// <summary>How long ago its group first parked.</summary>
     public long GroupSpan { get; init; }
 
+    /// <summary>Parks of its group's goroutines created before the trace (<see cref="VerdictGroup.Adopted"/>).</summary>
+    public int GroupAdopted { get; init; }
+
     /// <summary>
     /// How long a group may take from its first park to its first release (-1: no group has released): the slowest
     /// group's, or the second slowest's when <see cref="SlowestIsOutlier"/>.

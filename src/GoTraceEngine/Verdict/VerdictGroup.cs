@@ -36,6 +36,12 @@ internal struct VerdictGroup
     /// <summary>Goroutines of the group blocked now.</summary>
     public int Blocked;
 
+    /// <summary>
+    /// Parks of the group's goroutines created before the trace and followed from their first park (an attach): they
+    /// ran in the trace, so the group's goroutines are released, after waits the trace did not see begin.
+    /// </summary>
+    public int Adopted;
+
     /// <summary>The most goroutines of the group ever blocked at once.</summary>
     public int PeakBlocked;
 

@@ -31,6 +31,8 @@ internal static class VerdictText
                 $"blocked {age}; its group's releases took at most {Duration(e.GroupMaxRelease, e.Clock)} ({Count(e.GroupReleases)} releases over {Count(e.GroupParks)} parks){Steady(e)}",
             VerdictRule.GroupNeverReleased or VerdictRule.GroupNeverReleasedYet =>
                 $"blocked {age}; its group parked {Count(e.GroupParks)} goroutines over {Duration(e.GroupSpan, e.Clock)} and released none{Slowest(e)}",
+            VerdictRule.GroupPredatesTrace =>
+                $"blocked {age}; its group released none in the trace, but its goroutines created before the trace ran in it ({Count(e.GroupAdopted)} parks): its waits outlast the trace so far",
             _ => $"blocked {age}",
         };
     }

@@ -1,0 +1,80 @@
+using System.Text;
+using GoTraceEngine.Reporting;
+
+namespace GoTraceEngine.Tests.Verdict;
+
+/// <summary>
+/// A trace attached to a running program: most goroutines were created before it. A park that names its goroutine
+/// (<c>fn=</c>, as the bundled scripts print in an attach) makes the engine follow it from there on, and a group whose
+/// goroutines predate the trace and ran in it is no group that "never released anything".
+/// </summary>
+public sealed class AttachVerdictTests
+{
+    private const string Header = "# gotrace tracer=bpftrace os=linux arch=amd64 go=go1.22.5 reasons=trace\n";
+
+    [Fact]
+    public void NamedParkOfAGoroutineNeverSeenCreated_IsFollowedFromThere()
+    {
+        TraceSummary summary = Replay(Header
+            + "gopark: ts=1000000 goroutine=c000001000 reason=3 obj=0 goid=7 fn=main.poll creator=main.main\n"
+            + "ready: ts=2000000 goroutine=c000001000\n"
+            + "gopark: ts=3000000 goroutine=c000001000 reason=3 obj=0 goid=7 fn=main.poll creator=main.main\n"
+            + "gopark: ts=3000000 goroutine=c000002000 reason=3 obj=0\n"
+            + "ready: ts=4000000 goroutine=c000002000\n");
+        Assert.Equal(1, summary.Live);
+        Assert.Equal(1, summary.Blocked);
+        Assert.Equal(new AnomalyCounts { MissedDestroy = 0, UntrackedPark = 2, Adopted = 1, UntrackedReady = 1, UntrackedDestroy = 0 }, summary.Anomalies);
+    }
+
+    [Fact]
+    public void GroupOfGoroutinesOlderThanTheTrace_NoReleaseSeenYet_IsLikelyNotLeaked_WhileANewGroupThatNeverReleasesLeaks()
+    {
+        const long Ms = 1_000_000;
+        var text = new StringBuilder(Header);
+        long ts = Ms;
+
+        // Long polls created before the trace: each wakes once early in the window (readied: it was waiting), then
+        // parks again for longer than the window lasts.
+        for (int i = 0; i < 8; i++, ts += Ms)
+        {
+            text.Append($"ready: ts={ts} goroutine=c0000{i:x2}000\n");
+            text.Append($"gopark: ts={ts + 1} goroutine=c0000{i:x2}000 reason=3 obj=0 goid={100 + i} fn=main.poll creator=main.main\n");
+        }
+
+        // Requests the trace sees created: a handler group released every few ms all along, and an audit goroutine per
+        // second that nothing ever releases.
+        for (int step = 0; step < 4000; step++, ts += Ms)
+        {
+            text.Append($"newproc1: ts={ts} goroutine=d000{step % 50:x3}000 goid={1000 + step} fn=main.handle creator=main.serve\n");
+            text.Append($"gopark: ts={ts + 1} goroutine=d000{step % 50:x3}000 reason=6 obj=c0000ff000\n");
+            text.Append($"ready: ts={ts + (2 * Ms)} goroutine=d000{step % 50:x3}000\n");
+            text.Append($"godestroy: ts={ts + (2 * Ms) + 1} goroutine=d000{step % 50:x3}000\n");
+            if (step % 1000 == 500)
+            {
+                text.Append($"newproc1: ts={ts} goroutine=e000{step:x4}00 goid={9000 + step} fn=main.audit creator=main.handle\n");
+                text.Append($"gopark: ts={ts + 1} goroutine=e000{step:x4}00 reason=3 obj=0\n");
+            }
+        }
+
+        TraceSummary summary = Replay(text.ToString());
+        LeakGroup leaked = Assert.Single(summary.LeakGroups);
+        Assert.Equal(("main.audit", 4), (leaked.StartFunction, leaked.Count));
+        LeakGroup polls = Assert.Single(summary.LikelyGroups);
+        Assert.Equal(("main.poll", 8), (polls.StartFunction, polls.Count));
+        Assert.Contains("its goroutines created before the trace ran in it (8 parks)", polls.Evidence, StringComparison.Ordinal);
+        Assert.All(summary.Likely, l => Assert.Equal(0, l.CreateLine));
+
+        var report = new StringWriter { NewLine = "\n" };
+        ReportWriter.WriteText(summary, report);
+        Assert.Contains("created before the trace", report.ToString(), StringComparison.Ordinal);
+        Assert.Contains("untracked park 8 (8 of them followed on: created before the trace)", report.ToString(), StringComparison.Ordinal);
+    }
+
+    private static TraceSummary Replay(string trace)
+    {
+        var engine = new TraceEngine();
+        engine.Feed(Encoding.UTF8.GetBytes(trace));
+        engine.Complete();
+        return engine.GetSummary();
+    }
+}
