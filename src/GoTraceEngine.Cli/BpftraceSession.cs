@@ -115,7 +115,16 @@ internal sealed class BpftraceSession : IDisposable
     /// <paramref name="duration"/> after bpftrace started: it writes its output in blocks, so the trace cannot tell
     /// the moment its probes attached, which takes about a second).
     /// </summary>
-    public async Task<BpftraceEnd> RunAsync(Action<ReadOnlySpan<byte>> trace, Action<ReadOnlySpan<byte>> programStdout, Action<ReadOnlySpan<byte>> programStderr, TimeSpan? duration, CancellationToken stop)
+    /// <param name="trace">Receives the trace as it grows, in chunks (lines may be split between chunks).</param>
+    /// <param name="programStdout">Receives the program's standard output.</param>
+    /// <param name="programStderr">Receives the program's standard error.</param>
+    /// <param name="duration">Stops bpftrace this long after it started; null for never.</param>
+    /// <param name="stopping">
+    /// Called on this loop's thread, between chunks of <paramref name="trace"/>, as bpftrace is told to stop, with the
+    /// time on its clock (CLOCK_MONOTONIC ns): what the trace shows after it is incomplete (probes detach one by one).
+    /// </param>
+    /// <param name="stop">Ctrl-C.</param>
+    public async Task<BpftraceEnd> RunAsync(Action<ReadOnlySpan<byte>> trace, Action<ReadOnlySpan<byte>> programStdout, Action<ReadOnlySpan<byte>> programStderr, TimeSpan? duration, Action<long>? stopping, CancellationToken stop)
     {
         using var traceFile = new Tail(TracePath);
         using Tail? stdoutFile = _target.CommandLine is null ? null : new Tail(ProgramStdoutPath);
@@ -175,6 +184,11 @@ internal sealed class BpftraceSession : IDisposable
                 TimeSpan grace = _target.CommandLine is null || stoppedAtDuration ? TimeSpan.Zero : TimeSpan.FromSeconds(5);
                 if (!interruptSent && sinceStop.Elapsed >= grace)
                 {
+                    if (Posix.MonotonicNanoseconds() is var now and > 0)
+                    {
+                        stopping?.Invoke(now);
+                    }
+
                     interruptSent = Posix.Signal(_tracer.Id, Posix.SigInt);
                 }
 

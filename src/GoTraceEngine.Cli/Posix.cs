@@ -2,13 +2,14 @@ using System.Runtime.InteropServices;
 
 namespace GoTraceEngine.Cli;
 
-/// <summary>The two Linux calls <c>gotrace trace</c> needs that .NET does not wrap: raising a resource limit and sending SIGINT.</summary>
+/// <summary>The Linux calls <c>gotrace trace</c> needs that .NET does not wrap: raising a resource limit, sending SIGINT, and reading bpftrace's clock.</summary>
 internal static class Posix
 {
     public const int SigInt = 2;
 
     private const int RlimitMemlock = 8;
     private const ulong Infinity = ulong.MaxValue;
+    private const int ClockMonotonic = 1;
 
     /// <summary>
     /// Raises this process's locked-memory limit to unlimited, which bpftrace (started after, so inheriting it) asks
@@ -27,6 +28,20 @@ internal static class Posix
 
     /// <summary>Sends <paramref name="signal"/> to a process; false when it is gone or may not be signalled.</summary>
     public static bool Signal(int pid, int signal) => OperatingSystem.IsLinux() && Kill(pid, signal) == 0;
+
+    /// <summary>
+    /// The CLOCK_MONOTONIC time in nanoseconds: the clock of bpftrace's <c>nsecs</c>, which stamps the trace's
+    /// <c>ts=</c>. 0 where it cannot be read.
+    /// </summary>
+    public static long MonotonicNanoseconds()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return 0;
+        }
+
+        return ClockGetTime(ClockMonotonic, out TimeSpec now) == 0 ? (now.Seconds * 1_000_000_000) + now.Nanoseconds : 0;
+    }
 
     /// <summary>The conventional name of a signal that kills a process (<c>SIGKILL</c>), or <c>signal N</c>.</summary>
     public static string SignalName(int signal) => signal switch
@@ -50,8 +65,18 @@ internal static class Posix
     [DllImport("libc", EntryPoint = "setrlimit")]
     private static extern int SetRLimit(int resource, ref RLimit limit);
 
+    [DllImport("libc", EntryPoint = "clock_gettime")]
+    private static extern int ClockGetTime(int clock, out TimeSpec time);
+
     [DllImport("libc", EntryPoint = "kill")]
     private static extern int Kill(int pid, int signal);
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct TimeSpec
+    {
+        public long Seconds;
+        public long Nanoseconds;
+    }
 
     [StructLayout(LayoutKind.Sequential)]
     private struct RLimit

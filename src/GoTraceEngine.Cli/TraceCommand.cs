@@ -282,8 +282,11 @@ internal static class TraceCommand
                     copy?.Write(lines);
                 }
 
+                // The moment bpftrace is told to stop goes into the trace, between complete lines: after it, its probes
+                // detach one by one (readies stop while parks still arrive), so the engine applies nothing stamped later.
+                void Stopping(long ts) => Named(Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"# tracer stopped ts={ts}\n")));
                 Task<BpftraceEnd> tracing = session.RunAsync(
-                    chunk => symbolizer.Process(chunk, Named), toStdout, toStderr, duration > TimeSpan.Zero ? duration : null, cancellationToken);
+                    chunk => symbolizer.Process(chunk, Named), toStdout, toStderr, duration > TimeSpan.Zero ? duration : null, Stopping, cancellationToken);
                 BpftraceEnd end = await (watch ? WatchAsync(engine, feedLock, tracing, above) : tracing).ConfigureAwait(false);
                 symbolizer.Flush(Named);
                 copy?.Flush();

@@ -51,6 +51,10 @@ public partial class TraceEngine<TSink>
     private ReasonTable? _waitReasons;
     private TraceInfo? _traceInfo;
     private ProgramExit? _programExit;
+
+    /// <summary>The tracer's stop (<c># tracer stopped ts=N</c>): events stamped after it are counted in <see cref="_afterStop"/>, not applied.</summary>
+    private long _stopAt = long.MaxValue;
+    private long _afterStop;
     private TimelineRecorder? _timeline;
     private TSink _sink;
     private bool _endedMidLine;
@@ -195,7 +199,8 @@ public partial class TraceEngine<TSink>
     /// <summary>Builds the report of everything read so far. Can be called at any time; allocates.</summary>
     /// <returns>An immutable snapshot.</returns>
     public TraceSummary GetSummary() => SummaryBuilder.Build(new EngineReadout(
-        _options, _state, _names, _goNames, _accounting, _orderer, _messages, _scriptCounters, _traceInfo, _programExit, _waitReasons,
+        _options, _state, _names, _goNames, _accounting, _orderer, _messages, _scriptCounters, _traceInfo, _programExit,
+        new TracerStop(_stopAt == long.MaxValue ? null : _stopAt, _afterStop), _waitReasons,
         _completed, _endedMidLine, _endedEarly));
 
     /// <summary>
@@ -291,7 +296,7 @@ public partial class TraceEngine<TSink>
                 ApplyHeader(line, lineNumber);
                 break;
             case LineCategory.TracerMessage:
-                RecordProgramExit(line);
+                RecordTracerNote(line);
                 break;
             case LineCategory.Symbol:
                 _goNames.Add(line);
@@ -301,9 +306,23 @@ public partial class TraceEngine<TSink>
         }
     }
 
-    /// <summary><c># exit code=N</c> and <c># exit signal=N</c>, which the bundled scripts print when the program ends.</summary>
-    private void RecordProgramExit(ReadOnlySpan<byte> line)
+    /// <summary>
+    /// <c># exit code=N</c> and <c># exit signal=N</c>, which the bundled scripts print when the program ends, and
+    /// <c># tracer stopped ts=N</c>, which <c>gotrace trace</c> writes when it stops the tracer.
+    /// </summary>
+    private void RecordTracerNote(ReadOnlySpan<byte> line)
     {
+        if (line.StartsWith("# tracer stopped ts="u8))
+        {
+            ReadOnlySpan<byte> value = line["# tracer stopped ts="u8.Length..].Trim("\r \t"u8);
+            if (System.Buffers.Text.Utf8Parser.TryParse(value, out long stopAt, out int read) && read == value.Length && stopAt > 0)
+            {
+                _stopAt = Math.Min(_stopAt, stopAt);
+            }
+
+            return;
+        }
+
         if (line.StartsWith("# exit code="u8) && System.Buffers.Text.Utf8Parser.TryParse(line[12..].Trim("\r \t"u8), out int code, out int used) && used == line[12..].Trim("\r \t"u8).Length)
         {
             _programExit = (_programExit ?? new ProgramExit()) with { Code = code };
@@ -396,6 +415,13 @@ public partial class TraceEngine<TSink>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Apply(in TraceEvent e)
         {
+            if (e.Timestamp > engine._stopAt)
+            {
+                // After the tracer's stop its probes were detaching: some kinds of event no longer arrive.
+                engine._afterStop++;
+                return;
+            }
+
             Applier self = this;
             engine._ring.Push(in e, engine._state, ref self);
         }

@@ -112,7 +112,7 @@ public static class ReportWriter
         writer.WriteLine(!t.HasTimestamps
             ? "  timing           no timestamps (ts=): events applied in arrival order"
             : string.Create(c,
-                $"  timing           {FormatDuration(t.DurationNs ?? 0)} of trace, reorder window {FormatDuration(t.ReorderWindowNs)}: {t.Reordered} reordered, {t.Late} late{(t.Late > 0 ? $" (up to {FormatDuration(t.MaxLatenessNs)} behind)" : string.Empty)}{(t.Pending > 0 ? $", {t.Pending} pending" : string.Empty)}"));
+                $"  timing           {FormatDuration(t.DurationNs ?? 0)} of trace, reorder window {FormatDuration(t.ReorderWindowNs)}: {t.Reordered} reordered, {t.Late} late{(t.Late > 0 ? $" (up to {FormatDuration(t.MaxLatenessNs)} behind)" : string.Empty)}{(t.Pending > 0 ? $", {t.Pending} pending" : string.Empty)}{(t.AfterStop > 0 ? $", {t.AfterStop} after the tracer stopped (not applied: its probes were detaching)" : string.Empty)}"));
 
         AnomalyCounts a = summary.Anomalies;
         writer.WriteLine(a.Total == 0

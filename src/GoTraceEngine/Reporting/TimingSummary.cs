@@ -37,6 +37,18 @@ public sealed record TimingSummary
     /// <summary>Late events older than their goroutine's current state (a ready before its park, a destroy before its create): not applied.</summary>
     public long Stale { get; init; }
 
+    /// <summary>
+    /// When the tracer was told to stop (<c># tracer stopped ts=N</c>, written by <c>gotrace trace</c> when it stops
+    /// bpftrace: at <c>--duration</c> or Ctrl-C), or null.
+    /// </summary>
+    public long? StoppedAtTs { get; init; }
+
+    /// <summary>
+    /// Events stamped after <see cref="StoppedAtTs"/>: counted, not applied. A tracer detaching from a running program
+    /// removes its probes one by one, so after the stop some kinds of event are still printed while others no longer are.
+    /// </summary>
+    public long AfterStop { get; init; }
+
     /// <summary>Timestamps outside the trace's clock (<see cref="TraceEngineOptions.MaxClockJump"/>): their events were applied in arrival order.</summary>
     public long UntrustedTimestamps { get; init; }
 }

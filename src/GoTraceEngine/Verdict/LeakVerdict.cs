@@ -266,23 +266,31 @@ internal sealed class LeakVerdict
         }
 
         // 4. Its group has a history of releases: compare its age, and its object's silence, with the longest of them.
+        //    A group holding goroutines created before the trace (an attach) has a censored history: their waits that
+        //    began before the trace, or outlast it so far, are never seen to end, so a few short releases say little.
+        //    Its history decides only once it holds MinReleases independent releases; until then, likely at most.
         if (g.Releases > 0)
         {
+            bool censored = g.Adopted > 0 && g.Episodes < _options.MinReleases;
             if (age > limit)
             {
-                return evidence with { Class = VerdictClass.Leak, Rule = VerdictRule.FarBeyondGroupReleases, Threshold = limit };
+                return censored
+                    ? evidence with { Class = VerdictClass.Likely, Rule = VerdictRule.GroupPredatesTrace, Threshold = limit }
+                    : evidence with { Class = VerdictClass.Leak, Rule = VerdictRule.FarBeyondGroupReleases, Threshold = limit };
             }
 
             if (objectParks >= 2 && objectLastRelease != long.MinValue && objectLastRelease <= parkTime && now - objectLastRelease > limit)
             {
-                return evidence with { Class = VerdictClass.Leak, Rule = VerdictRule.ObjectStalled, Threshold = limit };
+                return censored
+                    ? evidence with { Class = VerdictClass.Likely, Rule = VerdictRule.GroupPredatesTrace, Threshold = limit }
+                    : evidence with { Class = VerdictClass.Leak, Rule = VerdictRule.ObjectStalled, Threshold = limit };
             }
 
             // Little's law: a group whose waits end within its longest release holds about (park rate × longest
             // release) goroutines; holding many more means goroutines are piling up, and those older than any
             // release are the pile.
             double expected = (double)g.Parks / Math.Max(1, evidence.GroupSpan) * g.MaxRelease;
-            if (age > longest && g.Blocked > (_options.AccumulationFactor * expected) + 2)
+            if (!censored && age > longest && g.Blocked > (_options.AccumulationFactor * expected) + 2)
             {
                 return evidence with { Class = VerdictClass.Leak, Rule = VerdictRule.GroupAccumulating, Threshold = longest, GroupExpectedBlocked = expected };
             }

@@ -59,8 +59,9 @@ internal enum VerdictRule : byte
     GroupNeverReleasedYet,
 
     /// <summary>
-    /// Its group released nothing in the trace, but holds goroutines created before it that ran in it (an attach): the
-    /// group's goroutines are released, after waits longer than the trace has seen so far.
+    /// Its group holds goroutines created before the trace that ran in it (an attach), and the trace saw too few of
+    /// its releases to measure its waits (none, or fewer than <see cref="VerdictOptions.MinReleases"/> independent ones):
+    /// waits that began before the trace, or outlast it so far, are never seen to end.
     /// </summary>
     GroupPredatesTrace,
 }

@@ -31,8 +31,10 @@ internal static class VerdictText
                 $"blocked {age}; its group's releases took at most {Duration(e.GroupMaxRelease, e.Clock)} ({Count(e.GroupReleases)} releases over {Count(e.GroupParks)} parks){Steady(e)}",
             VerdictRule.GroupNeverReleased or VerdictRule.GroupNeverReleasedYet =>
                 $"blocked {age}; its group parked {Count(e.GroupParks)} goroutines over {Duration(e.GroupSpan, e.Clock)} and released none{Slowest(e)}",
-            VerdictRule.GroupPredatesTrace =>
+            VerdictRule.GroupPredatesTrace when e.GroupReleases == 0 =>
                 $"blocked {age}; its group released none in the trace, but its goroutines created before the trace ran in it ({Count(e.GroupAdopted)} parks): its waits outlast the trace so far",
+            VerdictRule.GroupPredatesTrace =>
+                $"blocked {age}; its group's releases took at most {Duration(e.GroupMaxRelease, e.Clock)} ({Count(e.GroupReleases)} releases over {Count(e.GroupParks)} parks), but it holds goroutines created before the trace ({Count(e.GroupAdopted)} parks), whose longer waits the trace has not seen end: too little history to call it leaked",
             _ => $"blocked {age}",
         };
     }

@@ -70,6 +70,38 @@ public sealed class AttachVerdictTests
         Assert.Contains("untracked park 8 (8 of them followed on: created before the trace)", report.ToString(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(true, LeakClass.Likely)]
+    [InlineData(false, LeakClass.Leak)]
+    public void GroupWithOlderGoroutines_AFewShortReleases_AreNoMeasureOfItsWaits(bool olderThanTheTrace, LeakClass expected)
+    {
+        // A pool worker released once after 100 µs, then idle for 4 s while the program keeps working. Created in the
+        // trace, that is far beyond its group's releases; created before it, the trace saw too little of its waits.
+        const long Ms = 1_000_000;
+        var text = new StringBuilder(Header);
+        text.Append(olderThanTheTrace
+            ? "ready: ts=1000000 goroutine=c000001000\n"
+            : "newproc1: ts=1000000 goroutine=c000001000 goid=7 fn=main.poolWorker creator=main.main\n");
+        text.Append("gopark: ts=1000001 goroutine=c000001000 reason=3 obj=0 goid=7 fn=main.poolWorker creator=main.main\n");
+        text.Append("ready: ts=1100000 goroutine=c000001000\n");
+        text.Append("gopark: ts=1200000 goroutine=c000001000 reason=3 obj=0 goid=7 fn=main.poolWorker creator=main.main\n");
+        for (long ts = 2 * Ms; ts < 4000 * Ms; ts += Ms)
+        {
+            text.Append($"newproc1: ts={ts} goroutine=d000{ts / Ms % 50:x3}000 fn=main.handle creator=main.serve\n");
+            text.Append($"gopark: ts={ts + 1} goroutine=d000{ts / Ms % 50:x3}000 reason=6 obj=c0000ff000\n");
+            text.Append($"ready: ts={ts + (Ms / 2)} goroutine=d000{ts / Ms % 50:x3}000\n");
+            text.Append($"godestroy: ts={ts + (Ms / 2) + 1} goroutine=d000{ts / Ms % 50:x3}000\n");
+        }
+
+        TraceSummary summary = Replay(text.ToString());
+        LeakSuspect worker = Assert.Single(summary.Leaks.Concat(summary.Likely));
+        Assert.Equal(("main.poolWorker", expected), (worker.StartFunction, worker.Verdict));
+        if (olderThanTheTrace)
+        {
+            Assert.Contains("but it holds goroutines created before the trace (2 parks)", worker.Evidence, StringComparison.Ordinal);
+        }
+    }
+
     private static TraceSummary Replay(string trace)
     {
         var engine = new TraceEngine();

@@ -49,6 +49,39 @@ public sealed class TraceEndVerdictTests
         }
     }
 
+    [Fact]
+    public void EventsStampedAfterTheTracersStop_AreCountedNotApplied()
+    {
+        // As gotrace trace -p writes it: the stop, then what the detaching probes still printed (parks whose readies
+        // no longer arrive, creates), then the end. Applied, the last parks would look like nothing releases any more.
+        const long Ms = 1_000_000;
+        string busy = Encoding.UTF8.GetString(Busy(header: true, exitLine: false));
+        busy = busy[..busy.LastIndexOf("END:", StringComparison.Ordinal)];
+        long stop = (Sessions + 2000) * Ms;
+        var tail = new StringBuilder();
+        tail.Append($"# tracer stopped ts={stop + 1}\n");
+        for (int i = 0; i < 5; i++)
+        {
+            tail.Append($"ready: ts={stop + ((i + 1) * 30 * Ms)} goroutine=c0000{i:x2}000\n");
+            tail.Append($"gopark: ts={stop + ((i + 1) * 30 * Ms) + 1} goroutine=c0000{i:x2}000 reason=3\n");
+            tail.Append($"newproc1: ts={stop + ((i + 1) * 30 * Ms) + 2} goroutine=f0000{i:x2}000 fn=main.(*server).session creator=main.(*server).serve\n");
+            tail.Append($"gopark: ts={stop + ((i + 1) * 30 * Ms) + 3} goroutine=f0000{i:x2}000 reason=3\n");
+        }
+
+        tail.Append($"END: ts={stop + (300 * Ms)}\n");
+        TraceSummary summary = Replay(Encoding.UTF8.GetBytes(busy + tail));
+        Assert.Equal(stop + 1, summary.Timing.StoppedAtTs);
+        Assert.Equal(21, summary.Timing.AfterStop);
+        Assert.Equal(Sessions, summary.Live);
+        Assert.Empty(summary.Leaks);
+        var text = new StringWriter { NewLine = "\n" };
+        ReportWriter.WriteText(summary, text);
+        Assert.Contains(", 21 after the tracer stopped (not applied: its probes were detaching)", text.ToString(), StringComparison.Ordinal);
+
+        // Without the stop line the same tail is applied.
+        Assert.Equal(Sessions + 5, Replay(Encoding.UTF8.GetBytes(busy + tail.ToString().Replace($"# tracer stopped ts={stop + 1}\n", string.Empty, StringComparison.Ordinal))).Live);
+    }
+
     private static TraceSummary Replay(byte[] trace)
     {
         var engine = new TraceEngine();
