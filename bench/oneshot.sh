@@ -13,29 +13,9 @@
 #   - peak RSS: `/usr/bin/time -f %M gotrace replay FILE` (and `--format json` on the 1 M-live traces).
 # Prints a markdown table (also written to --out when given). Needs hyperfine, jq and GNU time.
 set -euo pipefail
-root=$(cd "$(dirname "$0")/.." && pwd)
-bin=""
-work=/tmp/gotrace-oneshot
-size=300MB
-runs=5
-out=""
-while [ $# -gt 0 ]; do
-    case "$1" in
-        --bin) bin=$2; shift 2 ;;
-        --work) work=$2; shift 2 ;;
-        --size) size=$2; shift 2 ;;
-        --runs) runs=$2; shift 2 ;;
-        --out) out=$2; shift 2 ;;
-        *) echo "oneshot.sh: unknown option '$1'" >&2; exit 2 ;;
-    esac
-done
-mkdir -p "$work"
-if [ -z "$bin" ]; then
-    echo "publishing the NativeAOT CLI to $work/aot ..." >&2
-    dotnet publish "$root/src/GoTraceEngine.Cli" -c Release -r linux-x64 -o "$work/aot" >"$work/publish.log" 2>&1 \
-        || { tail -20 "$work/publish.log" >&2; exit 2; }
-    bin="$work/aot/gotrace"
-fi
+. "$(dirname "$0")/traces.sh"
+bench_options oneshot.sh "$@"
+bench_publish
 
 table=$(mktemp)
 {
@@ -45,11 +25,7 @@ table=$(mktemp)
 
 for format in quiet full; do
     for live in 1000 100000 1000000; do
-        file="$work/$format-$live-$size.txt"
-        if [ ! -s "$file" ]; then
-            echo "generating $file ..." >&2
-            "$bin" gen --size "$size" --format "$format" --live "$live" --seed 1 -o "$file" 2>/dev/null
-        fi
+        file=$(bench_trace "$format" "$live")
         bytes=$(stat -c %s "$file")
         stats=$("$bin" replay "$file" --stats --no-progress 2>&1 >/dev/null | grep -E '^gotrace: [0-9]+ events' | tail -1)
         events=$(echo "$stats" | awk '{ print $2 }')

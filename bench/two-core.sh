@@ -11,29 +11,9 @@
 # other load is reported as the share of both cores busy outside this script while it ran (from /proc/stat).
 # Needs GNU time.
 set -euo pipefail
-root=$(cd "$(dirname "$0")/.." && pwd)
-bin=""
-work=/tmp/gotrace-oneshot
-size=300MB
-runs=5
-out=""
-while [ $# -gt 0 ]; do
-    case "$1" in
-        --bin) bin=$2; shift 2 ;;
-        --work) work=$2; shift 2 ;;
-        --size) size=$2; shift 2 ;;
-        --runs) runs=$2; shift 2 ;;
-        --out) out=$2; shift 2 ;;
-        *) echo "two-core.sh: unknown option '$1'" >&2; exit 2 ;;
-    esac
-done
-mkdir -p "$work"
-if [ -z "$bin" ]; then
-    echo "publishing the NativeAOT CLI to $work/aot ..." >&2
-    dotnet publish "$root/src/GoTraceEngine.Cli" -c Release -r linux-x64 -o "$work/aot" >"$work/publish.log" 2>&1 \
-        || { tail -20 "$work/publish.log" >&2; exit 2; }
-    bin="$work/aot/gotrace"
-fi
+. "$(dirname "$0")/traces.sh"
+bench_options two-core.sh "$@"
+bench_publish
 
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 # Jiffies all CPUs spent busy, and this script's children's CPU time, to tell the machine's other load apart.
@@ -45,10 +25,7 @@ printf '| Trace | Live | Events | 1 thread | 2 threads | auto | 2 threads vs 1 |
 printf '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n' >>"$table"
 for format in quiet full; do
     for live in 1000 100000 1000000; do
-        trace="$work/$format-$live-$size.txt"
-        if [ ! -s "$trace" ]; then
-            "$bin" gen --format "$format" --live "$live" --size "$size" --seed 1 -o "$trace" >&2
-        fi
+        trace=$(bench_trace "$format" "$live")
         for mode in 1 2 auto; do
             "$bin" replay --threads "$mode" --format json "$trace" >"$work/report-$mode.json"
         done
