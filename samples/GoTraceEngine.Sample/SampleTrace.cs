@@ -56,7 +56,9 @@ public static class SampleTrace
             Event($"gopark: ts=TS goroutine={sender:x} reason=6 wait=15 obj=c000020060");
         }
 
+        // The program exits, as the bundled scripts print it, and the tracer's end follows: a quiesced program.
         ts += 2 * Second;
+        trace.Append("# exit code=0\n");
         Event("END: ts=TS");
         return Encoding.UTF8.GetBytes(trace.ToString());
     }

@@ -241,7 +241,7 @@ public sealed partial class LiveTraceTests
             Assert.StartsWith("serving, pid", await server.StandardOutput.ReadLineAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
             Task<string> rest = server.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
             string pid = server.Id.ToString(CultureInfo.InvariantCulture);
-            (int exit, string output, string error) = await RunAsync("trace", "-p", pid, "--duration", "2s", "--format", "json", "--save", saved);
+            (int exit, string output, string error) = await RunAsync("trace", "-p", pid, "--duration", "4s", "--format", "json", "--save", saved);
             Assert.True(exit == 0, error);
             Assert.Contains($"gotrace: attaching to process {pid} ", error, StringComparison.Ordinal);
             Assert.Contains("goroutines it created before the attach join the trace at their first park", error, StringComparison.Ordinal);
@@ -252,14 +252,15 @@ public sealed partial class LiveTraceTests
             await rest;
 
             // The program still ran when the trace stopped: the end of the trace is no silence in it, and the report
-            // says so. In a 2 s window where no goroutine the trace saw created is ever released, the verdict has no
+            // says so. In a window where no goroutine the trace saw created is ever released, the verdict has no
             // release history to measure against: the lookups are suspects (leak or likely), never only waiting.
             JsonNode report = JsonNode.Parse(output)!;
             Assert.True(report["program"]!["stillRunning"]!.GetValue<bool>(), report["program"]!.ToJsonString());
             SavedTrace trace = SavedTrace.Read(saved);
             Dictionary<long, DumpedGoroutine> dumped = GoStackDump.Parse(File.ReadAllText(dumpPath)).Goroutines.ToDictionary(g => g.GoId);
             JsonNode[] leaks = [.. report["leaks"]!.AsArray().Concat(report["likely"]!.AsArray()).Select(l => l!)];
-            Assert.True(leaks.Length >= 3, $"{leaks.Length} suspects in a 2 s window of one lookup per 300 ms");
+            // The window is 4 s from bpftrace's start, of which attaching takes about a second (more on a loaded machine).
+            Assert.True(leaks.Length >= 3, $"{leaks.Length} suspects in a 4 s window of one lookup per 300 ms");
 
             // Every suspect is a lookup the server leaked while traced, as its own dump names it.
             foreach (JsonNode leak in leaks)
