@@ -35,6 +35,7 @@ internal sealed class LeakVerdict
     private long _slowestFirstRelease = -1;
     private long _secondSlowestFirstRelease = -1;
     private int _groupsReleased;
+    private long _longestOlderRelease = -1;
 
     public LeakVerdict(VerdictOptions options = default, VerdictClock clock = VerdictClock.Nanoseconds)
     {
@@ -128,6 +129,11 @@ internal sealed class LeakVerdict
 
         g.Releases++;
         g.Histogram.Add(waited);
+        if (g.Adopted > 0 && waited > _longestOlderRelease)
+        {
+            _longestOlderRelease = waited;
+        }
+
         if (waited > g.MaxRelease)
         {
             if (waited / 2 > g.MaxRelease)
@@ -229,6 +235,7 @@ internal sealed class LeakVerdict
             GroupAdopted = g.Adopted,
             SlowestFirstRelease = EstablishedFirstRelease(),
             SlowestIsOutlier = _groupsReleased >= _options.OutlierGroups,
+            LongestOlderRelease = _longestOlderRelease,
             ObjectReleases = objectReleases,
             ObjectLastReleaseAgo = objectLastReleaseAgo,
             ObjectParksSinceRelease = objectParks,
@@ -303,7 +310,10 @@ internal sealed class LeakVerdict
         // 5. Its group never released anything in the trace. When it holds goroutines created before the trace that
         //    ran in it (an attach), the group's goroutines do get released, after waits the window is too short to
         //    see end: no evidence of a leak. Otherwise a leak once it has kept parking for longer than any group of
-        //    the program took to see its first release.
+        //    the program took to see its first release, and, in a trace begun mid-flight, than the longest wait seen to
+        //    end in a group of goroutines older than the trace: first releases in a window are biased short (a group
+        //    whose goroutines wait longer than the window has none), and the older goroutines show how long this
+        //    program's goroutines wait and still wake.
         if (g.Adopted > 0)
         {
             return age < floor
@@ -313,7 +323,7 @@ internal sealed class LeakVerdict
 
         if (EstablishedFirstRelease() is var firstRelease && firstRelease >= 0)
         {
-            long established = (long)Math.Min(long.MaxValue / 2, Math.Max(floor, _options.NeverReleasedMultiple * firstRelease));
+            long established = (long)Math.Min(long.MaxValue / 2, Math.Max(floor, _options.NeverReleasedMultiple * Math.Max(firstRelease, _longestOlderRelease)));
             if (evidence.GroupSpan > established)
             {
                 return evidence with { Class = VerdictClass.Leak, Rule = VerdictRule.GroupNeverReleased, Threshold = established };

@@ -60,6 +60,12 @@ internal readonly record struct VerdictEvidence
     /// </summary>
     public long SlowestFirstRelease { get; init; }
 
+    /// <summary>
+    /// The longest wait seen to end in a group holding goroutines created before the trace (an attach), or -1: a group
+    /// that never released is judged against it too.
+    /// </summary>
+    public long LongestOlderRelease { get; init; }
+
     /// <summary>Enough groups have released that the slowest one was set aside as an outlier (<see cref="VerdictOptions.OutlierGroups"/>).</summary>
     public bool SlowestIsOutlier { get; init; }
 

@@ -73,6 +73,7 @@ internal static class VerdictText
         : string.Empty;
 
     private static string Slowest(in VerdictEvidence e) => e.SlowestFirstRelease < 0 ? " (no group has released anything yet)"
+        : e.LongestOlderRelease > e.SlowestFirstRelease ? $" (goroutines older than the trace were seen waiting {Duration(e.LongestOlderRelease, e.Clock)} and still woke)"
         : e.SlowestIsOutlier ? $" (every group but the slowest saw its first release within {Duration(e.SlowestFirstRelease, e.Clock)})"
         : $" (the slowest group saw its first release after {Duration(e.SlowestFirstRelease, e.Clock)})";
 }

@@ -102,6 +102,42 @@ public sealed class AttachVerdictTests
         }
     }
 
+    [Theory]
+    [InlineData(3_600, LeakClass.Likely)]
+    [InlineData(5_200, LeakClass.Leak)]
+    public void NewGroupThatNeverReleases_IsJudgedAgainstTheLongestWaitOfGoroutinesOlderThanTheTrace(int endMs, LeakClass expected)
+    {
+        // Ten sessions older than the trace, each followed from its first park: the first wakes after 50 ms (so the
+        // group's first release is quick), the others after 3 s. A new group parks at 200 ms and never wakes: it is
+        // judged against 1.5 × 3 s, not 1.5 × the 50 ms first release.
+        const long Ms = 1_000_000;
+        var events = new List<(long Ts, string Line)>();
+        for (int i = 0; i < 10; i++)
+        {
+            long parked = (i * 100 * Ms) + 1;
+            events.Add((parked - 1, $"ready: ts={parked - 1} goroutine=c0000{i:x2}000"));
+            events.Add((parked, $"gopark: ts={parked} goroutine=c0000{i:x2}000 reason=3 obj=0 goid={100 + i} fn=main.session creator=main.accept"));
+            long woke = parked + (i == 0 ? 50 * Ms : 3_000 * Ms);
+            events.Add((woke, $"ready: ts={woke} goroutine=c0000{i:x2}000"));
+            events.Add((woke + 1, $"gopark: ts={woke + 1} goroutine=c0000{i:x2}000 reason=3 obj=0 goid={100 + i} fn=main.session creator=main.accept"));
+        }
+
+        events.Add((200 * Ms, $"newproc1: ts={200 * Ms} goroutine=e000001000 goid=900 fn=main.audit creator=main.handle"));
+        events.Add(((200 * Ms) + 1, $"gopark: ts={(200 * Ms) + 1} goroutine=e000001000 reason=3 obj=0"));
+        for (long ts = 2 * Ms; ts < endMs * Ms; ts += Ms)
+        {
+            events.Add((ts, $"newproc1: ts={ts} goroutine=d000{ts / Ms % 50:x3}000 fn=main.handle creator=main.serve"));
+            events.Add((ts + 1, $"gopark: ts={ts + 1} goroutine=d000{ts / Ms % 50:x3}000 reason=6 obj=c0000ff000"));
+            events.Add((ts + (Ms / 2), $"ready: ts={ts + (Ms / 2)} goroutine=d000{ts / Ms % 50:x3}000"));
+            events.Add((ts + (Ms / 2) + 1, $"godestroy: ts={ts + (Ms / 2) + 1} goroutine=d000{ts / Ms % 50:x3}000"));
+        }
+
+        TraceSummary summary = Replay(Header + string.Concat(events.Where(e => e.Ts < endMs * Ms).OrderBy(e => e.Ts).Select(e => e.Line + "\n")));
+        LeakSuspect audit = Assert.Single(summary.Leaks.Concat(summary.Likely), l => l.StartFunction == "main.audit");
+        Assert.Equal(expected, audit.Verdict);
+        Assert.Contains("goroutines older than the trace were seen waiting 3 s and still woke", audit.Evidence, StringComparison.Ordinal);
+    }
+
     private static TraceSummary Replay(string trace)
     {
         var engine = new TraceEngine();
