@@ -378,7 +378,7 @@ public sealed partial class LiveTraceTests
         return null;
     }
 
-    /// <summary>A trace saved by <c>gotrace trace --save</c>: its create lines and the binary's wrapper and site lines.</summary>
+    /// <summary>A trace saved by <c>gotrace trace --save</c>: its create lines (in an attach, also the parks that name goroutines created before it) and the binary's wrapper and site lines.</summary>
     private sealed partial class SavedTrace
     {
         private readonly Dictionary<string, string> _wrappers = new(StringComparer.Ordinal);
@@ -402,6 +402,11 @@ public sealed partial class LiveTraceTests
                 {
                     trace._creates[long.Parse(c.Groups[1].Value, CultureInfo.InvariantCulture)] = (c.Groups[3].Value, c.Groups[2].Value);
                 }
+                else if (NamingPark().Match(line) is { Success: true } p)
+                {
+                    // A goroutine created before an attach is named by its first park.
+                    trace._creates.TryAdd(long.Parse(p.Groups[1].Value, CultureInfo.InvariantCulture), (p.Groups[3].Value, p.Groups[2].Value));
+                }
             }
 
             return trace;
@@ -410,7 +415,7 @@ public sealed partial class LiveTraceTests
         /// <summary>A goroutine's start function, creator and go statement location, named as the trace's symbol lines say.</summary>
         public (string StartFunction, string Creator, string Location) GoNames(long goid)
         {
-            Assert.True(_creates.TryGetValue(goid, out (string Fn, string Gopc) create), $"no create line for goroutine {goid}");
+            Assert.True(_creates.TryGetValue(goid, out (string Fn, string Gopc) create), $"no create line (or naming park) for goroutine {goid}");
             Assert.True(_sites.TryGetValue(create.Gopc, out (string Function, string Location) site), $"no site line for gopc={create.Gopc}");
             return (_wrappers.GetValueOrDefault(create.Fn, create.Fn), site.Function, site.Location);
         }
@@ -423,5 +428,8 @@ public sealed partial class LiveTraceTests
 
         [GeneratedRegex(@"^newproc1: .*\bgoid=(\d+) gopc=(0x[0-9a-f]+) fn=(\S+)")]
         private static partial Regex Create();
+
+        [GeneratedRegex(@"^gopark: .*\bgoid=(\d+) gopc=(0x[0-9a-f]+) fn=(\S+)")]
+        private static partial Regex NamingPark();
     }
 }
