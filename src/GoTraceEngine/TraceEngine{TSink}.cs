@@ -312,28 +312,40 @@ public partial class TraceEngine<TSink>
     /// </summary>
     private void RecordTracerNote(ReadOnlySpan<byte> line)
     {
-        if (line.StartsWith("# tracer stopped ts="u8))
+        if (TryReadNote(line, "# tracer stopped ts="u8, out long stopAt) && stopAt > 0)
         {
-            ReadOnlySpan<byte> value = line["# tracer stopped ts="u8.Length..].Trim("\r \t"u8);
-            if (System.Buffers.Text.Utf8Parser.TryParse(value, out long stopAt, out int read) && read == value.Length && stopAt > 0)
-            {
-                _stopAt = Math.Min(_stopAt, stopAt);
-            }
-
-            return;
+            _stopAt = Math.Min(_stopAt, stopAt);
+        }
+        else if (TryReadNote(line, "# exit code="u8, out long code) && code is >= int.MinValue and <= int.MaxValue)
+        {
+            _programExit = (_programExit ?? new ProgramExit()) with { Code = (int)code };
+        }
+        else if (TryReadNote(line, "# exit signal="u8, out long signal) && signal is >= int.MinValue and <= int.MaxValue)
+        {
+            _programExit = (_programExit ?? new ProgramExit()) with { Signal = (int)signal };
         }
 
-        if (line.StartsWith("# exit code="u8) && System.Buffers.Text.Utf8Parser.TryParse(line[12..].Trim("\r \t"u8), out int code, out int used) && used == line[12..].Trim("\r \t"u8).Length)
-        {
-            _programExit = (_programExit ?? new ProgramExit()) with { Code = code };
-            _state.TraceEndIsProgramSilence = true;
-        }
-        else if (line.StartsWith("# exit signal="u8) && System.Buffers.Text.Utf8Parser.TryParse(line[14..].Trim("\r \t"u8), out int signal, out used) && used == line[14..].Trim("\r \t"u8).Length)
-        {
-            _programExit = (_programExit ?? new ProgramExit()) with { Signal = signal };
-            _state.TraceEndIsProgramSilence = true;
-        }
+        UpdateEndMeaning();
     }
+
+    /// <summary>A note <c>PREFIX N</c> whose whole rest (but line-end whitespace) is the number <paramref name="value"/>.</summary>
+    private static bool TryReadNote(ReadOnlySpan<byte> line, ReadOnlySpan<byte> prefix, out long value)
+    {
+        value = 0;
+        if (!line.StartsWith(prefix))
+        {
+            return false;
+        }
+
+        ReadOnlySpan<byte> text = line[prefix.Length..].Trim("\r \t"u8);
+        return System.Buffers.Text.Utf8Parser.TryParse(text, out value, out int read) && read == text.Length;
+    }
+
+    /// <summary>
+    /// Whether the end record is silence in the program: the bundled scripts (a <c># gotrace</c> header) print the
+    /// program's exit before their end, so without one the end is only the tracer stopping (a timed attach, Ctrl-C).
+    /// </summary>
+    private void UpdateEndMeaning() => _state.TraceEndIsProgramSilence = _traceInfo is null || _programExit is not null;
 
     /// <summary>
     /// <c># gotrace tracer=bpftrace os=linux arch=amd64 go=go1.19.8 reasons=trace</c>: names the tracer and selects the
@@ -380,10 +392,7 @@ public partial class TraceEngine<TSink>
         }
 
         _traceInfo = new TraceInfo { Tracer = tracer, Os = os, Arch = arch, GoVersion = go, Reasons = reasons, Line = lineNumber };
-
-        // The bundled scripts print the program's exit before their end record: without one, the end is only the
-        // tracer stopping (a timed attach, Ctrl-C) and its time is no silence in the program.
-        _state.TraceEndIsProgramSilence = _programExit is not null;
+        UpdateEndMeaning();
     }
 
     private static string? Text(in TraceHeader header, TraceHeaderKeys key, ReadOnlySpan<byte> value) =>
