@@ -13,10 +13,17 @@ namespace GoTraceEngine.State;
 #pragma warning disable CS8500
 
 /// <summary>
-/// An open-addressed hash table keyed by g pointer: linear probing over a power-of-two array of inline entries,
-/// Fibonacci (multiplicative) hashing, growth at 1/2 load, and deletion by backward shift, so churn leaves no tombstones.
+/// An open-addressed hash table keyed by g pointer: linear probing over an array of inline entries, Fibonacci
+/// (multiplicative) hashing mapped onto the slots by the high half of a multiply, and deletion by backward shift, so
+/// churn leaves no tombstones.
 /// </summary>
 /// <remarks>
+/// <para>Growth: while the entries fit in the last-level cache (under <see cref="TableMemory.DenseFromBytes"/>) the
+/// table doubles at 1/2 load (or the load it was given): short probe runs, and the memory is small anyway. Past that,
+/// where a table of a million goroutines spends its memory, it grows in steps of 1.5× and 4/3× (2^k, 3·2^(k-1),
+/// 2^(k+1), …) at 2/3 load, so its load stays between 4/9 and 2/3 instead of 1/4 and 1/2: with 48-byte entries
+/// 72–108 bytes per goroutine instead of 96–192 (1 M live: 1.5·2^20 slots, 75.5 B, against 2^21 slots, 100.7 B),
+/// and a growth holds the old and new entries at once for 2.5× the old size instead of 3×.</para>
 /// <para>Key 0 marks an empty slot: the runtime never hands out a g at address 0 and the parser rejects it.
 /// After warm-up the only allocation is growth. Single writer; not thread-safe.</para>
 /// <para>Memory (<see cref="TableMemoryKind"/>): the entries live at a fixed address, in a pinned managed array or in
@@ -45,8 +52,8 @@ internal sealed unsafe class OpenTable<TValue>
     private int _capacity;
     private Entry[]? _managed;
     private NativeBlock? _native;
+    private readonly nuint _denseFromBytes;
     private int _count;
-    private int _shift;
     private int _growAt;
     private bool _hardened;
     private bool _prefetch;
@@ -55,8 +62,13 @@ internal sealed unsafe class OpenTable<TValue>
     /// <summary>Creates an empty table.</summary>
     /// <param name="initialCapacity">Slots to start with (rounded up to a power of two, at least 16).</param>
     /// <param name="memory">Where the entries live; <see cref="TableMemory.Default"/> when null.</param>
-    /// <param name="loadPercent">The load at which the table doubles: 50 (the default) or up to 90.</param>
-    public OpenTable(int initialCapacity = MinCapacity, TableMemoryKind? memory = null, int loadPercent = 50)
+    /// <param name="loadPercent">The load at which the table doubles while it is small: 50 (the default) or up to 90.</param>
+    /// <param name="denseFromBytes">
+    /// The entry bytes from which the table grows in 1.5× and 4/3× steps at 2/3 load (or <paramref name="loadPercent"/>
+    /// when higher); <see cref="TableMemory.DefaultDenseFromBytes"/> when null. 0 makes every step dense (tests);
+    /// <see cref="nuint.MaxValue"/> keeps doubling.
+    /// </param>
+    public OpenTable(int initialCapacity = MinCapacity, TableMemoryKind? memory = null, int loadPercent = 50, nuint? denseFromBytes = null)
     {
         if (RuntimeHelpers.IsReferenceOrContainsReferences<TValue>())
         {
@@ -66,6 +78,7 @@ internal sealed unsafe class OpenTable<TValue>
 
         _memory = memory ?? TableMemory.Default;
         _loadPercent = Math.Clamp(loadPercent, 10, 90);
+        _denseFromBytes = denseFromBytes ?? TableMemory.DefaultDenseFromBytes;
         int capacity = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(MinCapacity, initialCapacity));
         Allocate(capacity);
     }
@@ -104,7 +117,7 @@ internal sealed unsafe class OpenTable<TValue>
     {
         if (Sse.IsSupported && _prefetch)
         {
-            byte* slot = (byte*)(_entries + HomeIndex(key, _shift));
+            byte* slot = (byte*)(_entries + HomeIndex(key));
             Sse.Prefetch0(slot);
             if ((((nuint)slot & (TableMemory.CacheLine - 1)) + (nuint)sizeof(Entry)) > TableMemory.CacheLine)
             {
@@ -120,8 +133,8 @@ internal sealed unsafe class OpenTable<TValue>
     public ref TValue GetValueRefOrNullRef(ulong key)
     {
         Debug.Assert(key != 0);
-        int mask = _capacity - 1;
-        int i = HomeIndex(key, _shift);
+        int capacity = _capacity;
+        int i = HomeIndex(key);
         ref Entry first = ref Unsafe.AsRef<Entry>(_entries);
         while (true)
         {
@@ -136,7 +149,7 @@ internal sealed unsafe class OpenTable<TValue>
                 return ref Unsafe.NullRef<TValue>();
             }
 
-            i = (i + 1) & mask;
+            i = Next(i, capacity);
         }
     }
 
@@ -149,8 +162,8 @@ internal sealed unsafe class OpenTable<TValue>
             Grow();
         }
 
-        int mask = _capacity - 1;
-        int i = HomeIndex(key, _shift);
+        int capacity = _capacity;
+        int i = HomeIndex(key);
         ref Entry first = ref Unsafe.AsRef<Entry>(_entries);
         int probes = 0;
         while (true)
@@ -177,7 +190,7 @@ internal sealed unsafe class OpenTable<TValue>
                 return ref entry.Value;
             }
 
-            i = (i + 1) & mask;
+            i = Next(i, capacity);
             probes++;
         }
     }
@@ -189,9 +202,8 @@ internal sealed unsafe class OpenTable<TValue>
     public bool Remove(ulong key, out TValue removed)
     {
         Debug.Assert(key != 0);
-        int mask = _capacity - 1;
-        int shift = _shift;
-        int i = HomeIndex(key, shift);
+        int capacity = _capacity;
+        int i = HomeIndex(key);
         ref Entry first = ref Unsafe.AsRef<Entry>(_entries);
         while (true)
         {
@@ -207,14 +219,14 @@ internal sealed unsafe class OpenTable<TValue>
                 return false;
             }
 
-            i = (i + 1) & mask;
+            i = Next(i, capacity);
         }
 
         removed = Unsafe.Add(ref first, i).Value;
 
         // Backward shift: move each later entry of the cluster into the hole unless that would put it before its home.
         int hole = i;
-        int j = (i + 1) & mask;
+        int j = Next(i, capacity);
         while (true)
         {
             ref Entry candidate = ref Unsafe.Add(ref first, j);
@@ -223,14 +235,14 @@ internal sealed unsafe class OpenTable<TValue>
                 break;
             }
 
-            int home = HomeIndex(candidate.Key, shift);
-            if (((j - home) & mask) >= ((j - hole) & mask))
+            int home = HomeIndex(candidate.Key);
+            if (Distance(home, j, capacity) >= Distance(hole, j, capacity))
             {
                 Unsafe.Add(ref first, hole) = candidate;
                 hole = j;
             }
 
-            j = (j + 1) & mask;
+            j = Next(j, capacity);
         }
 
         Unsafe.Add(ref first, hole) = default;
@@ -261,8 +273,24 @@ internal sealed unsafe class OpenTable<TValue>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void ThrowIndexOutOfRange() => throw new ArgumentOutOfRangeException("index");
 
+    /// <summary>
+    /// The slot a key hashes to: the high half of hash × capacity, which maps the 64-bit hash evenly onto any number of
+    /// slots (Lemire's multiply-shift range reduction) and is the hash's top bits when the capacity is a power of two.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private int HomeIndex(ulong key, int shift) => _hardened ? (int)(Mix(key ^ _seed) >> shift) : (int)((key * Fibonacci) >> shift);
+    private int HomeIndex(ulong key)
+    {
+        ulong hash = _hardened ? Mix(key ^ _seed) : key * Fibonacci;
+        return (int)Math.BigMul(hash, (ulong)(uint)_capacity, out _);
+    }
+
+    /// <summary>The slot after <paramref name="i"/>, wrapping at the end.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Next(int i, int capacity) => ++i == capacity ? 0 : i;
+
+    /// <summary>How many slots forward <paramref name="to"/> is from <paramref name="from"/>, wrapping at the end.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Distance(int from, int to, int capacity) => to >= from ? to - from : to - from + capacity;
 
     /// <summary>SplitMix64's finalizer: every key bit affects every hash bit.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -282,7 +310,24 @@ internal sealed unsafe class OpenTable<TValue>
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private void Grow() => Rehash(_capacity * 2);
+    private void Grow() => Rehash(NextCapacity(_capacity));
+
+    /// <summary>
+    /// The capacity after <paramref name="capacity"/>: twice it while the entries are under the dense threshold, then
+    /// 1.5× from a power of two and 4/3× from 3·2^(k-1), so dense capacities alternate between the two forms.
+    /// </summary>
+    private int NextCapacity(int capacity)
+    {
+        if (!IsDense(capacity))
+        {
+            return checked(capacity * 2);
+        }
+
+        return BitOperations.IsPow2(capacity) ? checked(capacity + (capacity / 2)) : checked(capacity / 3 * 4);
+    }
+
+    /// <summary>Whether a table of <paramref name="capacity"/> slots grows in the dense steps, at 2/3 load.</summary>
+    private bool IsDense(int capacity) => (nuint)capacity * (nuint)sizeof(Entry) >= _denseFromBytes;
 
     private void Rehash(int capacity)
     {
@@ -291,8 +336,6 @@ internal sealed unsafe class OpenTable<TValue>
         NativeBlock? oldNative = _native;
         Entry[]? oldManaged = _managed;
         Allocate(capacity);
-        int mask = capacity - 1;
-        int shift = _shift;
         Entry* entries = _entries;
         for (int k = 0; k < oldCapacity; k++)
         {
@@ -302,10 +345,10 @@ internal sealed unsafe class OpenTable<TValue>
                 continue;
             }
 
-            int i = HomeIndex(entry.Key, shift);
+            int i = HomeIndex(entry.Key);
             while (entries[i].Key != 0)
             {
-                i = (i + 1) & mask;
+                i = Next(i, capacity);
             }
 
             entries[i] = entry;
@@ -346,27 +389,28 @@ internal sealed unsafe class OpenTable<TValue>
 
         _capacity = capacity;
         _prefetch = bytes >= TableMemory.PrefetchFromBytes;
-        _shift = 64 - BitOperations.Log2((uint)capacity);
-        // Growth at 1/2 load by default: PipelineBench's apply stage ran 38% faster than at 3/4 (shorter probe runs on
-        // misses). At 1 M live both give 2^21 slots (1 M > 3/4 of 2^20), so a higher load saves memory only between.
-        _growAt = (int)((long)capacity * _loadPercent / 100);
+        // Small tables double at 1/2 load by default: PipelineBench's apply stage ran 38% faster than at 3/4 (shorter
+        // probe runs on misses), and a cached table's memory is small. Dense tables grow at 2/3: past it a miss's
+        // expected probe run, (1 + 1/(1-a)^2)/2 slots, passes five (four cache lines of 48-byte entries).
+        long growAt = (long)capacity * _loadPercent / 100;
+        _growAt = (int)(IsDense(capacity) ? Math.Max(growAt, (long)capacity * 2 / 3) : growAt);
     }
 
     /// <summary>Native entries: freed when the table grows past them (<see cref="Free"/>) or, at the latest, when the table is collected.</summary>
-    private sealed class NativeBlock(void* address) : CriticalFinalizerObject
+    private sealed class NativeBlock(NativeRegion region) : CriticalFinalizerObject
     {
-        private void* _address = address;
+        private NativeRegion _region = region;
 
-        public void* Address => _address;
+        public void* Address => _region.Address;
 
         public void Free()
         {
-            NativeMemory.AlignedFree(_address);
-            _address = null;
+            TableMemory.Free(_region);
+            _region = default;
             GC.SuppressFinalize(this);
         }
 
-        ~NativeBlock() => NativeMemory.AlignedFree(_address);
+        ~NativeBlock() => TableMemory.Free(_region);
     }
 
     /// <summary>One slot: key 0 means empty.</summary>

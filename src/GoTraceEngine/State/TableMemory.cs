@@ -34,6 +34,20 @@ internal static unsafe partial class TableMemory
     /// <summary>The table size from which prefetching pays: 1 MiB, past a Zen core's 512 KB L2 (and most Intel cores' 1–2 MB).</summary>
     public const int PrefetchFromBytes = 1 << 20;
 
+    /// <summary>
+    /// The table size from which growth trades probe length for memory (<see cref="OpenTable{TValue}"/>: 1.5× and 4/3×
+    /// steps at 2/3 load): 8 MiB, past the last-level cache these machines give one process (random reads over 8 MB
+    /// cost 131 ns, over 4 MB 16 ns), where every probe run is a miss anyway and the table's size is what a user sees.
+    /// </summary>
+    public const int DenseFromBytes = 8 << 20;
+
+    /// <summary>
+    /// The dense threshold new tables use: <see cref="DenseFromBytes"/>, or never (doubling at every size) when
+    /// <c>GOTRACE_TABLE_GROWTH=doubling</c> (for A/B measurements).
+    /// </summary>
+    public static nuint DefaultDenseFromBytes { get; } =
+        string.Equals(Environment.GetEnvironmentVariable("GOTRACE_TABLE_GROWTH"), "doubling", StringComparison.OrdinalIgnoreCase) ? nuint.MaxValue : DenseFromBytes;
+
     private const int MadvHugePage = 14;
 
     private static int s_madviseWorks = OperatingSystem.IsLinux() ? 1 : 0;
@@ -75,21 +89,88 @@ internal static unsafe partial class TableMemory
     /// Allocates <paramref name="bytes"/> of zeroed native memory aligned to a cache line, or to a huge page (advised
     /// before it is touched) when <paramref name="hugePages"/> and the block is at least one huge page.
     /// </summary>
-    /// <returns>The block; free it with <see cref="NativeMemory.AlignedFree"/>.</returns>
-    public static void* AllocateNative(nuint bytes, bool hugePages)
+    /// <remarks>
+    /// Huge-page blocks on Linux are mapped from the kernel directly (<c>mmap</c>, trimmed to a 2 MB boundary), not
+    /// taken from <c>malloc</c>: a table that grows frees its old block, and <c>malloc</c> keeps freed blocks under its
+    /// mmap threshold (up to 32 MB, raised by every large free) in its arenas, still resident. On a replay of a million
+    /// live goroutines that kept 36 MB of old blocked-table blocks in the process's RSS to the end. A mapping also comes
+    /// zeroed, page by page as it is touched, so nothing clears it up front.
+    /// </remarks>
+    /// <returns>The block; free it with <see cref="Free"/>.</returns>
+    public static NativeRegion AllocateNative(nuint bytes, bool hugePages)
     {
         if (hugePages && bytes >= HugePageSize && HugePagesAvailable)
         {
             nuint rounded = (bytes + HugePageSize - 1) & ~(nuint)(HugePageSize - 1);
+            void* mapped = OperatingSystem.IsLinux() ? TryMapAligned(rounded) : null;
+            if (mapped != null)
+            {
+                Advise(mapped, rounded);
+                return new NativeRegion(mapped, rounded, mapped: true);
+            }
+
             void* block = NativeMemory.AlignedAlloc(rounded, HugePageSize);
             Advise(block, rounded);
             NativeMemory.Clear(block, bytes);
-            return block;
+            return new NativeRegion(block, rounded, mapped: false);
         }
 
         void* small = NativeMemory.AlignedAlloc(bytes == 0 ? 1 : bytes, CacheLine);
         NativeMemory.Clear(small, bytes);
-        return small;
+        return new NativeRegion(small, bytes, mapped: false);
+    }
+
+    /// <summary>Returns a block from <see cref="AllocateNative"/> to the system (a mapping) or to the allocator.</summary>
+    public static void Free(NativeRegion region)
+    {
+        if (region.Address == null)
+        {
+            return;
+        }
+
+        if (region.Mapped)
+        {
+            _ = Munmap((nint)region.Address, region.Length);
+        }
+        else
+        {
+            NativeMemory.AlignedFree(region.Address);
+        }
+    }
+
+    /// <summary>Maps <paramref name="bytes"/> (a multiple of 2 MB) of anonymous memory at a 2 MB boundary, or returns null.</summary>
+    private static void* TryMapAligned(nuint bytes)
+    {
+        nint start;
+        try
+        {
+            start = Mmap(0, bytes + HugePageSize, ProtRead | ProtWrite, MapPrivate | MapAnonymous, -1, 0);
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return null;
+        }
+
+        if (start == -1)
+        {
+            return null;
+        }
+
+        // Map one huge page more than asked, then give back what lies before the first 2 MB boundary and after the block.
+        nuint aligned = ((nuint)start + HugePageSize - 1) & ~(nuint)(HugePageSize - 1);
+        nuint head = aligned - (nuint)start;
+        if (head != 0)
+        {
+            _ = Munmap(start, head);
+        }
+
+        nuint tail = HugePageSize - head;
+        if (tail != 0)
+        {
+            _ = Munmap((nint)(aligned + bytes), tail);
+        }
+
+        return (void*)aligned;
     }
 
     /// <summary>Counts the bytes of <paramref name="block"/> backed by huge pages (Linux, from /proc/self/smaps; 0 elsewhere). For tests and benchmarks.</summary>
@@ -136,7 +217,39 @@ internal static unsafe partial class TableMemory
         }
     }
 
+    private const int ProtRead = 1;
+    private const int ProtWrite = 2;
+    private const int MapPrivate = 0x02;
+    private const int MapAnonymous = 0x20;
+
+    [LibraryImport("libc", EntryPoint = "mmap")]
+    [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
+    private static partial nint Mmap(nint address, nuint length, int protection, int flags, int fd, nint offset);
+
+    [LibraryImport("libc", EntryPoint = "munmap")]
+    [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
+    private static partial int Munmap(nint address, nuint length);
+
     [LibraryImport("libc", EntryPoint = "madvise")]
     [UnmanagedCallConv(CallConvs = [typeof(CallConvCdecl)])]
     private static partial int Madvise(nint address, nuint length, int advice);
+}
+
+/// <summary>A block of table memory: where it starts, how long it is, and whether it is a mapping of its own.</summary>
+internal readonly unsafe struct NativeRegion(void* address, nuint length, bool mapped)
+{
+    /// <summary>The first byte.</summary>
+    public void* Address { get; } = address;
+
+    /// <summary>The bytes held.</summary>
+    public nuint Length { get; } = length;
+
+    /// <summary>Whether the block is a mapping of its own (returned with <c>munmap</c>) rather than from the allocator.</summary>
+    public bool Mapped { get; } = mapped;
+
+    /// <summary>The first byte's address.</summary>
+    public nint Start => (nint)Address;
+
+    /// <summary>The block's bytes (blocks under 2 GB).</summary>
+    public Span<byte> AsSpan() => new(Address, checked((int)Length));
 }
