@@ -76,7 +76,10 @@ public partial class TraceEngine<TSink>
         _framer = new LineFramer(options.MaxLineLength);
         _messages = new TraceMessages(options.MaxWarnings, options.MaxDiagnostics);
         _orderer = new EventOrderer(options.ReorderWindow, options.MaxClockJump, options.MaxPendingEvents, _messages);
-        _state = new GoroutineState(reasons, options.InitialCapacity, options.MaxGoroutines, options.Verdict);
+        _state = new GoroutineState(reasons, options.InitialCapacity, options.MaxGoroutines, options.Verdict)
+        {
+            UnsettledTailNs = options.ReorderWindow.Ticks * 100L,
+        };
         _live = new(new TableReader<LiveValue, GoroutineRecord>(_state.Live));
         _blocked = new(new TableReader<BlockedValue, BlockedGoroutine>(_state.Blocked));
         ReasonTable.TryFor(ReasonNumbering.Wait, options.GoVersion, out _waitReasons);

@@ -21,6 +21,7 @@ internal sealed class GoroutineState
     private readonly long[] _blockedByReason = new long[256];
     private readonly int _maxGoroutines;
     private bool _clockChosen;
+    private bool _traceEndIsProgramSilence = true;
 
     public GoroutineState(ReasonTable reasons, int initialCapacity, int maxGoroutines = int.MaxValue, VerdictOptions verdict = default)
     {
@@ -61,7 +62,22 @@ internal sealed class GoroutineState
     /// <c># exit code=</c> or <c># exit signal=</c> when the program ends) and no exit was seen before the end.
     /// Ticks always move the clock: they fire while the probes are attached.
     /// </summary>
-    public bool TraceEndIsProgramSilence { get; set; } = true;
+    public bool TraceEndIsProgramSilence
+    {
+        get => _traceEndIsProgramSilence;
+        set
+        {
+            _traceEndIsProgramSilence = value;
+            _verdict.UnsettledTail = value ? 0 : UnsettledTailNs;
+        }
+    }
+
+    /// <summary>
+    /// How late a tracer's lines may reach the trace (the reorder window, in ns): while the program is not known to have
+    /// ended (<see cref="TraceEndIsProgramSilence"/> false), the verdict's silence rules leave that much of the trace's
+    /// end out (<see cref="LeakVerdict.UnsettledTail"/>).
+    /// </summary>
+    public long UnsettledTailNs { get; set; }
 
     /// <summary>Creates for a g that was already live: its destroy was missed (lost, or printed out of order).</summary>
     public long MissedDestroys { get; private set; }

@@ -199,6 +199,17 @@ internal sealed class LeakVerdict
         }
     }
 
+    /// <summary>
+    /// How much of the trace's end (ns; the event clock ignores it) the silence rules (1 and 2) leave out: 0 once the
+    /// program is known to have ended, else the reorder window. A tracer's per-CPU buffers reach its output late and,
+    /// when it stops, some never do; and a loaded machine can hold a running program off the CPU while the tracer's
+    /// ticks go on. Either way the last moments of a running program's trace can look silent when the program was
+    /// not: an attach under load called a keep-alive session a leak because no release reached the trace in its last
+    /// 92 ms. Silence in a running program counts only where the trace is settled. Rules that compare an age with
+    /// the group's history are unaffected.
+    /// </summary>
+    public long UnsettledTail { get; set; }
+
     /// <summary>Judges a blocked goroutine at <see cref="Now"/>.</summary>
     /// <param name="group">The index <see cref="OnPark"/> returned for its park.</param>
     /// <param name="waitObject">The object it parked on, or 0.</param>
@@ -212,6 +223,10 @@ internal sealed class LeakVerdict
         bool events = Clock == VerdictClock.Events;
         long floor = events ? _options.FloorEvents : _options.FloorNs;
         long quietFor = _lastActivity == long.MinValue ? 0 : Math.Max(0, now - _lastActivity);
+
+        // Where the silence rules stop looking: the settled part of the trace (see UnsettledTail).
+        long settled = events ? now : now - UnsettledTail;
+        long settledQuiet = _lastActivity == long.MinValue ? 0 : Math.Max(0, settled - _lastActivity);
         long objectReleases = -1, objectLastReleaseAgo = -1, objectParks = -1, objectLastRelease = long.MinValue;
         if (waitObject != 0 && !ReasonKeys.IsSemaphoreBucket(g.Reason) && _objects.TryGet(waitObject, out long parksSince, out long released, out objectLastRelease))
         {
@@ -245,7 +260,7 @@ internal sealed class LeakVerdict
 
         // 1. Nothing runs any more: whatever is still blocked stays blocked (the quiesced end of a test or a program).
         long quietThreshold = QuietThreshold(events);
-        if (_lastActivity != long.MinValue && quietFor >= quietThreshold)
+        if (_lastActivity != long.MinValue && settledQuiet >= quietThreshold)
         {
             return evidence with { Class = VerdictClass.Leak, Rule = VerdictRule.Quiesced, Threshold = quietThreshold };
         }
@@ -254,8 +269,8 @@ internal sealed class LeakVerdict
         //    anything, or releases were due several times over, or it was the last thing to happen before a silence.
         if (_lastRelease <= parkTime
             && (_lastRelease == long.MinValue
-                || age >= _options.NothingReleasedGaps * MeanReleaseGap()
-                || (parkTime >= _lastActivity && quietFor >= (events ? _options.QuietEvents : _options.QuietNs))))
+                || settled - parkTime >= _options.NothingReleasedGaps * MeanReleaseGap()
+                || (parkTime >= _lastActivity && settledQuiet >= (events ? _options.QuietEvents : _options.QuietNs))))
         {
             return evidence with { Class = VerdictClass.Leak, Rule = VerdictRule.NothingReleasedSincePark };
         }

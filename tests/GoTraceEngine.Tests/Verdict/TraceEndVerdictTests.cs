@@ -82,12 +82,81 @@ public sealed class TraceEndVerdictTests
         Assert.Equal(Sessions + 5, Replay(Encoding.UTF8.GetBytes(busy + tail.ToString().Replace($"# tracer stopped ts={stop + 1}\n", string.Empty, StringComparison.Ordinal))).Live);
     }
 
+    [Fact]
+    public void ReleasesMissingFromTheLastMomentsOfARunningProgram_AreNoSilence()
+    {
+        // Under load the last ~100 ms of a running program's trace can lack its releases (per-CPU buffers that reach
+        // the tracer's output late, or not before it stops; a program held off the CPU) while creates and parks still
+        // arrive. Sessions parked then looked like "nothing was released anywhere since it parked" (an attach under
+        // load called one a leak after 92 ms); the program ran on.
+        TraceSummary running = Replay(BusyThenNoReleases(exitLine: false));
+        Assert.Equal(Sessions + 20, running.Blocked);
+        Assert.Empty(running.Leaks);
+        Assert.Equal(Sessions + 20, running.WaitingGroups.Sum(g => g.Count));
+
+        // The same tail followed by the program's exit is the program's own end: what parked after the last release,
+        // four release gaps or more before the exit, leaked (19 new sessions and the last one released); the older
+        // ones had been waiting well within their group's releases.
+        TraceSummary exited = Replay(BusyThenNoReleases(exitLine: true));
+        Assert.Equal(20, exited.Leaks.Count);
+        Assert.Equal(19, exited.Leaks.Count(leak => leak.G >> 20 == 0xf0000UL));
+        Assert.All(exited.Leaks, leak => Assert.Equal("nothingReleasedSincePark", leak.Rule));
+    }
+
+    [Fact]
+    public void ARunningProgramSilentForLongerThanTheReorderWindow_IsQuiesced()
+    {
+        // A hung program (dtrace's tick-1s lines go on, the program prints nothing for 6 s): silence longer than the
+        // tracer's lateness is the program's, not the tracer's, and rule 1 still finds it.
+        const long Ms = 1_000_000;
+        string busy = Encoding.UTF8.GetString(Busy(header: true, exitLine: false));
+        busy = busy[..busy.LastIndexOf("END:", StringComparison.Ordinal)];
+        long last = (Sessions + 2000) * Ms;
+        var tail = new StringBuilder();
+        for (int s = 1; s <= 6; s++)
+        {
+            tail.Append($"tick-1s: ts={last + (s * 1000 * Ms)}\n");
+        }
+
+        tail.Append($"END: ts={last + (6300 * Ms)}\n");
+        TraceSummary summary = Replay(Encoding.UTF8.GetBytes(busy + tail));
+        Assert.Equal(Sessions, summary.Leaks.Count);
+        Assert.All(summary.Leaks, leak => Assert.Contains("nothing has run anywhere for 6 s", leak.Evidence, StringComparison.Ordinal));
+    }
+
     private static TraceSummary Replay(byte[] trace)
     {
         var engine = new TraceEngine();
         engine.Feed(trace);
         engine.Complete();
         return engine.GetSummary();
+    }
+
+    /// <summary>
+    /// <see cref="Busy"/> without its end, then 100 ms in which 20 new sessions are created and park every 5 ms and
+    /// nothing is released; then, optionally, the program's exit; then the tracer's stop and its end.
+    /// </summary>
+    private static byte[] BusyThenNoReleases(bool exitLine)
+    {
+        const long Ms = 1_000_000;
+        string busy = Encoding.UTF8.GetString(Busy(header: true, exitLine: false));
+        var text = new StringBuilder(busy[..busy.LastIndexOf("END:", StringComparison.Ordinal)]);
+        long ts = (Sessions + 2000) * Ms;
+        for (int i = 0; i < 20; i++)
+        {
+            ts += 5 * Ms;
+            text.Append($"newproc1: ts={ts} goroutine=f0000{i:x2}000 fn=main.(*server).session creator=main.(*server).serve\n");
+            text.Append($"gopark: ts={ts + 1} goroutine=f0000{i:x2}000 reason=3\n");
+        }
+
+        if (exitLine)
+        {
+            text.Append("# exit code=0\n");
+        }
+
+        text.Append($"# tracer stopped ts={ts + 10}\n");
+        text.Append($"END: ts={ts + (300 * Ms)}\n");
+        return Encoding.UTF8.GetBytes(text.ToString());
     }
 
     /// <summary>
