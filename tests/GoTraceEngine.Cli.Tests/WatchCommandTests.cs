@@ -107,6 +107,7 @@ public sealed class WatchCommandTests
         finally
         {
             Tmux("kill-session", "-t", session);
+            File.Delete(script);
         }
     }
 
