@@ -23,7 +23,7 @@ namespace GoTraceEngine.State;
 /// where a table of a million goroutines spends its memory, it grows in steps of 1.5× and 4/3× (2^k, 3·2^(k-1),
 /// 2^(k+1), …) at 2/3 load, so its load stays between 4/9 and 2/3 instead of 1/4 and 1/2: with 48-byte entries
 /// 72–108 bytes per goroutine instead of 96–192 (1 M live: 1.5·2^20 slots, 75.5 B, against 2^21 slots, 100.7 B),
-/// and a growth holds the old and new entries at once for 2.5× the old size instead of 3×.</para>
+/// and a growth holds the old and new entries at once for at most 2.5× the old size instead of 3×.</para>
 /// <para>Key 0 marks an empty slot: the runtime never hands out a g at address 0 and the parser rejects it.
 /// After warm-up the only allocation is growth. Single writer; not thread-safe.</para>
 /// <para>Memory (<see cref="TableMemoryKind"/>): the entries live at a fixed address, in a pinned managed array or in
