@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace GoTraceEngine.Parsing;
@@ -32,6 +33,7 @@ public readonly struct TraceEvent
     /// <param name="waitObject">The address parked on (<c>obj=</c>).</param>
     /// <param name="waitReason">The runtime's waitReason code, masked to 8 bits (<c>wait=</c>).</param>
     /// <param name="creatorPc">The <c>go</c> statement's pc (<c>gopc=</c>).</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public TraceEvent(
         TraceEventKind kind,
         ulong gPointer,
