@@ -55,8 +55,7 @@ public sealed class TraceEndVerdictTests
         // As gotrace trace -p writes it: the stop, then what the detaching probes still printed (parks whose readies
         // no longer arrive, creates), then the end. Applied, the last parks would look like nothing releases any more.
         const long Ms = 1_000_000;
-        string busy = Encoding.UTF8.GetString(Busy(header: true, exitLine: false));
-        busy = busy[..busy.LastIndexOf("END:", StringComparison.Ordinal)];
+        string busy = BusyWithoutEnd();
         long stop = (Sessions + 2000) * Ms;
         var tail = new StringBuilder();
         tail.Append($"# tracer stopped ts={stop + 1}\n");
@@ -109,8 +108,7 @@ public sealed class TraceEndVerdictTests
         // A hung program (dtrace's tick-1s lines go on, the program prints nothing for 6 s): silence longer than the
         // tracer's lateness is the program's, not the tracer's, and rule 1 still finds it.
         const long Ms = 1_000_000;
-        string busy = Encoding.UTF8.GetString(Busy(header: true, exitLine: false));
-        busy = busy[..busy.LastIndexOf("END:", StringComparison.Ordinal)];
+        string busy = BusyWithoutEnd();
         long last = (Sessions + 2000) * Ms;
         var tail = new StringBuilder();
         for (int s = 1; s <= 6; s++)
@@ -132,6 +130,13 @@ public sealed class TraceEndVerdictTests
         return engine.GetSummary();
     }
 
+    /// <summary><see cref="Busy"/> with the header, no exit line and no end record: a running program's trace so far.</summary>
+    private static string BusyWithoutEnd()
+    {
+        string busy = Encoding.UTF8.GetString(Busy(header: true, exitLine: false));
+        return busy[..busy.LastIndexOf("END:", StringComparison.Ordinal)];
+    }
+
     /// <summary>
     /// <see cref="Busy"/> without its end, then 100 ms in which 20 new sessions are created and park every 5 ms and
     /// nothing is released; then, optionally, the program's exit; then the tracer's stop and its end.
@@ -139,8 +144,7 @@ public sealed class TraceEndVerdictTests
     private static byte[] BusyThenNoReleases(bool exitLine)
     {
         const long Ms = 1_000_000;
-        string busy = Encoding.UTF8.GetString(Busy(header: true, exitLine: false));
-        var text = new StringBuilder(busy[..busy.LastIndexOf("END:", StringComparison.Ordinal)]);
+        var text = new StringBuilder(BusyWithoutEnd());
         long ts = (Sessions + 2000) * Ms;
         for (int i = 0; i < 20; i++)
         {
