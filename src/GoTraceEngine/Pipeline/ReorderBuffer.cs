@@ -14,6 +14,9 @@ namespace GoTraceEngine.Pipeline;
 /// <para>Lanes are capped (<see cref="MaxLanes"/>); an event that fits no lane then goes into a binary heap, so
 /// adversarial orderings stay O(log n) instead of growing lanes without bound. Events hold no references; lanes
 /// store them in pooled fixed-size chunks, so growth never copies and after warm-up nothing allocates.</para>
+/// <para>The earliest head is remembered between calls: the engine asks after every push whether anything is due,
+/// and the answer is usually no, so only a pop (which moves a head) makes the next call scan the lanes again. A push
+/// changes the minimum only when it starts an empty lane or goes to the heap, and then by one comparison.</para>
 /// </remarks>
 internal sealed class ReorderBuffer
 {
@@ -24,6 +27,13 @@ internal sealed class ReorderBuffer
     private readonly Stack<TraceEvent[]> _chunkPool = new();
     private int _laneCount;
     private int _count;
+
+    // The earliest (timestamp, line) among the lane heads and the heap's top, and where it is (-1: the heap), valid
+    // while _minValid: what FindMin's scan would return.
+    private bool _minValid;
+    private long _minTs;
+    private long _minLine;
+    private int _minLane;
 
     public int Count => _count;
 
@@ -38,6 +48,7 @@ internal sealed class ReorderBuffer
         }
 
         _count--;
+        _minValid = false;
         e = lane < 0 ? _overflow.Pop() : _lanes[lane].RemoveHead();
         return true;
     }
@@ -81,11 +92,33 @@ internal sealed class ReorderBuffer
             {
                 _overflow.Push(in e);
                 _count++;
+                if (_minValid)
+                {
+                    // The heap's top is its earliest; a lane head wins a tie, as in the scan.
+                    ref readonly TraceEvent top = ref _overflow.Top;
+                    if (_minLane < 0 || Earlier(top.Timestamp, top.LineNumber, _minTs, _minLine))
+                    {
+                        SetMin(top.Timestamp, top.LineNumber, -1);
+                    }
+                }
+
                 return;
             }
         }
 
-        lanes[best].Append(in e);
+        Lane target = lanes[best];
+        if (_minValid && target.Count == 0)
+        {
+            // A new head. The scan takes the earliest, then the lowest lane, then a lane before the heap.
+            long line = e.LineNumber;
+            if (Earlier(ts, line, _minTs, _minLine)
+                || (ts == _minTs && line == _minLine && (_minLane < 0 || best < _minLane)))
+            {
+                SetMin(ts, line, best);
+            }
+        }
+
+        target.Append(in e);
         _count++;
     }
 
@@ -93,12 +126,27 @@ internal sealed class ReorderBuffer
     {
         FindMin(out _, out int lane);
         _count--;
+        _minValid = false;
         return lane < 0 ? _overflow.Pop() : _lanes[lane].RemoveHead();
     }
 
     /// <summary>The earliest event among the lane heads and the overflow heap; ties go to the earlier line.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void FindMin(out long timestamp, out int laneIndex)
+    {
+        if (_minValid)
+        {
+            timestamp = _minTs;
+            laneIndex = _minLane;
+            return;
+        }
+
+        ScanMin(out timestamp, out laneIndex);
+    }
+
+    /// <summary>One scan of the lane heads and the heap's top; remembers what it found.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void ScanMin(out long timestamp, out int laneIndex)
     {
         long bestTs = long.MaxValue;
         long bestLine = long.MaxValue;
@@ -127,12 +175,27 @@ internal sealed class ReorderBuffer
             if (top.Timestamp < bestTs || (top.Timestamp == bestTs && top.LineNumber < bestLine))
             {
                 bestTs = top.Timestamp;
+                bestLine = top.LineNumber;
                 best = -1;
             }
         }
 
+        SetMin(bestTs, bestLine, best);
         timestamp = bestTs;
         laneIndex = best;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool Earlier(long ts, long line, long thanTs, long thanLine) =>
+        ts < thanTs || (ts == thanTs && line < thanLine);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void SetMin(long timestamp, long line, int lane)
+    {
+        _minTs = timestamp;
+        _minLine = line;
+        _minLane = lane;
+        _minValid = true;
     }
 
     /// <summary>
