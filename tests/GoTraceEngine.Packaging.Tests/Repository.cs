@@ -92,6 +92,7 @@ internal static partial class Repository
         Task readOut = Task.Run(async () => stdout.Append(await process.StandardOutput.ReadToEndAsync()));
         Task readErr = Task.Run(async () => stderr.Append(await process.StandardError.ReadToEndAsync()));
         using var deadline = new CancellationTokenSource(timeout);
+        using Timer heartbeat = Heartbeat(file, Stopwatch.StartNew());
         try
         {
             await process.WaitForExitAsync(deadline.Token);
@@ -107,6 +108,38 @@ internal static partial class Repository
         await Task.WhenAll(readOut, readErr);
         return (process.ExitCode, stdout.ToString(), stderr.ToString());
     }
+
+    /// <summary>
+    /// Writes a line to the running test's output every <see cref="HeartbeatInterval"/> while a child runs. The xUnit
+    /// VSTest adapter (xunit.v3.runner.utility's <c>CrashDetectionSinkBase.OnProcessFinished</c>) decides that the test
+    /// process crashed when the process has exited and its assembly-finished message has not been read yet, waiting
+    /// for it only while the last message is less than 60 s old. Its stdout is read on another thread, so when the last
+    /// test ran silent for over a minute (the NativeAOT pack of the install test does, on a busy machine), a process
+    /// that finished cleanly raced its own final messages and lost now and then: "Test process crashed with exit code
+    /// 0", one test unreported. Test output is a message, so a test that speaks every few seconds never meets it.
+    /// </summary>
+    private static Timer Heartbeat(string file, Stopwatch running)
+    {
+        ITestOutputHelper? output = TestContext.Current.TestOutputHelper;
+        return new Timer(
+            _ =>
+            {
+                try
+                {
+                    output?.WriteLine($"{file}: still running after {running.Elapsed.TotalSeconds:F0} s");
+                }
+                catch (InvalidOperationException)
+                {
+                    // A tick that ran as the test ended: there is no test to speak for any more.
+                }
+            },
+            null,
+            HeartbeatInterval,
+            HeartbeatInterval);
+    }
+
+    /// <summary>How often a running child is reported (well under the adapter's 60 s).</summary>
+    internal static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(10);
 
     /// <summary>Runs <c>dotnet</c> and fails the test, showing its output, unless it exits 0.</summary>
     public static async Task<string> DotnetAsync(string workingDirectory, IReadOnlyDictionary<string, string?>? environment, params string[] args)
