@@ -94,4 +94,48 @@ public sealed class FullFormatParserTests
         Assert.Equal(NameTable.OverflowId, names.Intern("brand.new"u8));
         Assert.Equal("f5", names.GetName(names.Intern("f5"u8)));
     }
+    [Fact]
+    public void InternPrinted_ManyNamesInAnyOrder_GivesWhatReducingAndInterningGives()
+    {
+        // Printed forms that share lengths and first and last 8 bytes (so they meet in cache slots), dtrace's module and
+        // offset decorations, names of 1 to 7 bytes, names at and past the cache's 64 bytes, and enough distinct names
+        // (300) that slots are refilled again and again. The model is the table without the cache.
+        var printed = new List<string>();
+        for (int i = 0; i < 100; i++)
+        {
+            printed.Add($"main.worker{i:D3}.func1");
+            printed.Add($"leaky`main.worker{i:D3}.func1+0x{i:x}");
+            printed.Add($"main.(*server).handle{i % 7}");
+        }
+
+        printed.AddRange(["a", "ab", "main.go", "12345678", "x`y", "f+0x1", new string('n', 63) + "1", new string('n', 64), new string('n', 64) + "2", new string('m', 200)]);
+        var random = new Random(11);
+        var cached = new NameTable();
+        var model = new NameTable();
+        for (int step = 0; step < 20_000; step++)
+        {
+            byte[] name = Encoding.UTF8.GetBytes(printed[random.Next(printed.Count)]);
+            int id = cached.InternPrinted(name);
+            int expected = model.Intern(EventFieldParser.FunctionName(name));
+            Assert.Equal(model.GetName(expected), cached.GetName(id));
+            Assert.Equal(expected, id);
+        }
+
+        Assert.Equal(model.Count, cached.Count);
+    }
+
+    [Fact]
+    public void InternPrinted_PastTheCap_CountsEverySightingOfANewName()
+    {
+        var names = new NameTable();
+        for (int i = 2; i < NameTable.MaxNames; i++)
+        {
+            names.Intern(Encoding.ASCII.GetBytes("f" + i));
+        }
+
+        Assert.Equal(NameTable.OverflowId, names.InternPrinted("brand.new"u8));
+        Assert.Equal(NameTable.OverflowId, names.InternPrinted("brand.new"u8));
+        Assert.Equal(2, names.Overflowed);
+        Assert.Equal("f5", names.GetName(names.InternPrinted("mod`f5+0x10"u8)));
+    }
 }
