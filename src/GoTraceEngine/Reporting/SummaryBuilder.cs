@@ -60,18 +60,32 @@ internal static class SummaryBuilder
                 _ => LeakClass.Waiting,
             };
             string rule = RuleName(evidence.Rule);
-            string words = VerdictText.Describe(evidence);
-            if (leakClass != LeakClass.Waiting && leakAfter > 0 && blockedNs < leakAfter)
+            bool underLeakAfter = leakClass != LeakClass.Waiting && leakAfter > 0 && blockedNs < leakAfter;
+            if (underLeakAfter)
             {
                 // --leak-after is a floor the verdict cannot lower.
                 leakClass = LeakClass.Waiting;
                 rule = "leakAfter";
-                words += string.Create(CultureInfo.InvariantCulture, $"; under --leak-after ({VerdictText.Duration(leakAfter, VerdictClock.Nanoseconds)})");
             }
 
             ref LiveValue live = ref state.Live.GetValueRefOrNullRef(entry.Key);
             LiveValue record = System.Runtime.CompilerServices.Unsafe.IsNullRef(ref live) ? default : live;
             var group = LeakGroupKey.Of(record, blocked);
+            if (leakClass == LeakClass.Waiting && waiting.TryGetValue(group, out var counted)
+                && !((blockedNs ?? -blocked.ParkLineNumber) > (counted.Example.BlockedNs ?? -counted.Example.Line)))
+            {
+                // Waiting goroutines are only counted by group: one that does not replace its group's example (the
+                // longest blocked; the first to park, without timestamps) needs no words and no record of its own.
+                waiting[group] = (counted.Count + 1, counted.Example);
+                continue;
+            }
+
+            string words = VerdictText.Describe(evidence);
+            if (underLeakAfter)
+            {
+                words += string.Create(CultureInfo.InvariantCulture, $"; under --leak-after ({VerdictText.Duration(leakAfter, VerdictClock.Nanoseconds)})");
+            }
+
             byte? wait = (blocked.Flags & BlockedFlags.WaitReason) != 0 ? blocked.WaitReason : null;
             (string? start, string? wrapper) = r.GoNames.StartFunction(NameOrNull(r.Names, record.StartFunction));
             (string? creator, string? createdAt) = r.GoNames.Creator(record.Creator, state.Sites, r.Names);

@@ -19,6 +19,9 @@ public sealed class TraceEndVerdictTests
         Assert.Equal(Sessions, summary.Blocked);
         Assert.Empty(summary.Leaks);
         Assert.Equal(Sessions, summary.WaitingGroups.Sum(g => g.Count));
+
+        // The group's example is its longest blocked: session 0, the first to park again in the last round.
+        Assert.Equal(0xc000000000UL, Assert.Single(summary.WaitingGroups).ExampleG);
     }
 
     [Fact]
