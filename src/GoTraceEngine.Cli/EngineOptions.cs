@@ -41,14 +41,14 @@ internal sealed class EngineOptions
 
     public Option<string> Threads { get; } = new("--threads")
     {
-        Description = "Threads a replay uses: 1 (frame, parse and apply on one), 2 (parse on one, apply on another), or auto (2 once the input is past 32 MiB with 16 Ki live goroutines or ts= timestamps to reorder, on a machine with more than one processor). Reports are identical.",
-        HelpName = "auto|1|2",
+        Description = "Threads a replay uses: 1 (frame, parse and apply on one), 2 (both parse chunks of the input and take turns applying them in order), apply (parse on one, apply on the other: the older split, for comparison), or auto (2 once the input is past 32 MiB, on a machine with more than one processor). Reports are identical.",
+        HelpName = "auto|1|2|apply",
         DefaultValueFactory = _ => "auto",
     };
 
     public EngineOptions()
     {
-        Threads.AcceptOnlyFromAmong("auto", "1", "2");
+        Threads.AcceptOnlyFromAmong("auto", "1", "2", "apply");
         Reasons.AcceptOnlyFromAmong("trace", "wait");
         Go.Validators.Add(result =>
         {
@@ -119,7 +119,8 @@ internal sealed class EngineOptions
         ReplayParallelism parallelism = parse.GetValue(Threads) switch
         {
             "1" => ReplayParallelism.SingleThread,
-            "2" => ReplayParallelism.ApplyThread,
+            "2" => ReplayParallelism.ParallelParse,
+            "apply" => ReplayParallelism.ApplyThread,
             _ => ReplayParallelism.Auto,
         };
         var options = new TraceEngineOptions { GoVersion = version, ReasonNumbering = numbering, Parallelism = parallelism };

@@ -4,11 +4,9 @@ namespace GoTraceEngine;
 public enum ReplayParallelism
 {
     /// <summary>
-    /// The default: two threads once the input has proved big and busy — more than one processor, at least
-    /// <see cref="TraceEngineOptions.AutoApplyThreadBytes"/> read, and at that point either at least
-    /// <see cref="TraceEngineOptions.AutoApplyThreadLive"/> live goroutines (the tables outgrow the caches) or
-    /// timestamped events going through a reorder window: then applying is as costly as parsing and the second core
-    /// pays off. Else one (small tables and no window: applying is cheap, and the handoff costs more than it gives).
+    /// The default: <see cref="ParallelParse"/> once the input has proved big — more than one processor and at least
+    /// <see cref="TraceEngineOptions.AutoApplyThreadBytes"/> read (the second thread starts between reads, taking over
+    /// the tables as they are); else one thread.
     /// </summary>
     Auto = 0,
 
@@ -20,4 +18,12 @@ public enum ReplayParallelism
     /// a second thread applies the parsed events to the tables, handed over in batches through a bounded ring.
     /// </summary>
     ApplyThread = 2,
+
+    /// <summary>
+    /// Two threads from the start (when there is more than one processor), both parsing: the caller's thread cuts the
+    /// input into chunks of whole lines; it and a second thread parse chunks in parallel, and each chunk is applied in
+    /// input order by whichever thread finds it next in turn. Parsing is shared, so this pays also when the tables stay
+    /// in the caches and applying is cheap.
+    /// </summary>
+    ParallelParse = 3,
 }

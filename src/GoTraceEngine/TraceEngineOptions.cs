@@ -104,16 +104,12 @@ public readonly record struct TraceEngineOptions
     /// </summary>
     public int TimelinePoints { get; init; }
 
-    /// <summary>Bytes read before <see cref="ReplayParallelism.Auto"/> considers a second thread: 32 MiB.</summary>
+    /// <summary>Bytes read before <see cref="ReplayParallelism.Auto"/> starts a second thread: 32 MiB.</summary>
     public const long AutoApplyThreadBytes = 32L << 20;
 
-    /// <summary>Live goroutines from which <see cref="ReplayParallelism.Auto"/> applies on a second thread: 16 Ki.</summary>
-    public const int AutoApplyThreadLive = 16 * 1024;
-
     /// <summary>
-    /// Whether a whole-input replay applies events on a second thread while the caller's thread parses (default
-    /// <see cref="ReplayParallelism.Auto"/>: when the input is big and busy and there is more than one processor). The
-    /// reports are identical either way; <see cref="TraceEngine{TSink}.Feed"/> is always single-threaded.
+    /// Whether a whole-input replay uses a second core (default <see cref="ReplayParallelism.Auto"/>: both threads
+    /// parse once the input is big, when there is more than one processor). The reports are identical either way; <see cref="TraceEngine{TSink}.Feed"/> is always single-threaded.
     /// </summary>
     public ReplayParallelism Parallelism { get; init; }
 

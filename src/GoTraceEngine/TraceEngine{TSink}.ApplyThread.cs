@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using GoTraceEngine.Parsing;
 using GoTraceEngine.Pipeline;
+using GoTraceEngine.Reporting;
 
 namespace GoTraceEngine;
 
@@ -18,42 +19,56 @@ public partial class TraceEngine<TSink>
     /// <summary>Bytes allocated on apply threads that have ended (for the allocation tests).</summary>
     internal long ApplyThreadAllocatedBytes { get; private set; }
 
-    /// <summary>How many times a replay started an apply thread.</summary>
+    /// <summary>How many times a replay started a second thread (either kind).</summary>
     internal int ApplyThreadStarts { get; private set; }
 
-    /// <summary>Whether a replay applies on a second thread now.</summary>
-    internal bool UsesApplyThread => _channel is not null;
+    /// <summary>The kind of second thread a replay started last, or <see cref="ReplayParallelism.SingleThread"/>.</summary>
+    internal ReplayParallelism SecondThreadMode { get; private set; } = ReplayParallelism.SingleThread;
 
-    /// <summary>Whether the replay loop should hand applying to a second thread now (checked between reads).</summary>
-    private bool ShouldStartApplyThread()
+    /// <summary>Whether a replay uses a second thread now (applying, or parsing and applying).</summary>
+    internal bool UsesApplyThread => _channel is not null || _pipeline is not null;
+
+    /// <summary>Which second thread the replay loop should start now (checked between reads), or <see cref="ReplayParallelism.SingleThread"/> for none.</summary>
+    private ReplayParallelism SecondThreadToStart()
     {
-        if (_channel is not null || Environment.ProcessorCount < 2)
+        if (_channel is not null || _pipeline is not null || Environment.ProcessorCount < 2)
         {
-            return false;
+            return ReplayParallelism.SingleThread;
         }
 
         return _options.Parallelism switch
         {
-            ReplayParallelism.ApplyThread => true,
-            // Applying is as costly as parsing once the tables outgrow the caches, or when timestamped events go
-            // through the reorder window; with small tables and no window it is cheap, and the handoff would cost more.
-            ReplayParallelism.Auto => _framer.BytesRead >= TraceEngineOptions.AutoApplyThreadBytes
-                && (_state.Live.Count >= TraceEngineOptions.AutoApplyThreadLive || (_orderer.HasTimestamps && _orderer.WindowNs > 0)),
-            _ => false,
+            ReplayParallelism.ApplyThread => ReplayParallelism.ApplyThread,
+            // The pipeline takes over the framer's partial line: not while one too long to keep is being counted.
+            ReplayParallelism.ParallelParse when !_framer.IsDiscarding => ReplayParallelism.ParallelParse,
+            // Both cores parsing was as fast as or faster than a thread that only applies on every population and
+            // format measured (see the README's Two cores); small inputs stay on one thread.
+            ReplayParallelism.Auto when _framer.BytesRead >= TraceEngineOptions.AutoApplyThreadBytes && !_framer.IsDiscarding
+                => ReplayParallelism.ParallelParse,
+            _ => ReplayParallelism.SingleThread,
         };
     }
 
-    /// <summary>Feeds one read's bytes on the path in force: into batches for the apply thread, or straight through.</summary>
+    /// <summary>Feeds one read's bytes on the path in force: into chunks or batches for a second thread, or straight through.</summary>
     private void FeedChunk(ReadOnlySpan<byte> data)
     {
-        if (_channel is null)
+        if (_channel is null && _pipeline is null)
         {
             Feed(data);
-            if (ShouldStartApplyThread())
+
+            // Between feeds nothing is held: a second thread takes over the tables as they are.
+            switch (SecondThreadToStart())
             {
-                // Between feeds nothing is held: the apply thread takes over the tables as they are.
-                _channel = new BatchChannel(new BatchApplier(this));
-                ApplyThreadStarts++;
+                case ReplayParallelism.ApplyThread:
+                    _channel = new BatchChannel(new BatchApplier(this));
+                    ApplyThreadStarts++;
+                    SecondThreadMode = ReplayParallelism.ApplyThread;
+                    break;
+                case ReplayParallelism.ParallelParse:
+                    StartPipeline();
+                    break;
+                default:
+                    break;
             }
 
             return;
@@ -62,6 +77,13 @@ public partial class TraceEngine<TSink>
         if (_completed)
         {
             Internal.ThrowHelper.ThrowInvalidOperation_Completed();
+        }
+
+        if (_pipeline is not null)
+        {
+            _framer.CountBytes(data.Length);
+            _pipeline.Write(data);
+            return;
         }
 
         var handler = new BatchLineHandler(this);
@@ -84,12 +106,17 @@ public partial class TraceEngine<TSink>
     }
 
     /// <summary>Waits until the apply thread has applied everything fed so far: the engine may be read (a heartbeat).</summary>
-    private void SyncApplyThread() => _channel?.Sync();
+    private void SyncApplyThread()
+    {
+        _channel?.Sync();
+        SyncPipeline();
+    }
 
     /// <summary>Applies what is left on the apply thread and ends it: the engine is single-threaded again.</summary>
     /// <param name="throwFault">Whether to rethrow an exception met on the apply thread.</param>
     private void StopApplyThread(bool throwFault = true)
     {
+        StopPipeline(throwFault);
         BatchChannel? channel = _channel;
         if (channel is null)
         {
@@ -113,30 +140,8 @@ public partial class TraceEngine<TSink>
     private void ParseLine(ReadOnlySpan<byte> line)
     {
         BatchChannel channel = _channel!;
-        ParsedBatch batch = channel.Current;
-        long lineNumber = _accounting.NextLine();
-        LineCategory category = TraceLineParser.Parse(line, lineNumber, _names, out batch.NextEvent, out ParseFailure failure);
-        _accounting.Count(category);
-        if (category == LineCategory.Event)
-        {
-            if (failure != ParseFailure.None)
-            {
-                batch.AddRecord(category, failure, lineNumber, line);
-            }
-
-            _accounting.Count(batch.NextEvent.Kind);
-            batch.CommitEvent();
-        }
-        else if (IsRareLine(category))
-        {
-            batch.AddRecord(category, failure, lineNumber, line);
-        }
-        else
-        {
-            return;
-        }
-
-        if (batch.IsFull)
+        ParseInto(channel.Current, _accounting, _names, line);
+        if (channel.Current.IsFull)
         {
             channel.Publish();
         }
@@ -146,13 +151,45 @@ public partial class TraceEngine<TSink>
     private void ParseTooLong(long length)
     {
         BatchChannel channel = _channel!;
-        long lineNumber = _accounting.NextLine();
-        _accounting.Count(LineCategory.TooLong);
-        channel.Current.AddRecord(LineCategory.TooLong, ParseFailure.None, lineNumber, ReadOnlySpan<byte>.Empty, length);
+        ParseTooLongInto(channel.Current, _accounting, length);
         if (channel.Current.IsFull)
         {
             channel.Publish();
         }
+    }
+
+    /// <summary>
+    /// Parses and counts one line into <paramref name="batch"/>: an event is kept, a rare line is copied for the apply
+    /// side, any other line is only counted. Used by both two-thread replays, with their batches, counts and name tables.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ParseInto(ParsedBatch batch, LineAccounting accounting, NameTable names, ReadOnlySpan<byte> line)
+    {
+        long lineNumber = accounting.NextLine();
+        LineCategory category = TraceLineParser.Parse(line, lineNumber, names, out batch.NextEvent, out ParseFailure failure);
+        accounting.Count(category);
+        if (category == LineCategory.Event)
+        {
+            if (failure != ParseFailure.None)
+            {
+                batch.AddRecord(category, failure, lineNumber, line);
+            }
+
+            accounting.Count(batch.NextEvent.Kind);
+            batch.CommitEvent();
+        }
+        else if (IsRareLine(category))
+        {
+            batch.AddRecord(category, failure, lineNumber, line);
+        }
+    }
+
+    /// <summary>Counts a too-long line into <paramref name="batch"/>, for the apply side's diagnostic.</summary>
+    private static void ParseTooLongInto(ParsedBatch batch, LineAccounting accounting, long length)
+    {
+        long lineNumber = accounting.NextLine();
+        accounting.Count(LineCategory.TooLong);
+        batch.AddRecord(LineCategory.TooLong, ParseFailure.None, lineNumber, ReadOnlySpan<byte>.Empty, length);
     }
 
     /// <summary>The apply side: a batch's events and rare lines, in line order, as <see cref="ProcessLine"/> would have handled them.</summary>

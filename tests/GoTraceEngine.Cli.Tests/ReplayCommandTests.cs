@@ -41,10 +41,13 @@ public sealed class ReplayCommandTests
         (int exit, string one, _) = await RunAsync(["replay", Fixture(fixture), "--threads", "1", "--format", "json"]);
         (int exit2, string two, _) = await RunAsync(["replay", Fixture(fixture), "--threads", "2", "--format", "json"]);
         (int exit3, string piped, _) = await RunWithStdinAsync(["replay", "-", "--threads", "2", "--format", "json"], File.ReadAllBytes(Fixture(fixture)));
+        (int exit4, string apply, _) = await RunAsync(["replay", Fixture(fixture), "--threads", "apply", "--format", "json"]);
         Assert.Equal(exit, exit2);
         Assert.Equal(exit, exit3);
+        Assert.Equal(exit, exit4);
         Assert.Equal(one, two);
         Assert.Equal(one, piped);
+        Assert.Equal(one, apply);
     }
 
     [Fact]

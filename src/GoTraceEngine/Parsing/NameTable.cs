@@ -13,7 +13,10 @@ namespace GoTraceEngine.Parsing;
 /// <remarks>
 /// Id 0 means "no name". The number of distinct names is capped (<see cref="MaxNames"/>) so hostile input cannot
 /// exhaust memory; past the cap every new name maps to <see cref="OverflowId"/>. The hash is seeded per process
-/// (<see cref="HashCode"/>), so names cannot be chosen to collide. Single writer; not thread-safe.
+/// (<see cref="HashCode"/>), so names cannot be chosen to collide. Single writer; not thread-safe, except through
+/// fronts: a table made with <see cref="NameTable(NameTable)"/> has its own printed-name cache and interns into the
+/// shared table under its lock, so each parsing thread of a replay owns a front and all of them hand out the shared
+/// table's ids.
 /// <para>A trace names few functions many times (every create line carries <c>fn=</c> and <c>creator=</c>), so
 /// <see cref="InternPrinted"/> first looks the name up as printed in a small direct-mapped cache: a slot chosen by
 /// the length and the first and last 8 bytes, holding a copy of the printed bytes (up to
@@ -43,6 +46,22 @@ internal sealed class NameTable
     private readonly byte[] _cacheBytes = new byte[CacheSlots * CacheWidth];
     private readonly int[] _cacheIds = new int[CacheSlots];
     private readonly byte[] _cacheLengths = new byte[CacheSlots];
+    private readonly NameTable? _shared;
+
+    /// <summary>A table of its own.</summary>
+    public NameTable()
+    {
+    }
+
+    /// <summary>
+    /// A front for one thread: a cache hit is answered here without a lock; every other lookup interns into
+    /// <paramref name="shared"/> while holding its lock. Ids are <paramref name="shared"/>'s; names are read there.
+    /// </summary>
+    /// <param name="shared">The table the names go to; while fronts are in use it is touched only through them.</param>
+    public NameTable(NameTable shared)
+    {
+        _shared = shared;
+    }
 
     /// <summary>Sightings of new names after the cap was reached.</summary>
     public long Overflowed { get; private set; }
@@ -86,6 +105,14 @@ internal sealed class NameTable
         if (name.IsEmpty)
         {
             return 0;
+        }
+
+        if (_shared is not null)
+        {
+            lock (_shared)
+            {
+                return _shared.Intern(name);
+            }
         }
 
         if (name.Length > MaxNameLength)

@@ -37,6 +37,41 @@ internal struct LineFramer(int maxLineLength)
     /// <summary>Whether a partial line is waiting for its end.</summary>
     public readonly bool HasPartialLine => _carryLength > 0 || _discarding;
 
+    /// <summary>Whether the partial line waiting is too long and only its length is being counted.</summary>
+    public readonly bool IsDiscarding => _discarding;
+
+    /// <summary>The partial line waiting for its end (empty when there is none or it is being discarded).</summary>
+    public readonly ReadOnlySpan<byte> CarriedLine => _carry.AsSpan(0, _carryLength);
+
+    /// <summary>Counts bytes framed elsewhere (by <see cref="ChunkPipeline"/>), so <see cref="BytesRead"/> stays the input's total.</summary>
+    /// <param name="count">The bytes.</param>
+    public void CountBytes(long count) => Volatile.Write(ref _bytesRead, _bytesRead + count);
+
+    /// <summary>Forgets the carried partial line: another framer goes on from its bytes (<see cref="CarriedLine"/>).</summary>
+    public void ClearCarry() => _carryLength = 0;
+
+    /// <summary>
+    /// Takes over a partial line that another framer carried to the end of its input: its bytes, or, when it was too
+    /// long, the length counted so far. Its bytes were counted where they were read.
+    /// </summary>
+    /// <param name="partial">The bytes of the partial line (ignored when <paramref name="discardedLength"/> is above 0).</param>
+    /// <param name="discardedLength">The length of a too-long partial line, else 0.</param>
+    public void Restore(ReadOnlySpan<byte> partial, long discardedLength)
+    {
+        if (discardedLength > 0)
+        {
+            _carryLength = 0;
+            _discarding = true;
+            _discardedLength = discardedLength;
+            return;
+        }
+
+        if (!partial.IsEmpty)
+        {
+            Carry(partial);
+        }
+    }
+
     /// <summary>Frames <paramref name="data"/>: every complete line goes to <paramref name="handler"/>, a trailing partial line is carried.</summary>
     public void Feed<THandler>(ref THandler handler, ReadOnlySpan<byte> data)
         where THandler : struct, ILineHandler

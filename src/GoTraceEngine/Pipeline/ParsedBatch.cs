@@ -12,7 +12,9 @@ namespace GoTraceEngine.Pipeline;
 /// </summary>
 /// <remarks>
 /// Reused: <see cref="BatchChannel"/> recycles a fixed set of batches, so once their arrays have grown to the trace's
-/// rare lines nothing is allocated. Owned by one thread at a time (the channel hands it over).
+/// rare lines nothing is allocated. Owned by one thread at a time (the channel hands it over). A
+/// <see cref="ParsedChunk"/>'s batch holds a whole chunk instead: it grows (<see cref="Grow"/>) rather than being handed
+/// over when full.
 /// </remarks>
 internal sealed class ParsedBatch
 {
@@ -28,12 +30,19 @@ internal sealed class ParsedBatch
     /// <summary>Bytes of rare lines after which a batch is handed over early.</summary>
     public const int ByteLimit = 64 * 1024;
 
-    private readonly TraceEvent[] _events = new TraceEvent[EventCapacity];
-    private readonly LineRecord[] _records = new LineRecord[RecordCapacity];
+    private TraceEvent[] _events;
+    private LineRecord[] _records = new LineRecord[RecordCapacity];
     private byte[] _bytes = new byte[ByteLimit];
     private int _eventCount;
     private int _recordCount;
     private int _byteCount;
+
+    /// <summary>A batch of <paramref name="eventCapacity"/> events.</summary>
+    /// <param name="eventCapacity">The events it holds before it is full.</param>
+    public ParsedBatch(int eventCapacity = EventCapacity)
+    {
+        _events = new TraceEvent[eventCapacity];
+    }
 
     /// <summary>Events in the batch.</summary>
     public int EventCount => _eventCount;
@@ -48,7 +57,25 @@ internal sealed class ParsedBatch
     public bool IsFinal { get; set; }
 
     /// <summary>Whether the next line might not fit: the batch is handed over.</summary>
-    public bool IsFull => _eventCount == EventCapacity || _recordCount == RecordCapacity || _byteCount >= ByteLimit;
+    public bool IsFull => _eventCount == _events.Length || _recordCount == _records.Length || _byteCount >= ByteLimit;
+
+    /// <summary>Whether the events or the rare lines fill their arrays: a chunk's batch then grows.</summary>
+    public bool IsOutOfRoom => _eventCount == _events.Length || _recordCount == _records.Length;
+
+    /// <summary>Doubles whichever of the events and rare lines is full, so the next line fits (a chunk's batch).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public void Grow()
+    {
+        if (_eventCount == _events.Length)
+        {
+            Array.Resize(ref _events, _events.Length * 2);
+        }
+
+        if (_recordCount == _records.Length)
+        {
+            Array.Resize(ref _records, _records.Length * 2);
+        }
+    }
 
     /// <summary>The free slot the next event is parsed into; <see cref="CommitEvent"/> keeps it.</summary>
     public ref TraceEvent NextEvent

@@ -23,6 +23,32 @@ internal sealed class LineAccounting
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public long NextLine() => ++_lineNumber;
 
+    /// <summary>Starts counting a part of the input whose first line is <paramref name="lastLine"/> + 1, from zero counts.</summary>
+    /// <param name="lastLine">The line number before the part.</param>
+    public void Restart(long lastLine)
+    {
+        Array.Clear(_lines);
+        Array.Clear(_events);
+        _lineNumber = lastLine;
+    }
+
+    /// <summary>Adds the counts of the part of the input that <paramref name="part"/> counted, which follows this one's lines.</summary>
+    /// <param name="part">Counts of the lines after this one's last.</param>
+    public void Add(LineAccounting part)
+    {
+        for (int i = 0; i < _lines.Length; i++)
+        {
+            _lines[i] += part._lines[i];
+        }
+
+        for (int i = 0; i < _events.Length; i++)
+        {
+            _events[i] += part._events[i];
+        }
+
+        Volatile.Write(ref _lineNumber, part._lineNumber);
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Count(LineCategory category) => _lines[(int)category]++;
 

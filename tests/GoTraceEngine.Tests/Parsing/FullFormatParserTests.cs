@@ -138,4 +138,46 @@ public sealed class FullFormatParserTests
         Assert.Equal(2, names.Overflowed);
         Assert.Equal("f5", names.GetName(names.InternPrinted("mod`f5+0x10"u8)));
     }
+
+    [Fact]
+    public void InternPrinted_FrontsOnTwoThreads_HandOutTheSharedTablesIds()
+    {
+        // Two parsing threads, each with its front, intern the same 600 printed names in different random orders at
+        // once: every name gets one id, the same on both threads, naming its symbol in the shared table.
+        var printed = new List<string>();
+        for (int i = 0; i < 200; i++)
+        {
+            printed.Add($"main.worker{i:D3}.func1");
+            printed.Add($"leaky`main.worker{i:D3}.func1+0x{i:x}");
+            printed.Add($"main.(*server).handle{i % 7}" + new string('z', i % 70));
+        }
+
+        var shared = new NameTable();
+        var ids = new int[2][];
+        Parallel.For(0, 2, new ParallelOptions { MaxDegreeOfParallelism = 2 }, thread =>
+        {
+            var front = new NameTable(shared);
+            var random = new Random(thread);
+            var seen = new int[printed.Count];
+            for (int step = 0; step < 50_000; step++)
+            {
+                int which = random.Next(printed.Count);
+                int id = front.InternPrinted(Encoding.UTF8.GetBytes(printed[which]));
+                Assert.True(seen[which] == 0 || seen[which] == id, "a front changed its answer");
+                seen[which] = id;
+            }
+
+            ids[thread] = seen;
+        });
+
+        for (int i = 0; i < printed.Count; i++)
+        {
+            string symbol = Encoding.UTF8.GetString(EventFieldParser.FunctionName(Encoding.UTF8.GetBytes(printed[i])));
+            Assert.Equal(symbol, shared.GetName(ids[0][i]));
+            Assert.Equal(ids[0][i], ids[1][i]);
+        }
+
+        // 200 workers (each one's two printed forms are one symbol), 70 distinct handlers and the two reserved ids.
+        Assert.Equal(272, shared.Count);
+    }
 }

@@ -8,26 +8,30 @@ using GoTraceEngine.Tests.Infrastructure;
 namespace GoTraceEngine.Tests.Pipeline;
 
 /// <summary>
-/// The two-thread replay (parse on the caller's thread, apply on a second one) gives byte-identical reports to the
-/// single-threaded one, keeps the rare lines in order among the events, stops cleanly on cancellation and on a failing
-/// sink, and allocates nothing per event on either thread.
+/// Both two-thread replays (<see cref="ReplayParallelism.ApplyThread"/>: parse on the caller's thread, apply on a second
+/// one; <see cref="ReplayParallelism.ParallelParse"/>: both parse chunks and take turns applying them in order) give
+/// byte-identical reports to the single-threaded one, keep the rare lines in order among the events, stop cleanly on
+/// cancellation and on a failing sink, and allocate nothing per event on either thread.
 /// </summary>
 public sealed class TraceEngineApplyThreadTests
 {
     private static readonly TraceEngineOptions s_single = new() { Parallelism = ReplayParallelism.SingleThread };
-    private static readonly TraceEngineOptions s_two = new() { Parallelism = ReplayParallelism.ApplyThread };
 
-    /// <summary>Every trace fixture, the recorded (gzip) ones included.</summary>
-    public static TheoryData<string> Traces()
+    /// <summary>Both two-thread modes.</summary>
+    public static TheoryData<ReplayParallelism> Modes() => new(ReplayParallelism.ApplyThread, ReplayParallelism.ParallelParse);
+
+    /// <summary>Every trace fixture, the recorded (gzip) ones included, in both two-thread modes.</summary>
+    public static TheoryData<string, ReplayParallelism> Traces()
     {
-        var data = new TheoryData<string>();
+        var data = new TheoryData<string, ReplayParallelism>();
         foreach (string path in Directory.GetFiles(Fixtures.Directory, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
         {
             string name = Path.GetFileName(path);
             if (name.EndsWith(".dtrace.txt", StringComparison.Ordinal) || name.EndsWith(".trace.txt", StringComparison.Ordinal)
                 || name.EndsWith(".trace.txt.gz", StringComparison.Ordinal))
             {
-                data.Add(Path.GetRelativePath(Fixtures.Directory, path));
+                data.Add(Path.GetRelativePath(Fixtures.Directory, path), ReplayParallelism.ApplyThread);
+                data.Add(Path.GetRelativePath(Fixtures.Directory, path), ReplayParallelism.ParallelParse);
             }
         }
 
@@ -43,53 +47,59 @@ public sealed class TraceEngineApplyThreadTests
 
     [Theory]
     [MemberData(nameof(Traces))]
-    public void ReplayFile_EveryFixture_SameReportOnTwoThreads(string fixture)
+    public void ReplayFile_EveryFixture_SameReportOnTwoThreads(string fixture, ReplayParallelism mode)
     {
         string path = Fixtures.PathOf(fixture);
         string expected = Json(s_single, e => e.ReplayFile(path));
-        Assert.Equal(expected, Json(s_two, e => e.ReplayFile(path)));
+        Assert.Equal(expected, Json(Two(mode), e => e.ReplayFile(path)));
     }
 
     [Theory]
     [MemberData(nameof(Traces))]
-    public async Task ReplayAsync_EveryFixtureInOddChunks_SameReportOnTwoThreads(string fixture)
+    public async Task ReplayAsync_EveryFixtureInOddChunks_SameReportOnTwoThreads(string fixture, ReplayParallelism mode)
     {
+        TraceEngineOptions two = Two(mode);
         string path = Fixtures.PathOf(fixture);
         string expected = Json(s_single, e => e.ReplayFile(path));
 
         // Reads of a few bytes: lines straddle reads, and batches end mid-line.
         byte[] data = Decompressed(path);
-        Assert.Equal(expected, Json(s_two, e => e.Replay(new ChunkedStream(data, [1, 7, 2, 13, 3, 64, 5]))));
-        var engine = new TraceEngine(s_two with { ReadBufferSize = 4093 });
+        Assert.Equal(expected, Json(two, e => e.Replay(new ChunkedStream(data, [1, 7, 2, 13, 3, 64, 5]))));
+        Assert.Equal(expected, Json(two with { ReadBufferSize = 61 }, e => e.Replay(new ChunkedStream(data, [1, 7, 2, 13, 3, 64, 5]))));
+        var engine = new TraceEngine(two with { ReadBufferSize = 4093 });
         await engine.ReplayAsync(new MemoryStream(data), TestContext.Current.CancellationToken);
         Assert.Equal(expected, ReportWriter.ToJson(engine.GetSummary()));
     }
 
     [Theory]
-    [InlineData(TraceFormat.Quiet)]
-    [InlineData(TraceFormat.Full)]
-    public void Replay_GeneratedTrace_SameReportOnTwoThreads(TraceFormat format)
+    [InlineData(TraceFormat.Quiet, ReplayParallelism.ApplyThread)]
+    [InlineData(TraceFormat.Full, ReplayParallelism.ApplyThread)]
+    [InlineData(TraceFormat.Quiet, ReplayParallelism.ParallelParse)]
+    [InlineData(TraceFormat.Full, ReplayParallelism.ParallelParse)]
+    public void Replay_GeneratedTrace_SameReportOnTwoThreads(TraceFormat format, ReplayParallelism mode)
     {
         using var buffer = new MemoryStream();
         new TraceGenerator(new TraceGeneratorOptions { Seed = 12, Format = format, Events = 300_000, Live = 40_000, Leaks = 30, Cpus = 4 }).Write(buffer);
         byte[] trace = buffer.ToArray();
         TraceEngineOptions timeline = s_single with { TimelinePoints = 500 };
         string expected = Json(timeline, e => e.Replay(new MemoryStream(trace)));
-        Assert.Equal(expected, Json(timeline with { Parallelism = ReplayParallelism.ApplyThread, ReadBufferSize = 65_537 }, e => e.Replay(new MemoryStream(trace))));
+        Assert.Equal(expected, Json(timeline with { Parallelism = mode, ReadBufferSize = 65_537 }, e => e.Replay(new MemoryStream(trace))));
     }
 
-    [Fact]
-    public void Replay_BusyTraceOutOfOrder_SameReportOnTwoThreads()
+    [Theory]
+    [MemberData(nameof(Modes))]
+    public void Replay_BusyTraceOutOfOrder_SameReportOnTwoThreads(ReplayParallelism mode)
     {
         using var buffer = new MemoryStream();
         new BusyTraceGenerator(new BusyTraceOptions { Seed = 8, Live = 3000, Duration = TimeSpan.FromSeconds(60), LeakIncidentsPerMinute = 12 }).Write(buffer);
         byte[] trace = buffer.ToArray();
         string expected = Json(s_single, e => e.Replay(new MemoryStream(trace)));
-        Assert.Equal(expected, Json(s_two with { ReadBufferSize = 10_007 }, e => e.Replay(new MemoryStream(trace))));
+        Assert.Equal(expected, Json(Two(mode) with { ReadBufferSize = 10_007 }, e => e.Replay(new MemoryStream(trace))));
     }
 
-    [Fact]
-    public void Replay_RareLinesAmongEvents_KeptInOrderOnTwoThreads()
+    [Theory]
+    [MemberData(nameof(Modes))]
+    public void Replay_RareLinesAmongEvents_KeptInOrderOnTwoThreads(ReplayParallelism mode)
     {
         // A generated trace with every fixture spliced in at intervals (headers that switch the reason tables mid-trace,
         // malformed lines, warnings, exits, symbols, late and corrupt timestamps), runs of rare lines longer than a
@@ -97,7 +107,7 @@ public sealed class TraceEngineApplyThreadTests
         byte[] trace = RareLinesTrace();
         TraceEngineOptions small = new() { MaxLineLength = 2048, MaxDiagnostics = 5000, MaxWarnings = 5000, Parallelism = ReplayParallelism.SingleThread };
         string expected = Json(small, e => e.Replay(new MemoryStream(trace)));
-        Assert.Equal(expected, Json(small with { Parallelism = ReplayParallelism.ApplyThread, ReadBufferSize = 7919 }, e => e.Replay(new MemoryStream(trace))));
+        Assert.Equal(expected, Json(small with { Parallelism = mode, ReadBufferSize = 7919 }, e => e.Replay(new MemoryStream(trace))));
         Assert.Contains("\"tooLong\": 40", expected, StringComparison.Ordinal);
     }
 
@@ -111,28 +121,31 @@ public sealed class TraceEngineApplyThreadTests
     }
 
     [Theory]
-    [InlineData(TraceFormat.Quiet, 20_000, true)]
-    [InlineData(TraceFormat.Quiet, 1000, false)]
-    [InlineData(TraceFormat.Full, 1000, true)]
-    public void Replay_Auto_TwoThreadsPast32MiBWhenApplyingIsCostly_SameReport(TraceFormat format, int live, bool twoThreads)
+    [InlineData(TraceFormat.Quiet, 1000)]
+    [InlineData(TraceFormat.Full, 20_000)]
+    public void Replay_Auto_BothCoresParsePast32MiB_SameReport(TraceFormat format, int live)
     {
-        // Big tables, or timestamps through the reorder window: the second thread starts mid-trace, between reads.
+        // Small tables or big, with or without timestamps: the second thread starts mid-trace, between reads.
         using var buffer = new MemoryStream();
         new TraceGenerator(new TraceGeneratorOptions { Seed = 4, Format = format, Bytes = TraceEngineOptions.AutoApplyThreadBytes + (8 << 20), Live = live, Leaks = 5 }).Write(buffer);
         byte[] trace = buffer.ToArray();
         var engine = new TraceEngine();
         engine.Replay(new MemoryStream(trace));
-        Assert.Equal(twoThreads && Environment.ProcessorCount > 1 ? 1 : 0, engine.ApplyThreadStarts);
+        bool two = Environment.ProcessorCount > 1;
+        Assert.Equal(two ? 1 : 0, engine.ApplyThreadStarts);
+        Assert.Equal(two ? ReplayParallelism.ParallelParse : ReplayParallelism.SingleThread, engine.SecondThreadMode);
+        Assert.False(engine.UsesApplyThread);
         Assert.Equal(Json(s_single, e => e.Replay(new MemoryStream(trace))), ReportWriter.ToJson(engine.GetSummary()));
     }
 
-    [Fact]
-    public async Task ReplayAsync_Heartbeats_SeeEveryEventReadApplied()
+    [Theory]
+    [MemberData(nameof(Modes))]
+    public async Task ReplayAsync_Heartbeats_SeeEveryEventReadApplied(ReplayParallelism mode)
     {
         using var buffer = new MemoryStream();
         new TraceGenerator(new TraceGeneratorOptions { Seed = 3, Format = TraceFormat.Quiet, Events = 200_000, Live = 5000 }).Write(buffer);
         byte[] trace = buffer.ToArray();
-        var engine = new TraceEngine<CountingSink>(s_two with { ReadBufferSize = 4096 }, default);
+        var engine = new TraceEngine<CountingSink>(Two(mode) with { ReadBufferSize = 4096 }, default);
         var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 1 << 16, resumeWriterThreshold: 1 << 15));
         int beats = 0;
         Task reading = engine.ReplayAsync(pipe.Reader, TimeSpan.FromMilliseconds(1), e =>
@@ -158,8 +171,9 @@ public sealed class TraceEngineApplyThreadTests
         Assert.Equal(Json(s_single, e => e.Replay(new MemoryStream(trace))), ReportWriter.ToJson(engine.GetSummary()));
     }
 
-    [Fact]
-    public async Task ReplayAsync_Cancelled_AppliesWhatWasReadThenStops()
+    [Theory]
+    [MemberData(nameof(Modes))]
+    public async Task ReplayAsync_Cancelled_AppliesWhatWasReadThenStops(ReplayParallelism mode)
     {
         byte[] trace = Fixtures.Read("pool-full.trace.txt");
         int cut = trace.AsSpan(0, trace.Length / 2).LastIndexOf((byte)'\n') + 1;
@@ -171,7 +185,7 @@ public sealed class TraceEngineApplyThreadTests
             expected = ReportWriter.ToJson(single.GetSummary());
         }
 
-        var engine = new TraceEngine(s_two);
+        var engine = new TraceEngine(Two(mode));
         var pipe = new Pipe();
         using var cancel = new CancellationTokenSource();
         Task reading = engine.ReplayAsync(pipe.Reader, cancel.Token).AsTask();
@@ -188,8 +202,9 @@ public sealed class TraceEngineApplyThreadTests
         Assert.Equal(expected, ReportWriter.ToJson(engine.GetSummary()));
     }
 
-    [Fact]
-    public void Replay_SinkThrowsOnApplyThread_TheReplayThrowsIt()
+    [Theory]
+    [MemberData(nameof(Modes))]
+    public void Replay_SinkThrowsOnApplyThread_TheReplayThrowsIt(ReplayParallelism mode)
     {
         byte[] trace = Fixtures.Read("leaky.dtrace.txt");
         var repeated = new MemoryStream();
@@ -198,15 +213,16 @@ public sealed class TraceEngineApplyThreadTests
             repeated.Write(trace);
         }
 
-        var engine = new TraceEngine<ThrowingSink>(s_two with { ReadBufferSize = 4096 }, new ThrowingSink { ThrowAt = 5000 });
+        var engine = new TraceEngine<ThrowingSink>(Two(mode) with { ReadBufferSize = 4096 }, new ThrowingSink { ThrowAt = 5000 });
         repeated.Position = 0;
         InvalidOperationException thrown = Assert.Throws<InvalidOperationException>(() => engine.Replay(repeated));
         Assert.Equal("sink failed", thrown.Message);
         Assert.False(engine.UsesApplyThread);
     }
 
-    [Fact]
-    public void Replay_WarmSteadyState_AllocatesNothingPerEventOnEitherThread()
+    [Theory]
+    [MemberData(nameof(Modes))]
+    public void Replay_WarmSteadyState_AllocatesNothingPerEventOnEitherThread(ReplayParallelism mode)
     {
         // Goroutines end where they started, so the tables stop growing: ten times the input allocates what once does
         // (the ring of batches and the thread), on the reading thread and on the applying one.
@@ -215,8 +231,8 @@ public sealed class TraceEngineApplyThreadTests
         var details = new StringBuilder();
         for (int attempt = 0; attempt < 5; attempt++)
         {
-            (long readOnce, long applyOnce) = Measure(once);
-            (long readTen, long applyTen) = Measure(tenTimes);
+            (long readOnce, long applyOnce) = Measure(once, mode);
+            (long readTen, long applyTen) = Measure(tenTimes, mode);
             details.Append(FormattableString.Invariant($"attempt {attempt}: read {readOnce} → {readTen} B, apply {applyOnce} → {applyTen} B; "));
             if (readOnce == readTen && applyOnce == applyTen)
             {
@@ -226,9 +242,9 @@ public sealed class TraceEngineApplyThreadTests
 
         Assert.Fail("ten times the events allocated more: " + details);
 
-        static (long Read, long Apply) Measure(byte[] trace)
+        static (long Read, long Apply) Measure(byte[] trace, ReplayParallelism mode)
         {
-            var engine = new TraceEngine<CountingSink>(s_two with { ReadBufferSize = 1 << 16 }, default);
+            var engine = new TraceEngine<CountingSink>(Two(mode) with { ReadBufferSize = 1 << 16 }, default);
             long before = GC.GetAllocatedBytesForCurrentThread();
             engine.Replay(new MemoryStream(trace, writable: false));
             long read = GC.GetAllocatedBytesForCurrentThread() - before;
@@ -236,6 +252,53 @@ public sealed class TraceEngineApplyThreadTests
             return (read, engine.ApplyThreadAllocatedBytes);
         }
     }
+
+    [Theory]
+    [InlineData(1000)]
+    [InlineData(333)]
+    [InlineData(4096)]
+    public void Replay_ParallelParse_LinesLongerThanAChunkAndCutEnds_SameReport(int readBufferSize)
+    {
+        // Chunks of readBufferSize bytes; lines up to the maximum (2048) that fill more than a chunk, lines too long to
+        // parse that run through several chunks (counted, not kept), CRLF ends, and input that ends in a partial line:
+        // a short one, then (second trace) a too-long one.
+        var builder = new StringBuilder();
+        for (int i = 0; i < 400; i++)
+        {
+            ulong g = 0xc000000000UL + ((ulong)i << 10);
+            builder.Append(Invariant($"newproc1: goroutine={g:x} parent={i} count=1 blocked_count=0\n"));
+            if (i % 37 == 5)
+            {
+                builder.Append(Invariant($"gopark: goroutine={g:x} blocked=1 reason=2 blocked_count=1 pad={new string('p', 1500 + i)}\n"));
+            }
+
+            if (i % 41 == 7)
+            {
+                builder.Append(new string('x', 2049 + (i * 31))).Append('\n');
+            }
+
+            if (i % 3 == 0)
+            {
+                builder.Append(Invariant($"ready: goroutine={g:x}\r\n"));
+            }
+        }
+
+        string body = builder.ToString();
+        foreach (string trace in (string[])[body + "godestroy: goroutine=c000000000 count=0", body + new string('y', 9000)])
+        {
+            byte[] bytes = Encoding.UTF8.GetBytes(trace);
+            TraceEngineOptions options = new() { MaxLineLength = 2048, Parallelism = ReplayParallelism.SingleThread, ReadBufferSize = readBufferSize };
+            string expected = Json(options, e => e.Replay(new MemoryStream(bytes)));
+            var engine = new TraceEngine(options with { Parallelism = ReplayParallelism.ParallelParse });
+            engine.Replay(new ChunkedStream(bytes, [readBufferSize, 17, 3 * readBufferSize]));
+            Assert.Equal(Environment.ProcessorCount > 1 ? 1 : 0, engine.ApplyThreadStarts);
+            Assert.Equal(expected, ReportWriter.ToJson(engine.GetSummary()));
+        }
+
+        Assert.Contains("\"tooLong\": 10", Json(new() { MaxLineLength = 2048 }, e => e.Replay(new MemoryStream(Encoding.UTF8.GetBytes(body)))), StringComparison.Ordinal);
+    }
+
+    private static TraceEngineOptions Two(ReplayParallelism mode) => new() { Parallelism = mode };
 
     private static byte[] SteadyStateTrace(int repeats)
     {

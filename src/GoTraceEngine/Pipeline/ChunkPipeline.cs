@@ -1,0 +1,432 @@
+using System.Runtime.ExceptionServices;
+
+namespace GoTraceEngine.Pipeline;
+
+/// <summary>What the threads of a <see cref="ChunkPipeline"/> do with each chunk.</summary>
+internal interface IChunkWorker
+{
+    /// <summary>Parses <paramref name="chunk"/> into its batch and counts; runs on both threads at once, on different chunks.</summary>
+    /// <param name="chunk">The chunk.</param>
+    /// <param name="worker">0 on the reading thread, 1 on the helper: the index of the worker's own state.</param>
+    void Parse(ParsedChunk chunk, int worker);
+
+    /// <summary>Applies a parsed chunk; called for one chunk at a time, in input order, on either thread.</summary>
+    /// <param name="chunk">The chunk.</param>
+    void Apply(ParsedChunk chunk);
+}
+
+/// <summary>
+/// A replay on two cores where both parse: the reading thread cuts the input into chunks of whole lines
+/// (<see cref="Write"/>) into a small ring of <see cref="ParsedChunk"/>s; it and one helper thread parse chunks in
+/// parallel, and whichever finds the oldest unapplied chunk parsed applies it, so chunks are applied one at a time in
+/// input order. Parsing is most of a replay's work when the tables stay in the caches, and a thread that only applied
+/// would idle; here both cores share both kinds of work as it comes.
+/// </summary>
+/// <remarks>
+/// <para>One lock guards the slots' states and the counters; work is done outside it. The lock's acquire/release pairs
+/// order a chunk's contents between the threads, and the apply turn passes from one thread to the other the same way, so
+/// what applying touches (the tables, the orderer, the sink) has one owner at a time.</para>
+/// <para>Lines are cut where the engine's <see cref="LineFramer"/> would cut them: a chunk ends at a <c>\n</c>, the
+/// partial line after it starts the next chunk, a line longer than the maximum is counted (not copied) to its end and
+/// travels as a chunk of its own (<see cref="ParsedChunk.TooLongLength"/>), and what is left at the end without a line
+/// end is handed back (<see cref="Finish"/>). Each chunk's first line number is known when it is cut, so parsing needs
+/// nothing from earlier chunks.</para>
+/// <para>Back-pressure: when every slot is in use the reading thread parses or applies instead of reading, and waits
+/// only when the helper holds the work. Nothing is allocated per chunk once the slots have grown. An exception in
+/// parsing or applying is kept; the work stops and the reading thread rethrows it at its next call.</para>
+/// <para>Members other than the helper's loop are called from the reading thread only.</para>
+/// </remarks>
+internal sealed class ChunkPipeline : IDisposable
+{
+    /// <summary>Slots in the ring: two in parsing, one being applied, one being filled, and slack for either side.</summary>
+    public const int SlotCount = 8;
+
+    private readonly ParsedChunk[] _slots = new ParsedChunk[SlotCount];
+    private readonly IChunkWorker _worker;
+    private readonly object _gate = new();
+    private readonly Thread _helper;
+    private readonly int _chunkSize;
+    private readonly int _maxLineLength;
+    private ParsedChunk? _filling;
+    private long _nextLine;
+    private long _discarded;
+    private bool _discarding;
+
+    // Guarded by _gate.
+    private long _submitted;
+    private long _parsedUpTo;
+    private long _applied;
+    private bool _applying;
+    private bool _stopping;
+    private ExceptionDispatchInfo? _fault;
+
+    /// <summary>Creates the slots and starts the helper thread.</summary>
+    /// <param name="worker">Parses and applies chunks.</param>
+    /// <param name="chunkSize">Bytes a chunk aims at.</param>
+    /// <param name="maxLineLength">The engine's longest parsed line.</param>
+    /// <param name="linesBefore">Lines of the input before the first chunk.</param>
+    public ChunkPipeline(IChunkWorker worker, int chunkSize, int maxLineLength, long linesBefore)
+    {
+        _worker = worker;
+        _chunkSize = chunkSize;
+        _maxLineLength = maxLineLength;
+        _nextLine = linesBefore + 1;
+        for (int i = 0; i < _slots.Length; i++)
+        {
+            _slots[i] = new ParsedChunk(chunkSize);
+        }
+
+        _helper = new Thread(static state => ((ChunkPipeline)state!).Help()) { IsBackground = true, Name = "gotrace parse" };
+        _helper.Start(this);
+    }
+
+    /// <summary>Bytes the helper thread allocated, once it has ended (for the allocation tests).</summary>
+    public long HelperAllocatedBytes { get; private set; }
+
+    /// <summary>Cuts <paramref name="data"/> into chunks of whole lines; full chunks go to the workers.</summary>
+    /// <param name="data">The input's next bytes.</param>
+    /// <exception cref="Exception">Parsing or applying an earlier chunk threw: that exception.</exception>
+    public void Write(ReadOnlySpan<byte> data)
+    {
+        while (!data.IsEmpty)
+        {
+            if (_discarding)
+            {
+                int end = data.IndexOf((byte)'\n');
+                if (end < 0)
+                {
+                    _discarded += data.Length;
+                    return;
+                }
+
+                // The too-long line ends here: it travels alone, in line order.
+                ParsedChunk line = Filling();
+                line.TooLongLength = _discarded + end;
+                _discarding = false;
+                _discarded = 0;
+                Submit(line);
+                data = data[(end + 1)..];
+                continue;
+            }
+
+            ParsedChunk chunk = Filling();
+            Span<byte> free = chunk.Free;
+            int take = Math.Min(free.Length, data.Length);
+            data[..take].CopyTo(free);
+            chunk.Length += take;
+            data = data[take..];
+            if (chunk.Free.IsEmpty)
+            {
+                Cut(chunk);
+            }
+        }
+    }
+
+    /// <summary>Hands the whole lines written so far to the workers and waits until they are applied: the engine may be read.</summary>
+    /// <exception cref="Exception">Parsing or applying threw: that exception.</exception>
+    public void Sync()
+    {
+        if (_filling is { } chunk && chunk.Length > 0)
+        {
+            SubmitWholeLines(chunk);
+        }
+
+        Drain(throwFault: true);
+    }
+
+    /// <summary>
+    /// Applies every whole line written, stops the helper, and returns what is left: the partial last line's bytes, or
+    /// the length of a too-long one, for the engine's own framer.
+    /// </summary>
+    /// <param name="partial">The bytes after the last line end.</param>
+    /// <param name="discardedLength">The length so far of a too-long partial line, else 0.</param>
+    /// <param name="throwFault">Whether to rethrow an exception met in parsing or applying.</param>
+    public void Finish(out ReadOnlySpan<byte> partial, out long discardedLength, bool throwFault = true)
+    {
+        partial = default;
+        discardedLength = _discarding ? _discarded : 0;
+        try
+        {
+            if (_filling is { } chunk && chunk.Length > 0 && _fault is null)
+            {
+                SubmitWholeLines(chunk);
+            }
+
+            Drain(throwFault);
+        }
+        finally
+        {
+            Stop();
+        }
+
+        // After a fault the chunk being filled may hold whole lines no one parsed: nothing goes back then.
+        if (_filling is { } last && _fault is null)
+        {
+            partial = last.Data;
+        }
+    }
+
+    /// <summary>Stops the helper thread (waiting for its current work).</summary>
+    public void Dispose() => Stop();
+
+    private void Stop()
+    {
+        lock (_gate)
+        {
+            if (_stopping)
+            {
+                return;
+            }
+
+            _stopping = true;
+            Monitor.PulseAll(_gate);
+        }
+
+        _helper.Join();
+    }
+
+    /// <summary>The slot being filled, taking the next free one (parsing or applying while none is) when there is none.</summary>
+    private ParsedChunk Filling()
+    {
+        if (_filling is { } filling)
+        {
+            return filling;
+        }
+
+        while (true)
+        {
+            lock (_gate)
+            {
+                _fault?.Throw();
+                ParsedChunk slot = _slots[_submitted % SlotCount];
+                if (slot.State == ChunkState.Free)
+                {
+                    slot.Reset();
+                    slot.State = ChunkState.Filling;
+                    _filling = slot;
+                    return slot;
+                }
+
+                if (!HasWork())
+                {
+                    Monitor.Wait(_gate);
+                    continue;
+                }
+            }
+
+            RunOne(0);
+        }
+    }
+
+    /// <summary>A full chunk: its whole lines go to the workers and its partial last line starts the next chunk.</summary>
+    private void Cut(ParsedChunk chunk)
+    {
+        if (chunk.Data.LastIndexOf((byte)'\n') >= 0)
+        {
+            SubmitWholeLines(chunk);
+            return;
+        }
+
+        // One line fills the chunk.
+        if (chunk.Length > _maxLineLength)
+        {
+            // Too long to parse: only its length is counted from here to its end.
+            _discarding = true;
+            _discarded = chunk.Length;
+            chunk.Length = 0;
+            return;
+        }
+
+        chunk.EnsureCapacity(Math.Min(chunk.Length * 2, _maxLineLength + 1));
+    }
+
+    /// <summary>Submits the whole lines of <paramref name="chunk"/>; its partial last line moves to the next slot.</summary>
+    private void SubmitWholeLines(ParsedChunk chunk)
+    {
+        int end = chunk.Data.LastIndexOf((byte)'\n') + 1;
+        if (end == 0)
+        {
+            return;
+        }
+
+        int length = chunk.Length;
+        chunk.Length = end;
+        Submit(chunk);
+
+        // The submitted chunk's bytes past its end are read by nobody else: copy them to the next slot.
+        ReadOnlySpan<byte> tail = chunk.Bytes.AsSpan(end, length - end);
+        if (!tail.IsEmpty)
+        {
+            ParsedChunk next = Filling();
+            next.EnsureCapacity(Math.Max(tail.Length + 1, _chunkSize));
+            tail.CopyTo(next.Free);
+            next.Length = tail.Length;
+        }
+    }
+
+    private void Submit(ParsedChunk chunk)
+    {
+        chunk.FirstLine = _nextLine;
+        _nextLine += chunk.LineCount;
+        _filling = null;
+        lock (_gate)
+        {
+            chunk.State = ChunkState.Filled;
+            _submitted++;
+            Monitor.PulseAll(_gate);
+        }
+    }
+
+    /// <summary>Parses and applies (or waits for the helper to) until every submitted chunk is applied.</summary>
+    private void Drain(bool throwFault)
+    {
+        while (true)
+        {
+            lock (_gate)
+            {
+                if (_fault is not null)
+                {
+                    if (throwFault)
+                    {
+                        _fault.Throw();
+                    }
+
+                    return;
+                }
+
+                if (_applied == _submitted)
+                {
+                    return;
+                }
+
+                if (!HasWork())
+                {
+                    Monitor.Wait(_gate);
+                    continue;
+                }
+            }
+
+            RunOne(0);
+        }
+    }
+
+    /// <summary>Whether a chunk waits to be parsed, or the oldest unapplied one is parsed and nobody applies (under the lock).</summary>
+    private bool HasWork() =>
+        _fault is null
+        && (_parsedUpTo < _submitted || (!_applying && _applied < _submitted && _slots[_applied % SlotCount].State == ChunkState.Parsed));
+
+    /// <summary>Does one piece of work if there is one: applies the chunks whose turn it is, else parses the next chunk.</summary>
+    /// <returns>Whether there was work.</returns>
+    private bool RunOne(int worker)
+    {
+        ParsedChunk chunk;
+        bool apply;
+        lock (_gate)
+        {
+            if (_fault is not null)
+            {
+                return false;
+            }
+
+            if (!_applying && _applied < _submitted && _slots[_applied % SlotCount].State == ChunkState.Parsed)
+            {
+                _applying = true;
+                apply = true;
+                chunk = _slots[_applied % SlotCount];
+                chunk.State = ChunkState.Applying;
+            }
+            else if (_parsedUpTo < _submitted)
+            {
+                apply = false;
+                chunk = _slots[_parsedUpTo++ % SlotCount];
+                chunk.State = ChunkState.Parsing;
+            }
+            else
+            {
+                return false;
+            }
+        }
+
+        try
+        {
+            if (apply)
+            {
+                ApplyInTurn(chunk);
+            }
+            else
+            {
+                _worker.Parse(chunk, worker);
+                lock (_gate)
+                {
+                    chunk.State = ChunkState.Parsed;
+                    Monitor.PulseAll(_gate);
+                }
+            }
+        }
+        catch (Exception e)
+        {
+            lock (_gate)
+            {
+                _fault ??= ExceptionDispatchInfo.Capture(e);
+                _applying = false;
+                Monitor.PulseAll(_gate);
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Applies <paramref name="chunk"/> and every chunk after it already parsed, keeping the turn between them.</summary>
+    private void ApplyInTurn(ParsedChunk chunk)
+    {
+        while (true)
+        {
+            _worker.Apply(chunk);
+            lock (_gate)
+            {
+                chunk.State = ChunkState.Free;
+                _applied++;
+                Monitor.PulseAll(_gate);
+                ParsedChunk next = _slots[_applied % SlotCount];
+                if (_applied == _submitted || next.State != ChunkState.Parsed)
+                {
+                    _applying = false;
+                    return;
+                }
+
+                next.State = ChunkState.Applying;
+                chunk = next;
+            }
+        }
+    }
+
+    /// <summary>The helper thread: parses and applies while there is work, until the pipeline stops.</summary>
+    private void Help()
+    {
+        long allocatedAtStart = GC.GetAllocatedBytesForCurrentThread();
+        while (true)
+        {
+            if (RunOne(1))
+            {
+                continue;
+            }
+
+            lock (_gate)
+            {
+                if (HasWork())
+                {
+                    continue;
+                }
+
+                if (_stopping)
+                {
+                    break;
+                }
+
+                Monitor.Wait(_gate);
+            }
+        }
+
+        HelperAllocatedBytes = GC.GetAllocatedBytesForCurrentThread() - allocatedAtStart;
+    }
+}
