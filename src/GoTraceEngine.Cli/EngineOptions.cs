@@ -41,7 +41,7 @@ internal sealed class EngineOptions
 
     public Option<string> Threads { get; } = new("--threads")
     {
-        Description = "Threads a replay uses: 1 (frame, parse and apply on one), 2 (both parse chunks of the input and take turns applying them in order), apply (parse on one, apply on the other: the older split, for comparison), or auto (2 once the input is past 32 MiB, on a machine with more than one processor). Reports are identical.",
+        Description = "Threads a replay uses: 1 (frame, parse and apply on one), 2 (both parse chunks of the input and take turns applying them in order), apply (parse on one, apply on the other: the older split, for comparison), or auto (2 once the input is past 4 MiB, on a machine with more than one processor). Reports are identical.",
         HelpName = "auto|1|2|apply",
         DefaultValueFactory = _ => "auto",
     };

@@ -5,7 +5,7 @@ public enum ReplayParallelism
 {
     /// <summary>
     /// The default: <see cref="ParallelParse"/> once the input has proved big — more than one processor and at least
-    /// <see cref="TraceEngineOptions.AutoApplyThreadBytes"/> read (the second thread starts between reads, taking over
+    /// <see cref="TraceEngineOptions.AutoSecondThreadBytes"/> read (the second thread starts between reads, taking over
     /// the tables as they are); else one thread.
     /// </summary>
     Auto = 0,

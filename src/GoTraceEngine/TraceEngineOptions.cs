@@ -104,8 +104,11 @@ public readonly record struct TraceEngineOptions
     /// </summary>
     public int TimelinePoints { get; init; }
 
-    /// <summary>Bytes read before <see cref="ReplayParallelism.Auto"/> starts a second thread: 32 MiB.</summary>
-    public const long AutoApplyThreadBytes = 32L << 20;
+    /// <summary>
+    /// Bytes read before <see cref="ReplayParallelism.Auto"/> starts a second thread: 4 MiB (some 10 ms of work for one
+    /// core; below it the thread and its buffers cost more than the second core gives back).
+    /// </summary>
+    public const long AutoSecondThreadBytes = 4L << 20;
 
     /// <summary>
     /// Whether a whole-input replay uses a second core (default <see cref="ReplayParallelism.Auto"/>: both threads

@@ -43,7 +43,7 @@ public partial class TraceEngine<TSink>
             ReplayParallelism.ParallelParse when !_framer.IsDiscarding => ReplayParallelism.ParallelParse,
             // Both cores parsing was as fast as or faster than a thread that only applies on every population and
             // format measured (see the README's Two cores); small inputs stay on one thread.
-            ReplayParallelism.Auto when _framer.BytesRead >= TraceEngineOptions.AutoApplyThreadBytes && !_framer.IsDiscarding
+            ReplayParallelism.Auto when _framer.BytesRead >= TraceEngineOptions.AutoSecondThreadBytes && !_framer.IsDiscarding
                 => ReplayParallelism.ParallelParse,
             _ => ReplayParallelism.SingleThread,
         };

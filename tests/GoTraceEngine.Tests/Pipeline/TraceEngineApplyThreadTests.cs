@@ -123,11 +123,11 @@ public sealed class TraceEngineApplyThreadTests
     [Theory]
     [InlineData(TraceFormat.Quiet, 1000)]
     [InlineData(TraceFormat.Full, 20_000)]
-    public void Replay_Auto_BothCoresParsePast32MiB_SameReport(TraceFormat format, int live)
+    public void Replay_Auto_BothCoresParsePast4MiB_SameReport(TraceFormat format, int live)
     {
         // Small tables or big, with or without timestamps: the second thread starts mid-trace, between reads.
         using var buffer = new MemoryStream();
-        new TraceGenerator(new TraceGeneratorOptions { Seed = 4, Format = format, Bytes = TraceEngineOptions.AutoApplyThreadBytes + (8 << 20), Live = live, Leaks = 5 }).Write(buffer);
+        new TraceGenerator(new TraceGeneratorOptions { Seed = 4, Format = format, Bytes = TraceEngineOptions.AutoSecondThreadBytes + (8 << 20), Live = live, Leaks = 5 }).Write(buffer);
         byte[] trace = buffer.ToArray();
         var engine = new TraceEngine();
         engine.Replay(new MemoryStream(trace));

@@ -46,9 +46,12 @@ public sealed class TraceEndVerdictTests
         foreach (bool exitLine in new[] { false, true })
         {
             byte[] trace = Busy(header: true, exitLine);
-            var engine = new TraceEngine(new TraceEngineOptions { Parallelism = ReplayParallelism.ApplyThread });
-            engine.Replay(new MemoryStream(trace));
-            Assert.Equal(exitLine ? Sessions : 0, engine.GetSummary().Leaks.Count);
+            foreach (ReplayParallelism mode in new[] { ReplayParallelism.ApplyThread, ReplayParallelism.ParallelParse })
+            {
+                var engine = new TraceEngine(new TraceEngineOptions { Parallelism = mode, ReadBufferSize = 64 * 1024 });
+                engine.Replay(new MemoryStream(trace));
+                Assert.Equal(exitLine ? Sessions : 0, engine.GetSummary().Leaks.Count);
+            }
         }
     }
 
