@@ -77,5 +77,5 @@ internal sealed class EventHeap
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool Less(in TraceEvent a, in TraceEvent b) =>
-        a.Timestamp < b.Timestamp || (a.Timestamp == b.Timestamp && a.LineNumber < b.LineNumber);
+        ReorderBuffer.Earlier(a.Timestamp, a.LineNumber, b.Timestamp, b.LineNumber);
 }

@@ -161,7 +161,7 @@ internal sealed class ReorderBuffer
             }
 
             ref readonly TraceEvent head = ref lane.Head;
-            if (head.Timestamp < bestTs || (head.Timestamp == bestTs && head.LineNumber < bestLine))
+            if (Earlier(head.Timestamp, head.LineNumber, bestTs, bestLine))
             {
                 bestTs = head.Timestamp;
                 bestLine = head.LineNumber;
@@ -172,7 +172,7 @@ internal sealed class ReorderBuffer
         if (_overflow.Count > 0)
         {
             ref readonly TraceEvent top = ref _overflow.Top;
-            if (top.Timestamp < bestTs || (top.Timestamp == bestTs && top.LineNumber < bestLine))
+            if (Earlier(top.Timestamp, top.LineNumber, bestTs, bestLine))
             {
                 bestTs = top.Timestamp;
                 bestLine = top.LineNumber;
@@ -186,7 +186,7 @@ internal sealed class ReorderBuffer
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool Earlier(long ts, long line, long thanTs, long thanLine) =>
+    internal static bool Earlier(long ts, long line, long thanTs, long thanLine) =>
         ts < thanTs || (ts == thanTs && line < thanLine);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -71,11 +71,12 @@ internal static class SummaryBuilder
             ref LiveValue live = ref state.Live.GetValueRefOrNullRef(entry.Key);
             LiveValue record = System.Runtime.CompilerServices.Unsafe.IsNullRef(ref live) ? default : live;
             var group = LeakGroupKey.Of(record, blocked);
-            if (leakClass == LeakClass.Waiting && waiting.TryGetValue(group, out var counted)
-                && !((blockedNs ?? -blocked.ParkLineNumber) > (counted.Example.BlockedNs ?? -counted.Example.Line)))
+            (long Count, LeakSuspect Example) counted = (0, null!);
+            bool groupSeen = leakClass == LeakClass.Waiting && waiting.TryGetValue(group, out counted);
+            if (groupSeen && ExampleKey(blockedNs, blocked.ParkLineNumber) <= ExampleKey(counted.Example.BlockedNs, counted.Example.Line))
             {
-                // Waiting goroutines are only counted by group: one that does not replace its group's example (the
-                // longest blocked; the first to park, without timestamps) needs no words and no record of its own.
+                // Waiting goroutines are only counted by group: one that does not replace its group's example needs
+                // no words and no record of its own.
                 waiting[group] = (counted.Count + 1, counted.Example);
                 continue;
             }
@@ -122,10 +123,8 @@ internal static class SummaryBuilder
                     likely.Add((group, suspect));
                     break;
                 default:
-                    // The group's example is its longest blocked (the first to park, without timestamps).
-                    waiting[group] = waiting.TryGetValue(group, out var seen)
-                        ? (seen.Count + 1, (suspect.BlockedNs ?? -suspect.Line) > (seen.Example.BlockedNs ?? -seen.Example.Line) ? suspect : seen.Example)
-                        : (1, suspect);
+                    // Past the check above, this goroutine is its group's first or replaces its example.
+                    waiting[group] = (groupSeen ? counted.Count + 1 : 1, suspect);
                     break;
             }
         }
@@ -244,6 +243,12 @@ internal static class SummaryBuilder
     }
 
     /// <summary>Waiting goroutines by group, each with its longest blocked as the example; biggest first.</summary>
+    /// <summary>
+    /// Orders the candidates for a waiting group's example: the longest blocked is the greatest; without timestamps,
+    /// the first to park.
+    /// </summary>
+    private static long ExampleKey(long? blockedNs, long parkLine) => blockedNs ?? -parkLine;
+
     private static LeakGroup[] WaitingGroups(Dictionary<LeakGroupKey, (long Count, LeakSuspect Example)> waiting)
     {
         var result = new List<LeakGroup>(waiting.Count);
