@@ -90,6 +90,18 @@ public partial class TraceEngine<TSink>
         _framer.Feed(ref handler, data);
     }
 
+    /// <summary>
+    /// After a read of <paramref name="length"/> bytes was fed: a read under half the buffer means the stream trickles
+    /// (a live tracer, not a file), so the pipeline's whole lines go to the workers now instead of when a chunk fills.
+    /// </summary>
+    private void AfterRead(long length)
+    {
+        if (_pipeline is not null && length < _options.ReadBufferSize / 2)
+        {
+            _pipeline.Flush();
+        }
+    }
+
     /// <summary><see cref="FeedChunk(ReadOnlySpan{byte})"/> for every segment of a sequence.</summary>
     private void FeedChunks(in System.Buffers.ReadOnlySequence<byte> buffer)
     {

@@ -20,6 +20,7 @@ public partial class TraceEngine<TSink>
             while ((read = stream.Read(buffer, 0, buffer.Length)) > 0)
             {
                 FeedChunk(buffer.AsSpan(0, read));
+                AfterRead(read);
             }
         }
         catch
@@ -125,6 +126,7 @@ public partial class TraceEngine<TSink>
             ReadOnlySequence<byte> buffer = result.Buffer;
             FeedChunks(buffer);
             reader.AdvanceTo(buffer.End);
+            AfterRead(buffer.Length);
             if (result.IsCompleted || (result.IsCanceled && heartbeat is null))
             {
                 break;

@@ -122,15 +122,24 @@ internal sealed class ChunkPipeline : IDisposable
         }
     }
 
-    /// <summary>Hands the whole lines written so far to the workers and waits until they are applied: the engine may be read.</summary>
-    /// <exception cref="Exception">Parsing or applying threw: that exception.</exception>
-    public void Sync()
+    /// <summary>
+    /// Hands the whole lines written so far to the workers without waiting for them: a stream that trickles (a live
+    /// tracer) has its events applied as they come rather than when a chunk fills.
+    /// </summary>
+    /// <exception cref="Exception">Parsing or applying an earlier chunk threw: that exception.</exception>
+    public void Flush()
     {
         if (_filling is { } chunk && chunk.Length > 0)
         {
             SubmitWholeLines(chunk);
         }
+    }
 
+    /// <summary>Hands the whole lines written so far to the workers and waits until they are applied: the engine may be read.</summary>
+    /// <exception cref="Exception">Parsing or applying threw: that exception.</exception>
+    public void Sync()
+    {
+        Flush();
         Drain(throwFault: true);
     }
 

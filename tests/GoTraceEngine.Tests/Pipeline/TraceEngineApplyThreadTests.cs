@@ -171,6 +171,36 @@ public sealed class TraceEngineApplyThreadTests
         Assert.Equal(Json(s_single, e => e.Replay(new MemoryStream(trace))), ReportWriter.ToJson(engine.GetSummary()));
     }
 
+    [Fact]
+    public async Task ReplayAsync_ParallelParse_TricklingStream_AppliesEventsBeforeItEnds()
+    {
+        // A live tracer: lines arrive a few at a time and the stream stays open. A read far smaller than the buffer has
+        // its whole lines applied at once, not when a 64 KiB chunk would fill.
+        var engine = new TraceEngine<CountingSink>(Two(ReplayParallelism.ParallelParse) with { ReadBufferSize = 1 << 16 }, default);
+        var pipe = new Pipe();
+        Task reading = engine.ReplayAsync(pipe.Reader, TestContext.Current.CancellationToken).AsTask();
+        const int Creates = 50;
+        for (int i = 0; i < Creates; i++)
+        {
+            ulong g = 0xc000000000UL + ((ulong)i << 10);
+            await pipe.Writer.WriteAsync(Encoding.UTF8.GetBytes(Invariant($"newproc1: goroutine={g:x} parent=1 count={i + 1} blocked_count=0\n")), TestContext.Current.CancellationToken);
+            await Task.Delay(1, TestContext.Current.CancellationToken);
+        }
+
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (Volatile.Read(ref engine.Sink.Events) < Creates && waited.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            await Task.Delay(5, TestContext.Current.CancellationToken);
+        }
+
+        Assert.Equal(Creates, Volatile.Read(ref engine.Sink.Events));
+        Assert.True(engine.UsesApplyThread || Environment.ProcessorCount < 2);
+        await pipe.Writer.CompleteAsync();
+        await reading;
+        await pipe.Reader.CompleteAsync();
+        Assert.Equal(Creates, engine.Live.Count);
+    }
+
     [Theory]
     [MemberData(nameof(Modes))]
     public async Task ReplayAsync_Cancelled_AppliesWhatWasReadThenStops(ReplayParallelism mode)
