@@ -56,13 +56,18 @@ public class MatrixBench
 /// The matrix's job: whole-trace operations of 0.05–4 s, so single invocations, one warm-up, five measured
 /// (<c>GOTRACE_BENCH_ITERATIONS</c> overrides the five: the gate uses 3).
 /// </summary>
-public sealed class MatrixConfig : ManualConfig
+public class MatrixConfig : ManualConfig
 {
     public MatrixConfig()
+        : this("matrix", warmups: 1, iterations: int.TryParse(Environment.GetEnvironmentVariable("GOTRACE_BENCH_ITERATIONS"), out int n) && n > 0 ? n : 5)
     {
-        int iterations = int.TryParse(Environment.GetEnvironmentVariable("GOTRACE_BENCH_ITERATIONS"), out int n) && n > 0 ? n : 5;
+    }
+
+    /// <summary>The matrix's columns and options with a job of its own.</summary>
+    protected MatrixConfig(string id, int warmups, int iterations)
+    {
         Add(DefaultConfig.Instance);
-        AddJob(Job.Default.WithId("matrix").WithStrategy(RunStrategy.Monitoring).WithLaunchCount(1).WithWarmupCount(1).WithIterationCount(iterations));
+        AddJob(Job.Default.WithId(id).WithStrategy(RunStrategy.Monitoring).WithLaunchCount(1).WithWarmupCount(warmups).WithIterationCount(iterations));
         AddColumn(StatisticColumn.Median);
         foreach (MatrixColumn.Kind kind in Enum.GetValues<MatrixColumn.Kind>())
         {
