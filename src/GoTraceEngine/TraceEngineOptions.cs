@@ -119,6 +119,9 @@ public readonly record struct TraceEngineOptions
     /// <summary>The leak verdict's constants (<c>default</c>: the documented ones). Internal: for tests that probe the verdict.</summary>
     internal Verdict.VerdictOptions Verdict { get; init; }
 
+    /// <summary>The cap on distinct function names (0: <see cref="Parsing.NameTable.MaxNames"/>). Internal: for tests that reach it.</summary>
+    internal int NameCap { get; init; }
+
     /// <summary>
     /// A floor under the verdict: a goroutine is a leak only when it has been blocked at least this long at the end of
     /// the trace (default 0: the verdict alone decides); one blocked for less is reported as waiting (rule

@@ -12,7 +12,8 @@ namespace GoTraceEngine;
 // Who owns what while the pipeline runs: the loop's thread owns the framer (only its byte count and, at the ends, its
 // partial line). Parsing a chunk touches only the chunk (its batch and its own line counts, from its first line number)
 // and the parsing thread's front on the name table (NameTable(NameTable): its own cache, the shared table under a
-// lock). Applying a chunk owns, for its turn, everything the apply thread of the other two-thread mode owns (the orderer,
+// lock; near the cap on distinct names a chunk is parsed in its apply turn instead, so that names are first seen in
+// input order, which decides the ones kept past the cap). Applying a chunk owns, for its turn, everything the apply thread of the other two-thread mode owns (the orderer,
 // the prefetch ring, the tables, the timeline, the script counters, the sink, every report message) and adds the
 // chunk's counts to the engine's. The turn passes through the pipeline's lock. The loop syncs at heartbeats and at the
 // end, after which the engine is single-threaded again.
@@ -23,12 +24,18 @@ public partial class TraceEngine<TSink>
 
     private ChunkPipeline? _pipeline;
     private NameTable[]? _nameFronts;
+    private long _parallelNamesBelow;
 
     /// <summary>Starts the pipeline between reads; the framer's partial line becomes the start of the first chunk.</summary>
     private void StartPipeline()
     {
-        _nameFronts ??= [new NameTable(_names), new NameTable(_names)];
+        // A front per parsing thread, and one for chunks parsed in their apply turn.
+        _nameFronts ??= [new NameTable(_names), new NameTable(_names), new NameTable(_names)];
         int chunkSize = Math.Min(_options.ReadBufferSize, PipelineChunkSize);
+
+        // A name takes at least 5 bytes of a line (" fn=x"), so the chunks in flight add at most this many names out
+        // of input order: below it, which names are past the cap cannot depend on the threads' timing.
+        _parallelNamesBelow = _names.Cap - ((long)ChunkPipeline.SlotCount * chunkSize / 5);
         var pipeline = new ChunkPipeline(new ChunkWorker(this), chunkSize, _options.MaxLineLength, _accounting.LinesRead);
         _pipeline = pipeline;
         ApplyThreadStarts++;
@@ -74,7 +81,22 @@ public partial class TraceEngine<TSink>
         }
     }
 
-    /// <summary>Parses a chunk's lines into its batch and counts, with the calling thread's name front.</summary>
+    /// <summary>
+    /// Parses a chunk on the calling thread, with its name front; or, once the distinct names near their cap, leaves it
+    /// to be parsed in its apply turn: past the cap, which names are kept depends on the order they are first seen.
+    /// </summary>
+    private void ParseChunkInParallel(ParsedChunk chunk, NameTable names)
+    {
+        if (names.SharedCount >= _parallelNamesBelow)
+        {
+            chunk.ParseInTurn = true;
+            return;
+        }
+
+        ParseChunk(chunk, names);
+    }
+
+    /// <summary>Parses a chunk's lines into its batch and counts.</summary>
     private void ParseChunk(ParsedChunk chunk, NameTable names)
     {
         ParsedBatch batch = chunk.Batch;
@@ -95,6 +117,11 @@ public partial class TraceEngine<TSink>
     /// <summary>Applies a parsed chunk, in its turn, and adds its counts to the engine's.</summary>
     private void ApplyChunk(ParsedChunk chunk)
     {
+        if (chunk.ParseInTurn)
+        {
+            ParseChunk(chunk, _nameFronts![2]);
+        }
+
         ApplyBatch(chunk.Batch);
         _accounting.Add(chunk.Accounting);
     }
@@ -125,7 +152,7 @@ public partial class TraceEngine<TSink>
     /// <summary>The pipeline's callbacks.</summary>
     private sealed class ChunkWorker(TraceEngine<TSink> engine) : IChunkWorker
     {
-        public void Parse(ParsedChunk chunk, int worker) => engine.ParseChunk(chunk, engine._nameFronts![worker]);
+        public void Parse(ParsedChunk chunk, int worker) => engine.ParseChunkInParallel(chunk, engine._nameFronts![worker]);
 
         public void Apply(ParsedChunk chunk) => engine.ApplyChunk(chunk);
     }

@@ -38,7 +38,7 @@ public partial class TraceEngine<TSink>
     private readonly TraceEngineOptions _options;
     private LineFramer _framer;
     private PrefetchRing _ring;
-    private readonly NameTable _names = new();
+    private readonly NameTable _names;
     private readonly LineAccounting _accounting = new();
     private readonly TraceMessages _messages;
     private readonly EventOrderer _orderer;
@@ -73,6 +73,7 @@ public partial class TraceEngine<TSink>
 
         _options = options;
         _sink = sink;
+        _names = new NameTable(options.NameCap > 0 ? options.NameCap : NameTable.MaxNames);
         _framer = new LineFramer(options.MaxLineLength);
         _messages = new TraceMessages(options.MaxWarnings, options.MaxDiagnostics);
         _orderer = new EventOrderer(options.ReorderWindow, options.MaxClockJump, options.MaxPendingEvents, _messages);

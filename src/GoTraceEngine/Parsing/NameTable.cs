@@ -47,10 +47,13 @@ internal sealed class NameTable
     private readonly int[] _cacheIds = new int[CacheSlots];
     private readonly byte[] _cacheLengths = new byte[CacheSlots];
     private readonly NameTable? _shared;
+    private readonly int _maxNames;
 
     /// <summary>A table of its own.</summary>
-    public NameTable()
+    /// <param name="maxNames">The cap on distinct names, the reserved ids included (tests lower it).</param>
+    public NameTable(int maxNames = MaxNames)
     {
+        _maxNames = maxNames;
     }
 
     /// <summary>
@@ -61,6 +64,27 @@ internal sealed class NameTable
     public NameTable(NameTable shared)
     {
         _shared = shared;
+        _maxNames = shared._maxNames;
+    }
+
+    /// <summary>The cap on distinct names (<see cref="MaxNames"/> but in tests).</summary>
+    public int Cap => _maxNames;
+
+    /// <summary>Distinct names in the shared table a front interns into, read under its lock (a table of its own: its own count).</summary>
+    public int SharedCount
+    {
+        get
+        {
+            if (_shared is null)
+            {
+                return _names.Count;
+            }
+
+            lock (_shared)
+            {
+                return _shared._names.Count;
+            }
+        }
     }
 
     /// <summary>Sightings of new names after the cap was reached.</summary>
@@ -142,7 +166,7 @@ internal sealed class NameTable
             i = (i + 1) & mask;
         }
 
-        if (_names.Count >= MaxNames)
+        if (_names.Count >= _maxNames)
         {
             Overflowed++;
             return OverflowId;

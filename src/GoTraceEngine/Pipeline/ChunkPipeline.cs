@@ -131,6 +131,8 @@ internal sealed class ChunkPipeline : IDisposable
     {
         if (_filling is { } chunk && chunk.Length > 0)
         {
+            // Events wait in the prefetch ring until 16 more come: after these, the ring is emptied, as after a Feed.
+            chunk.Batch.FlushesRing = true;
             SubmitWholeLines(chunk);
         }
     }
@@ -158,7 +160,7 @@ internal sealed class ChunkPipeline : IDisposable
         {
             if (_filling is { } chunk && chunk.Length > 0 && _fault is null)
             {
-                SubmitWholeLines(chunk);
+                SubmitWholeLines(chunk, throwFault);
             }
 
             Drain(throwFault);
@@ -195,7 +197,10 @@ internal sealed class ChunkPipeline : IDisposable
     }
 
     /// <summary>The slot being filled, taking the next free one (parsing or applying while none is) when there is none.</summary>
-    private ParsedChunk Filling()
+    private ParsedChunk Filling() => TryFilling(throwFault: true)!;
+
+    /// <summary><see cref="Filling"/>, or null after a fault when <paramref name="throwFault"/> is false.</summary>
+    private ParsedChunk? TryFilling(bool throwFault)
     {
         if (_filling is { } filling)
         {
@@ -206,7 +211,16 @@ internal sealed class ChunkPipeline : IDisposable
         {
             lock (_gate)
             {
-                _fault?.Throw();
+                if (_fault is not null)
+                {
+                    if (throwFault)
+                    {
+                        _fault.Throw();
+                    }
+
+                    return null;
+                }
+
                 ParsedChunk slot = _slots[_submitted % SlotCount];
                 if (slot.State == ChunkState.Free)
                 {
@@ -236,8 +250,10 @@ internal sealed class ChunkPipeline : IDisposable
             return;
         }
 
-        // One line fills the chunk.
-        if (chunk.Length > _maxLineLength)
+        // One line fills the chunk: it grows up to one byte past the longest parsed line (sizes in long: the maximum
+        // may be int.MaxValue), and a line past the maximum, or past what an array holds, is only counted.
+        long grown = Math.Min(Math.Min(2L * chunk.Length, _maxLineLength + 1L), Array.MaxLength);
+        if (chunk.Length > _maxLineLength || grown <= chunk.Length)
         {
             // Too long to parse: only its length is counted from here to its end.
             _discarding = true;
@@ -246,11 +262,11 @@ internal sealed class ChunkPipeline : IDisposable
             return;
         }
 
-        chunk.EnsureCapacity(Math.Min(chunk.Length * 2, _maxLineLength + 1));
+        chunk.EnsureCapacity((int)grown);
     }
 
     /// <summary>Submits the whole lines of <paramref name="chunk"/>; its partial last line moves to the next slot.</summary>
-    private void SubmitWholeLines(ParsedChunk chunk)
+    private void SubmitWholeLines(ParsedChunk chunk, bool throwFault = true)
     {
         int end = chunk.Data.LastIndexOf((byte)'\n') + 1;
         if (end == 0)
@@ -264,9 +280,8 @@ internal sealed class ChunkPipeline : IDisposable
 
         // The submitted chunk's bytes past its end are read by nobody else: copy them to the next slot.
         ReadOnlySpan<byte> tail = chunk.Bytes.AsSpan(end, length - end);
-        if (!tail.IsEmpty)
+        if (!tail.IsEmpty && TryFilling(throwFault) is { } next)
         {
-            ParsedChunk next = Filling();
             next.EnsureCapacity(Math.Max(tail.Length + 1, _chunkSize));
             tail.CopyTo(next.Free);
             next.Length = tail.Length;
@@ -377,7 +392,9 @@ internal sealed class ChunkPipeline : IDisposable
             lock (_gate)
             {
                 _fault ??= ExceptionDispatchInfo.Capture(e);
-                _applying = false;
+
+                // Only the thread that held the apply turn gives it up.
+                _applying &= !apply;
                 Monitor.PulseAll(_gate);
             }
         }
@@ -397,7 +414,7 @@ internal sealed class ChunkPipeline : IDisposable
                 _applied++;
                 Monitor.PulseAll(_gate);
                 ParsedChunk next = _slots[_applied % SlotCount];
-                if (_applied == _submitted || next.State != ChunkState.Parsed)
+                if (_applied == _submitted || next.State != ChunkState.Parsed || _fault is not null)
                 {
                     _applying = false;
                     return;

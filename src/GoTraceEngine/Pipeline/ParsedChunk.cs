@@ -42,6 +42,12 @@ internal sealed class ParsedChunk
     /// </summary>
     public long TooLongLength { get; set; }
 
+    /// <summary>
+    /// Whether the chunk is parsed when its turn to be applied comes, by the thread applying it, rather than in parallel:
+    /// near the cap on distinct names, names must be added in input order, as one thread adds them.
+    /// </summary>
+    public bool ParseInTurn { get; set; }
+
     /// <summary>The chunk's events and rare lines, once parsed.</summary>
     public ParsedBatch Batch { get; }
 
@@ -60,7 +66,7 @@ internal sealed class ParsedChunk
     {
         if (capacity > _bytes.Length)
         {
-            Array.Resize(ref _bytes, Math.Max(capacity, _bytes.Length * 2));
+            Array.Resize(ref _bytes, (int)Math.Min(Math.Max(capacity, 2L * _bytes.Length), Array.MaxLength));
         }
     }
 
@@ -69,6 +75,7 @@ internal sealed class ParsedChunk
     {
         Length = 0;
         TooLongLength = 0;
+        ParseInTurn = false;
         Batch.Clear();
     }
 }

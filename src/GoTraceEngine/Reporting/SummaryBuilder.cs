@@ -242,13 +242,13 @@ internal static class SummaryBuilder
         return [.. result];
     }
 
-    /// <summary>Waiting goroutines by group, each with its longest blocked as the example; biggest first.</summary>
     /// <summary>
     /// Orders the candidates for a waiting group's example: the longest blocked is the greatest; without timestamps,
     /// the first to park.
     /// </summary>
     private static long ExampleKey(long? blockedNs, long parkLine) => blockedNs ?? -parkLine;
 
+    /// <summary>Waiting goroutines by group, each with its longest blocked as the example; biggest first.</summary>
     private static LeakGroup[] WaitingGroups(Dictionary<LeakGroupKey, (long Count, LeakSuspect Example)> waiting)
     {
         var result = new List<LeakGroup>(waiting.Count);

@@ -176,11 +176,21 @@ public sealed class TraceEngineApplyThreadTests
     {
         // A live tracer: lines arrive a few at a time and the stream stays open. A read far smaller than the buffer has
         // its whole lines applied at once, not when a 64 KiB chunk would fill.
+        // First a busy server's worth of goroutines in one write, so the tables outgrow the caches and events go
+        // through the prefetch ring; then 50 lines one by one. Every event reaches the tables and the sink.
         var engine = new TraceEngine<CountingSink>(Two(ReplayParallelism.ParallelParse) with { ReadBufferSize = 1 << 16 }, default);
         var pipe = new Pipe();
         Task reading = engine.ReplayAsync(pipe.Reader, TestContext.Current.CancellationToken).AsTask();
-        const int Creates = 50;
-        for (int i = 0; i < Creates; i++)
+        const int Busy = 60_000;
+        const int Creates = Busy + 50;
+        var burst = new StringBuilder();
+        for (int i = 0; i < Busy; i++)
+        {
+            burst.Append(Invariant($"newproc1: goroutine={0xd000000000UL + ((ulong)i << 10):x} parent=1 count={i + 1} blocked_count=0\n"));
+        }
+
+        await pipe.Writer.WriteAsync(Encoding.UTF8.GetBytes(burst.ToString()), TestContext.Current.CancellationToken);
+        for (int i = Busy; i < Creates; i++)
         {
             ulong g = 0xc000000000UL + ((ulong)i << 10);
             await pipe.Writer.WriteAsync(Encoding.UTF8.GetBytes(Invariant($"newproc1: goroutine={g:x} parent=1 count={i + 1} blocked_count=0\n")), TestContext.Current.CancellationToken);
@@ -326,6 +336,47 @@ public sealed class TraceEngineApplyThreadTests
         }
 
         Assert.Contains("\"tooLong\": 10", Json(new() { MaxLineLength = 2048 }, e => e.Replay(new MemoryStream(Encoding.UTF8.GetBytes(body)))), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Replay_ParallelParse_PastTheNameCap_KeepsTheNamesOneThreadKeeps()
+    {
+        // More distinct function names (19 000) than the cap (lowered to 12 000 here): past it every new name is "too many
+        // distinct names", so which names are kept depends on the order they are first seen. Chunks of 4 KiB in flight
+        // on two threads would add names out of input order; near the cap the chunks are parsed in their apply turn.
+        var builder = new StringBuilder();
+        for (int i = 0; i < 15_000; i++)
+        {
+            ulong g = 0xc000000000UL + ((ulong)i << 10);
+            builder.Append(Invariant($"newproc1: ts={1_000_000 + i} goroutine={g:x} parent=1 goid={i + 2} fn=main.worker{i} creator=main.spawner{i % 4000}\n"));
+            if (i % 3 == 0)
+            {
+                builder.Append(Invariant($"gopark: ts={1_000_000 + i} goroutine={g:x} reason=7 wait=4\n"));
+            }
+        }
+
+        byte[] trace = Encoding.UTF8.GetBytes(builder.ToString());
+        TraceEngineOptions options = new() { NameCap = 12_000, ReadBufferSize = 4096, Parallelism = ReplayParallelism.SingleThread };
+        string expected = Json(options, e => e.Replay(new MemoryStream(trace)));
+        Assert.Contains("too many distinct names", expected, StringComparison.Ordinal);
+        for (int run = 0; run < 5; run++)
+        {
+            Assert.Equal(expected, Json(options with { Parallelism = ReplayParallelism.ParallelParse }, e => e.Replay(new MemoryStream(trace))));
+        }
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task Replay_ParallelParse_HugeMaxLineLength_LongLinesParseAsOneThread()
+    {
+        // A maximum line length of int.MaxValue: a chunk holding one long line grows (its size computed without
+        // overflow) instead of being cut.
+        string pad = new('p', 300_000);
+        byte[] trace = Encoding.UTF8.GetBytes(Invariant($"newproc1: goroutine=c000000000 parent=1 count=1 blocked_count=0 pad={pad}\ngopark: goroutine=c000000000 blocked=1 reason=2 blocked_count=1\n"));
+        TraceEngineOptions options = new() { MaxLineLength = int.MaxValue, ReadBufferSize = 1 << 16, Parallelism = ReplayParallelism.SingleThread };
+        string expected = Json(options, e => e.Replay(new MemoryStream(trace)));
+        string both = await Task.Run(() => Json(options with { Parallelism = ReplayParallelism.ParallelParse }, e => e.Replay(new MemoryStream(trace))), TestContext.Current.CancellationToken);
+        Assert.Equal(expected, both);
+        Assert.Contains("\"live\": 1", expected, StringComparison.Ordinal);
     }
 
     private static TraceEngineOptions Two(ReplayParallelism mode) => new() { Parallelism = mode };
