@@ -36,8 +36,12 @@ internal sealed class NameTable
     private const int CacheBits = 8;
     private const int CacheSlots = 1 << CacheBits;
 
-    /// <summary>The longest printed name the cache holds; longer ones always take the table.</summary>
-    private const int CacheWidth = 64;
+    /// <summary>
+    /// The longest printed name the cache holds: 128 bytes, so that names with long import paths
+    /// (<c>github.com/org/project/internal/pkg.(*Type).method.func1</c>) are cached too; longer ones always take the
+    /// table, and a front its lock.
+    /// </summary>
+    internal const int CacheWidth = 128;
 
     private readonly List<byte[]> _bytes = [[], [.. "\0overflow"u8]];
     private readonly List<string> _names = [string.Empty, OverflowName];

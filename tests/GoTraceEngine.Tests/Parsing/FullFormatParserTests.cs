@@ -98,7 +98,7 @@ public sealed class FullFormatParserTests
     public void InternPrinted_ManyNamesInAnyOrder_GivesWhatReducingAndInterningGives()
     {
         // Printed forms that share lengths and first and last 8 bytes (so they meet in cache slots), dtrace's module and
-        // offset decorations, names of 1 to 7 bytes, names at and past the cache's 64 bytes, and enough distinct names
+        // offset decorations, names of 1 to 7 bytes, names at and past the cache's width, and enough distinct names
         // (300) that slots are refilled again and again. The model is the table without the cache.
         var printed = new List<string>();
         for (int i = 0; i < 100; i++)
@@ -108,7 +108,7 @@ public sealed class FullFormatParserTests
             printed.Add($"main.(*server).handle{i % 7}");
         }
 
-        printed.AddRange(["a", "ab", "main.go", "12345678", "x`y", "f+0x1", new string('n', 63) + "1", new string('n', 64), new string('n', 64) + "2", new string('m', 200)]);
+        printed.AddRange(["a", "ab", "main.go", "12345678", "x`y", "f+0x1", new string('n', NameTable.CacheWidth - 1) + "1", new string('n', NameTable.CacheWidth), new string('n', NameTable.CacheWidth) + "2", new string('m', 300)]);
         var random = new Random(11);
         var cached = new NameTable();
         var model = new NameTable();
