@@ -1,4 +1,6 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics.X86;
 using GoTraceEngine.Parsing;
 
 namespace GoTraceEngine.Pipeline;
@@ -202,9 +204,16 @@ internal sealed class ReorderBuffer
     /// A queue of events in non-decreasing (timestamp, line) order, stored in fixed-size chunks taken from and
     /// returned to the buffer's pool: growing never copies, and the chunks of a drained lane serve the next one.
     /// </summary>
-    private sealed class Lane(Stack<TraceEvent[]> pool)
+    private sealed unsafe class Lane(Stack<TraceEvent[]> pool)
     {
         public const int ChunkSize = 512;
+
+        /// <summary>
+        /// How far ahead of its head a lane starts loading events. A held event was written a reorder window ago, so it
+        /// has left the caches; a lane is read in order, so the events next in line can be on their way while the
+        /// earlier ones are applied.
+        /// </summary>
+        private const int PrefetchAhead = 8;
 
         private TraceEvent[][] _chunks = new TraceEvent[8][];
         private int _firstChunk;
@@ -239,6 +248,16 @@ internal sealed class ReorderBuffer
             TraceEvent[] chunk = _chunks[_firstChunk];
             TraceEvent e = chunk[_head++];
             _count--;
+            int ahead = _head + PrefetchAhead;
+            if (Sse.IsSupported && ahead < ChunkSize)
+            {
+                // A hint: it never faults, and a stale address (the GC moved the chunk) only wastes it.
+                byte* next = (byte*)Unsafe.AsPointer(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(chunk), ahead));
+                Sse.Prefetch0(next);
+                Sse.Prefetch0(next + 64);
+                Sse.Prefetch0(next + sizeof(TraceEvent) - 1);
+            }
+
             if (_head == ChunkSize || _count == 0)
             {
                 ReleaseHeadChunk();
