@@ -219,7 +219,7 @@ internal static class EventFieldParser
             return;
         }
 
-        Drop(s, ref i, bad, ref failure);
+        i = Drop(s, i, bad, ref failure);
     }
 
     /// <summary>Interns a function name; a name is never bad: without a table (or with an empty value) it is just not there (id 0).</summary>
@@ -237,10 +237,12 @@ internal static class EventFieldParser
     }
 
     /// <summary>An optional field that cannot be read is dropped, not the event: the first such field is reported.</summary>
+    /// <returns>The blank after the token, or the end: returned, not written through a <see langword="ref"/>, so the
+    /// parser's index can stay in a register (see <see cref="NumberParser"/>'s slow path).</returns>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void Drop(ReadOnlySpan<byte> s, ref int i, ParseFailure bad, ref ParseFailure failure)
+    private static int Drop(ReadOnlySpan<byte> s, int i, ParseFailure bad, ref ParseFailure failure)
     {
         failure = failure == ParseFailure.None ? bad : failure;
-        i = Ascii.EndOfToken(s, i);
+        return Ascii.EndOfToken(s, i);
     }
 }

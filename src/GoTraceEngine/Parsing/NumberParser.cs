@@ -34,7 +34,8 @@ internal static class NumberParser
 
     /// <summary>
     /// Parses the hex token at <paramref name="i"/> (<c>%p</c>: bare hex, or with a <c>0x</c> prefix) up to a blank
-    /// (space or tab) or the end, with the vector path when 16 bytes are readable and <see cref="SimdNumbers.IsEnabled"/>.
+    /// (space or tab) or the end, with a vector path when <see cref="SimdNumbers.IsEnabled"/>: from the token's start
+    /// when 16 bytes are readable there, else from the line's last 16 bytes.
     /// </summary>
     /// <param name="s">The line.</param>
     /// <param name="i">The token's start; on return, the blank after it (or where an invalid byte was found).</param>
@@ -43,12 +44,21 @@ internal static class NumberParser
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool ScanHex(ReadOnlySpan<byte> s, ref int i, out ulong value)
     {
-        if (SimdNumbers.IsEnabled && (uint)(i + 16) < (uint)s.Length)
+        if (SimdNumbers.IsEnabled)
         {
-            int vector = SimdNumbers.TryParseHex(s, ref i, out value);
-            if (vector >= 0)
+            if ((uint)(i + 16) < (uint)s.Length)
             {
-                return vector > 0;
+                int vector = SimdNumbers.TryParseHex(s, ref i, out value);
+                if (vector >= 0)
+                {
+                    return vector > 0;
+                }
+            }
+            else if (s.Length >= 16 && i < s.Length && SimdNumbers.TryParseHexToEnd(s, i, out value))
+            {
+                // The line's last token (a ready line's g pointer): a third of the seed format's lines.
+                i = s.Length;
+                return true;
             }
         }
 
@@ -136,7 +146,8 @@ internal static class NumberParser
                     break;
                 }
 
-                return ScanIntegerSlow(s, start, ref i, out value);
+                i = ScanIntegerSlow(s, start, out value, out bool parsed);
+                return parsed;
             }
 
             result = (result * 10) + digit;
@@ -150,7 +161,8 @@ internal static class NumberParser
             return true;
         }
 
-        return ScanIntegerSlow(s, start, ref i, out value);
+        i = ScanIntegerSlow(s, start, out value, out bool ok);
+        return ok;
     }
 
     /// <summary>Parses a whole token of hex digits (<c>%p</c>: bare hex, or with a <c>0x</c> prefix).</summary>
@@ -174,25 +186,32 @@ internal static class NumberParser
     /// Unsigned numbers past <see cref="long.MaxValue"/> keep their bits: a tracer printing a pointer or a register
     /// with <c>%d</c> gives either form of the same 64 bits, so both are read as those bits.
     /// </summary>
+    /// <remarks>
+    /// It returns the token's end rather than taking the caller's index by <see langword="ref"/>: a local whose
+    /// address goes to a call that is not inlined lives on the stack for the whole method, and the field parser's
+    /// index is read and written on every byte.
+    /// </remarks>
+    /// <returns>The blank after the token, or the end.</returns>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static bool ScanIntegerSlow(ReadOnlySpan<byte> s, int start, ref int i, out long value)
+    private static int ScanIntegerSlow(ReadOnlySpan<byte> s, int start, out long value, out bool ok)
     {
-        i = Ascii.EndOfToken(s, start);
-        ReadOnlySpan<byte> token = s[start..i];
+        int end = Ascii.EndOfToken(s, start);
+        ReadOnlySpan<byte> token = s[start..end];
         if (token.Length > 2 && token[0] == (byte)'0' && (token[1] | 0x20) == (byte)'x')
         {
-            bool hex = TryParseHex(token, out ulong bits);
+            ok = TryParseHex(token, out ulong bits);
             value = (long)bits;
-            return hex;
+            return end;
         }
 
         if (Utf8Parser.TryParse(token, out value, out int consumed) && consumed == token.Length && !token.IsEmpty)
         {
-            return true;
+            ok = true;
+            return end;
         }
 
-        bool unsigned = Utf8Parser.TryParse(token, out ulong raw, out consumed) && consumed == token.Length && !token.IsEmpty;
-        value = unsigned ? (long)raw : 0;
-        return unsigned;
+        ok = Utf8Parser.TryParse(token, out ulong raw, out consumed) && consumed == token.Length && !token.IsEmpty;
+        value = ok ? (long)raw : 0;
+        return end;
     }
 }

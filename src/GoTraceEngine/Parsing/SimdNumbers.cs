@@ -84,6 +84,39 @@ internal static class SimdNumbers
     }
 
     /// <summary>
+    /// Parses hex digits from <paramref name="i"/> to the end of <paramref name="s"/>: the last token of a line, where
+    /// fewer than 16 bytes follow its start (a <c>ready</c> line's g pointer). One load of the line's last 16 bytes, in
+    /// which the token is already right-aligned. Returns false when the vector path cannot decide (a byte that is not a
+    /// hex digit, such as a blank or a <c>0x</c> prefix) and the scalar path must.
+    /// </summary>
+    /// <param name="s">The line: at least 16 bytes.</param>
+    /// <param name="i">The token's start: 1 to 16 bytes before the end.</param>
+    /// <param name="value">The value; 0 unless the parse succeeded.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool TryParseHexToEnd(ReadOnlySpan<byte> s, int i, out ulong value)
+    {
+        value = 0;
+        int start = 16 - (s.Length - i);
+        Vector128<byte> v = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(s), (nuint)(s.Length - 16));
+        Vector128<byte> digits = v - Vector128.Create((byte)'0');
+        Vector128<byte> letters = (v | Vector128.Create((byte)0x20)) - Vector128.Create((byte)'a');
+        Vector128<byte> isDigit = Vector128.LessThan(digits, Vector128.Create((byte)10));
+        Vector128<byte> isLetter = Vector128.LessThan(letters, Vector128.Create((byte)6));
+        uint invalid = ~(isDigit | isLetter).ExtractMostSignificantBits() & 0xFFFFu & (0xFFFFu << start);
+        if (invalid != 0)
+        {
+            return false;
+        }
+
+        Vector128<byte> inToken = Vector128.GreaterThanOrEqual(Vector128<byte>.Indices, Vector128.Create((byte)start));
+        Vector128<byte> nibbles = Vector128.ConditionalSelect(isDigit, digits, letters + Vector128.Create((byte)10)) & inToken;
+        Vector128<short> pairs = Ssse3.MultiplyAddAdjacent(nibbles, Vector128.Create(16, 1, 16, 1, 16, 1, 16, 1, 16, 1, 16, 1, 16, 1, 16, (sbyte)1));
+        Vector128<byte> packed = Sse2.PackUnsignedSaturate(pairs, pairs);
+        value = BinaryPrimitives.ReverseEndianness(packed.AsUInt64().ToScalar());
+        return true;
+    }
+
+    /// <summary>
     /// Parses unsigned decimal digits at <paramref name="i"/> ended by a blank (space or tab). Returns 1 on success, -1 when the
     /// scalar path must decide (no digit, a sign, 16 or more digits, or no space after them).
     /// </summary>

@@ -70,6 +70,46 @@ public sealed class SimdNumbersTests
     [Theory]
     [InlineData(1)]
     [InlineData(2)]
+    public void TryParseHexToEnd_AgreesWithItsScalarTwin(int seed)
+    {
+        Assert.SkipUnless(SimdNumbers.IsSupported, "the CPU has no SSE4.1");
+        var random = new Random(seed);
+        int decided = 0;
+        for (int n = 0; n < 50_000; n++)
+        {
+            // A line's last token: 1 to 16 bytes, mostly hex digits, after 0 to 20 other bytes (the vector load reaches
+            // back into them when the token is short).
+            int length = random.Next(1, 17);
+            byte[] line = new byte[Math.Max(16, length + random.Next(21))];
+            int start = line.Length - length;
+            for (int i = 0; i < line.Length; i++)
+            {
+                line[i] = random.Next(8) == 0 ? s_tokenBytes[random.Next(s_tokenBytes.Length)] : s_tokenBytes[random.Next(22)];
+            }
+
+            int scalarEnd = start;
+            bool scalar = NumberParser.ScanHexScalar(line, ref scalarEnd, out ulong scalarValue);
+            if (!SimdNumbers.TryParseHexToEnd(line, start, out ulong vectorValue))
+            {
+                // Declined: a byte that is not a hex digit, which the scalar path decides.
+                Assert.True(Array.Exists(line[start..], b => !Uri.IsHexDigit((char)b)), Encoding.ASCII.GetString(line));
+                continue;
+            }
+
+            decided++;
+            string token = Encoding.ASCII.GetString(line, start, length);
+            Assert.True(scalar, token);
+            Assert.True(scalarEnd == line.Length, token);
+            Assert.True(scalarValue == vectorValue, token);
+            Assert.Equal(Convert.ToUInt64(token, 16), vectorValue);
+        }
+
+        Assert.True(decided > 10_000, $"the vector path decided only {decided} tokens");
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
     public void TryParseDecimal_AgreesWithItsScalarTwin(int seed)
     {
         Assert.SkipUnless(SimdNumbers.IsSupported, "the CPU has no SSE4.1");
