@@ -75,9 +75,10 @@ internal sealed class EventOrderer(TimeSpan window, TimeSpan maxClockJump, int m
     public void Drain<TApplier>(ref TApplier applier)
         where TApplier : struct, IEventApplier
     {
-        while (_buffer.TryPopAtOrBefore(long.MaxValue, out TraceEvent next))
+        for (ref readonly TraceEvent next = ref _buffer.PeekAtOrBefore(long.MaxValue); !Unsafe.IsNullRef(in next); next = ref _buffer.PeekAtOrBefore(long.MaxValue))
         {
             Release(in next, ref applier);
+            _buffer.RemoveEarliest();
         }
     }
 
@@ -165,9 +166,11 @@ internal sealed class EventOrderer(TimeSpan window, TimeSpan maxClockJump, int m
 
         _buffer.Push(in e);
         long limit = _lastTimestamp - _window;
-        while (_buffer.TryPopAtOrBefore(limit, out TraceEvent next))
+        for (ref readonly TraceEvent next = ref _buffer.PeekAtOrBefore(limit); !Unsafe.IsNullRef(in next); next = ref _buffer.PeekAtOrBefore(limit))
         {
+            // Applied where it is held, then removed: the applier never touches the buffer.
             Release(in next, ref applier);
+            _buffer.RemoveEarliest();
         }
 
         if (_buffer.Count > maxPending && _buffer.TryPopAtOrBefore(long.MaxValue, out TraceEvent oldest))

@@ -42,17 +42,50 @@ internal sealed class ReorderBuffer
     /// <summary>Removes the earliest event when its timestamp is at most <paramref name="limit"/>: one scan of the lane heads.</summary>
     public bool TryPopAtOrBefore(long limit, out TraceEvent e)
     {
-        FindMin(out long ts, out int lane);
-        if (_count == 0 || ts > limit)
+        ref readonly TraceEvent due = ref PeekAtOrBefore(limit);
+        if (Unsafe.IsNullRef(in due))
         {
             e = default;
             return false;
         }
 
+        e = due;
+        RemoveEarliest();
+        return true;
+    }
+
+    /// <summary>
+    /// The earliest event, where it is held, when its timestamp is at most <paramref name="limit"/>; else a null
+    /// reference. Valid until the next <see cref="Push"/> or removal: the orderer applies it from there and then calls
+    /// <see cref="RemoveEarliest"/>, so a released event is not copied out of its lane first.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ref readonly TraceEvent PeekAtOrBefore(long limit)
+    {
+        FindMin(out long ts, out int lane);
+        if (_count == 0 || ts > limit)
+        {
+            return ref Unsafe.NullRef<TraceEvent>();
+        }
+
+        return ref lane < 0 ? ref _overflow.Top : ref _lanes[lane].Head;
+    }
+
+    /// <summary>Removes the earliest event (the one <see cref="PeekAtOrBefore"/> returned).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void RemoveEarliest()
+    {
+        FindMin(out _, out int lane);
         _count--;
         _minValid = false;
-        e = lane < 0 ? _overflow.Pop() : _lanes[lane].RemoveHead();
-        return true;
+        if (lane < 0)
+        {
+            _overflow.Pop();
+        }
+        else
+        {
+            _lanes[lane].RemoveHead();
+        }
     }
 
     public void Push(in TraceEvent e)
@@ -126,10 +159,9 @@ internal sealed class ReorderBuffer
 
     public TraceEvent Pop()
     {
-        FindMin(out _, out int lane);
-        _count--;
-        _minValid = false;
-        return lane < 0 ? _overflow.Pop() : _lanes[lane].RemoveHead();
+        TraceEvent e = PeekAtOrBefore(long.MaxValue);
+        RemoveEarliest();
+        return e;
     }
 
     /// <summary>The earliest event among the lane heads and the overflow heap; ties go to the earlier line.</summary>
@@ -162,11 +194,12 @@ internal sealed class ReorderBuffer
                 continue;
             }
 
-            ref readonly TraceEvent head = ref lane.Head;
-            if (Earlier(head.Timestamp, head.LineNumber, bestTs, bestLine))
+            long headTs = lane.HeadTimestamp;
+            long headLine = lane.HeadLine;
+            if (Earlier(headTs, headLine, bestTs, bestLine))
             {
-                bestTs = head.Timestamp;
-                bestLine = head.LineNumber;
+                bestTs = headTs;
+                bestLine = headLine;
                 best = i;
             }
         }
@@ -222,10 +255,18 @@ internal sealed class ReorderBuffer
         private int _tailInLast = ChunkSize;
         private int _count;
         private long _tail;
+        private long _headTs;
+        private long _headLine;
 
         public int Count => _count;
 
         public long TailTimestamp => _tail;
+
+        /// <summary>The head's timestamp, kept beside the lane's counts: the scan for the earliest head reads no event.</summary>
+        public long HeadTimestamp => _headTs;
+
+        /// <summary>The head's line number (with <see cref="HeadTimestamp"/>, the head's place in the order).</summary>
+        public long HeadLine => _headLine;
 
         public ref readonly TraceEvent Head => ref _chunks[_firstChunk][_head];
 
@@ -238,15 +279,20 @@ internal sealed class ReorderBuffer
             }
 
             _chunks[(_firstChunk + _chunkCount - 1) & (_chunks.Length - 1)][_tailInLast++] = e;
-            _count++;
+            if (_count++ == 0)
+            {
+                _headTs = e.Timestamp;
+                _headLine = e.LineNumber;
+            }
+
             _tail = e.Timestamp;
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public TraceEvent RemoveHead()
+        public void RemoveHead()
         {
             TraceEvent[] chunk = _chunks[_firstChunk];
-            TraceEvent e = chunk[_head++];
+            _head++;
             _count--;
             int ahead = _head + PrefetchAhead;
             if (Sse.IsSupported && ahead < ChunkSize)
@@ -263,7 +309,12 @@ internal sealed class ReorderBuffer
                 ReleaseHeadChunk();
             }
 
-            return e;
+            if (_count > 0)
+            {
+                ref readonly TraceEvent head = ref Head;
+                _headTs = head.Timestamp;
+                _headLine = head.LineNumber;
+            }
         }
 
         private void AddChunk()
