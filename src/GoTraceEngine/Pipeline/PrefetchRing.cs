@@ -40,8 +40,20 @@ internal struct PrefetchRing
 
         if (e.GPointer != 0)
         {
-            live.Prefetch(e.GPointer);
-            if (e.Kind == TraceEventKind.Ready || (e.Kind == TraceEventKind.Park && state.Reasons.IsBlocking(e.Reason)))
+            if (e.Kind == TraceEventKind.Destroy)
+            {
+                live.PrefetchForRemove(e.GPointer);
+            }
+            else
+            {
+                live.Prefetch(e.GPointer);
+            }
+
+            if (e.Kind == TraceEventKind.Ready)
+            {
+                state.Blocked.PrefetchForRemove(e.GPointer);
+            }
+            else if (e.Kind == TraceEventKind.Park && state.Reasons.IsBlocking(e.Reason))
             {
                 state.Blocked.Prefetch(e.GPointer);
             }
