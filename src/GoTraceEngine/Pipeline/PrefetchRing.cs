@@ -40,22 +40,20 @@ internal struct PrefetchRing
 
         if (e.GPointer != 0)
         {
-            if (e.Kind == TraceEventKind.Destroy)
+            // Creates add to the live table and destroys remove from it; blocking parks add to the blocked table and
+            // readies remove from it. Those read the key's whole cluster; the other events look their key up.
+            if (e.Kind is TraceEventKind.Destroy or TraceEventKind.Create)
             {
-                live.PrefetchForRemove(e.GPointer);
+                live.PrefetchCluster(e.GPointer);
             }
             else
             {
                 live.Prefetch(e.GPointer);
             }
 
-            if (e.Kind == TraceEventKind.Ready)
+            if (e.Kind == TraceEventKind.Ready || (e.Kind == TraceEventKind.Park && state.Reasons.IsBlocking(e.Reason)))
             {
-                state.Blocked.PrefetchForRemove(e.GPointer);
-            }
-            else if (e.Kind == TraceEventKind.Park && state.Reasons.IsBlocking(e.Reason))
-            {
-                state.Blocked.Prefetch(e.GPointer);
+                state.Blocked.PrefetchCluster(e.GPointer);
             }
         }
 

@@ -127,11 +127,12 @@ internal sealed unsafe class OpenTable<TValue>
     }
 
     /// <summary>
-    /// <see cref="Prefetch"/> for a removal: also the two cache lines after the home slot's, which the backward shift
-    /// reads (the rest of the key's cluster, and the entries it moves back).
+    /// <see cref="Prefetch"/> for a change to the table: also the two cache lines after the home slot's, which the rest of
+    /// the key's cluster occupies. A removal's backward shift reads them (and moves entries back), and an insertion
+    /// probes them for a free slot; a lookup usually stops in the home line.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void PrefetchForRemove(ulong key)
+    public void PrefetchCluster(ulong key)
     {
         if (Sse.IsSupported && _prefetch)
         {
