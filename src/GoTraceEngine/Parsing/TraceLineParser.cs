@@ -95,6 +95,7 @@ internal static class TraceLineParser
     }
 
     /// <summary>Parses a payload that starts at a non-blank byte. Returns <see cref="LineCategory.ProgramOutput"/> when it has no keyword.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static LineCategory ParsePayload(ReadOnlySpan<byte> payload, long lineNumber, NameTable? names, out TraceEvent e, out ParseFailure failure)
     {
         // The keyword table: one arm a keyword, its length taken from its literal (alike by design: duplicates pairing
