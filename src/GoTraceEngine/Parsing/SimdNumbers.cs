@@ -57,12 +57,7 @@ internal static class SimdNumbers
     public static int TryParseHex(ReadOnlySpan<byte> s, ref int i, out ulong value)
     {
         value = 0;
-        Vector128<byte> v = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(s), (nuint)i);
-        Vector128<byte> digits = v - Vector128.Create((byte)'0');
-        Vector128<byte> letters = (v | Vector128.Create((byte)0x20)) - Vector128.Create((byte)'a');
-        Vector128<byte> isDigit = Vector128.LessThan(digits, Vector128.Create((byte)10));
-        Vector128<byte> isLetter = Vector128.LessThan(letters, Vector128.Create((byte)6));
-        uint invalid = ~(isDigit | isLetter).ExtractMostSignificantBits() & 0xFFFF;
+        Vector128<byte> nibbles = HexNibbles(Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(s), (nuint)i), out uint invalid);
         int length = BitOperations.TrailingZeroCount(invalid | 0x10000);
         if (length == 16 || !Ascii.IsBlank(s[i + length]))
         {
@@ -74,11 +69,7 @@ internal static class SimdNumbers
             return 0;
         }
 
-        Vector128<byte> nibbles = Vector128.ConditionalSelect(isDigit, digits, letters + Vector128.Create((byte)10));
-        Vector128<byte> aligned = Ssse3.Shuffle(nibbles, Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(AlignShuffles), (nuint)(length * 16)));
-        Vector128<short> pairs = Ssse3.MultiplyAddAdjacent(aligned, Vector128.Create(16, 1, 16, 1, 16, 1, 16, 1, 16, 1, 16, 1, 16, 1, 16, (sbyte)1));
-        Vector128<byte> packed = Sse2.PackUnsignedSaturate(pairs, pairs);
-        value = BinaryPrimitives.ReverseEndianness(packed.AsUInt64().ToScalar());
+        value = CombineNibbles(Ssse3.Shuffle(nibbles, Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(AlignShuffles), (nuint)(length * 16))));
         i += length;
         return 1;
     }
@@ -97,23 +88,36 @@ internal static class SimdNumbers
     {
         value = 0;
         int start = 16 - (s.Length - i);
-        Vector128<byte> v = Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(s), (nuint)(s.Length - 16));
-        Vector128<byte> digits = v - Vector128.Create((byte)'0');
-        Vector128<byte> letters = (v | Vector128.Create((byte)0x20)) - Vector128.Create((byte)'a');
-        Vector128<byte> isDigit = Vector128.LessThan(digits, Vector128.Create((byte)10));
-        Vector128<byte> isLetter = Vector128.LessThan(letters, Vector128.Create((byte)6));
-        uint invalid = ~(isDigit | isLetter).ExtractMostSignificantBits() & 0xFFFFu & (0xFFFFu << start);
-        if (invalid != 0)
+        Vector128<byte> nibbles = HexNibbles(Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(s), (nuint)(s.Length - 16)), out uint invalid);
+        if ((invalid & (0xFFFFu << start)) != 0)
         {
             return false;
         }
 
-        Vector128<byte> inToken = Vector128.GreaterThanOrEqual(Vector128<byte>.Indices, Vector128.Create((byte)start));
-        Vector128<byte> nibbles = Vector128.ConditionalSelect(isDigit, digits, letters + Vector128.Create((byte)10)) & inToken;
-        Vector128<short> pairs = Ssse3.MultiplyAddAdjacent(nibbles, Vector128.Create(16, 1, 16, 1, 16, 1, 16, 1, 16, 1, 16, 1, 16, 1, 16, (sbyte)1));
-        Vector128<byte> packed = Sse2.PackUnsignedSaturate(pairs, pairs);
-        value = BinaryPrimitives.ReverseEndianness(packed.AsUInt64().ToScalar());
+        // Already right-aligned: only the bytes before the token are cleared.
+        value = CombineNibbles(nibbles & Vector128.GreaterThanOrEqual(Vector128<byte>.Indices, Vector128.Create((byte)start)));
         return true;
+    }
+
+    /// <summary>Each byte's hex digit value (garbage where it is not one), and a bit per byte that is not a hex digit.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<byte> HexNibbles(Vector128<byte> v, out uint invalid)
+    {
+        Vector128<byte> digits = v - Vector128.Create((byte)'0');
+        Vector128<byte> letters = (v | Vector128.Create((byte)0x20)) - Vector128.Create((byte)'a');
+        Vector128<byte> isDigit = Vector128.LessThan(digits, Vector128.Create((byte)10));
+        Vector128<byte> isLetter = Vector128.LessThan(letters, Vector128.Create((byte)6));
+        invalid = ~(isDigit | isLetter).ExtractMostSignificantBits() & 0xFFFF;
+        return Vector128.ConditionalSelect(isDigit, digits, letters + Vector128.Create((byte)10));
+    }
+
+    /// <summary>The value of 16 right-aligned hex digit values (zeros before a shorter number's first digit).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong CombineNibbles(Vector128<byte> aligned)
+    {
+        Vector128<short> pairs = Ssse3.MultiplyAddAdjacent(aligned, Vector128.Create(16, 1, 16, 1, 16, 1, 16, 1, 16, 1, 16, 1, 16, 1, 16, (sbyte)1));
+        Vector128<byte> packed = Sse2.PackUnsignedSaturate(pairs, pairs);
+        return BinaryPrimitives.ReverseEndianness(packed.AsUInt64().ToScalar());
     }
 
     /// <summary>
