@@ -75,11 +75,7 @@ internal sealed class EventOrderer(TimeSpan window, TimeSpan maxClockJump, int m
     public void Drain<TApplier>(ref TApplier applier)
         where TApplier : struct, IEventApplier
     {
-        for (ref readonly TraceEvent next = ref _buffer.PeekAtOrBefore(long.MaxValue); !Unsafe.IsNullRef(in next); next = ref _buffer.PeekAtOrBefore(long.MaxValue))
-        {
-            Release(in next, ref applier);
-            _buffer.RemoveEarliest();
-        }
+        ReleaseAtOrBefore(long.MaxValue, ref applier);
     }
 
     public TimingSummary Summarize() => new()
@@ -165,18 +161,25 @@ internal sealed class EventOrderer(TimeSpan window, TimeSpan maxClockJump, int m
         }
 
         _buffer.Push(in e);
-        long limit = _lastTimestamp - _window;
-        for (ref readonly TraceEvent next = ref _buffer.PeekAtOrBefore(limit); !Unsafe.IsNullRef(in next); next = ref _buffer.PeekAtOrBefore(limit))
-        {
-            // Applied where it is held, then removed: the applier never touches the buffer.
-            Release(in next, ref applier);
-            _buffer.RemoveEarliest();
-        }
+        ReleaseAtOrBefore(_lastTimestamp - _window, ref applier);
 
         if (_buffer.Count > maxPending && _buffer.TryPopAtOrBefore(long.MaxValue, out TraceEvent oldest))
         {
             _overflowReleases++;
             Release(in oldest, ref applier);
+        }
+    }
+
+    /// <summary>Applies, in order, every held event whose timestamp is at most <paramref name="limit"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void ReleaseAtOrBefore<TApplier>(long limit, ref TApplier applier)
+        where TApplier : struct, IEventApplier
+    {
+        for (ref readonly TraceEvent next = ref _buffer.PeekAtOrBefore(limit); !Unsafe.IsNullRef(in next); next = ref _buffer.PeekAtOrBefore(limit))
+        {
+            // Applied where it is held, then removed: the applier never touches the buffer.
+            Release(in next, ref applier);
+            _buffer.RemoveEarliest();
         }
     }
 
