@@ -161,7 +161,11 @@ internal sealed class EventOrderer(TimeSpan window, TimeSpan maxClockJump, int m
         }
 
         _buffer.Push(in e);
-        ReleaseAtOrBefore(_lastTimestamp - _window, ref applier);
+        long limit = _lastTimestamp - _window;
+        if (_buffer.EarliestTimestamp <= limit)
+        {
+            ReleaseAtOrBefore(limit, ref applier);
+        }
 
         if (_buffer.Count > maxPending && _buffer.TryPopAtOrBefore(long.MaxValue, out TraceEvent oldest))
         {
@@ -170,8 +174,12 @@ internal sealed class EventOrderer(TimeSpan window, TimeSpan maxClockJump, int m
         }
     }
 
-    /// <summary>Applies, in order, every held event whose timestamp is at most <paramref name="limit"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    /// <summary>
+    /// Applies, in order, every held event whose timestamp is at most <paramref name="limit"/>. Not inlined: a push
+    /// calls it only when the earliest held event is due, and the line loop stays free of the release loop and the
+    /// applier's code.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private void ReleaseAtOrBefore<TApplier>(long limit, ref TApplier applier)
         where TApplier : struct, IEventApplier
     {

@@ -10,34 +10,46 @@ namespace GoTraceEngine.Pipeline;
 /// </summary>
 /// <remarks>
 /// <para>Tracer output is a merge of per-CPU streams, each already in time order. So instead of one big heap, events
-/// go into a few sorted <em>lanes</em> (patience sorting): an event joins the lane whose last timestamp is the largest
-/// one not after its own, and opens a new lane only when it is earlier than every lane's tail. With C CPUs about C
-/// lanes exist, so a push and a pop each scan a handful of lanes and touch memory sequentially.</para>
+/// go into a few sorted <em>lanes</em> (patience sorting): an event joins a lane whose last timestamp is not after its
+/// own, and opens a new lane only when it is earlier than every lane's tail. With C CPUs about C lanes exist, so a
+/// push and a pop each look at a handful of lanes and touch memory sequentially.</para>
+/// <para>Which lane an event joins decides only how many lanes there are, never the order events leave in (every
+/// lane stays sorted, and the earliest head is always taken). So a push first tries the lane the previous push went
+/// to: consecutive lines of one CPU's stream go there without a scan. Only an event that does not fit it is placed
+/// by the scan, in the lane with the largest tail not after it, which keeps the lanes few.</para>
 /// <para>Lanes are capped (<see cref="MaxLanes"/>); an event that fits no lane then goes into a binary heap, so
 /// adversarial orderings stay O(log n) instead of growing lanes without bound. Events hold no references; lanes
 /// store them in pooled fixed-size chunks, so growth never copies and after warm-up nothing allocates.</para>
-/// <para>The earliest head is remembered between calls: the engine asks after every push whether anything is due,
-/// and the answer is usually no, so only a pop (which moves a head) makes the next call scan the lanes again. A push
-/// changes the minimum only when it starts an empty lane or goes to the heap, and then by one comparison.</para>
+/// <para>Each lane's head (timestamp, line) is kept in the buffer's own arrays (an empty lane's is the largest
+/// value), so finding the earliest head reads no event and no lane. The earliest head is always known
+/// (<see cref="EarliestTimestamp"/>): the engine asks after every push whether anything is due, and the answer is
+/// usually no, so a push only compares its event with it, and only a removal scans the heads.</para>
 /// </remarks>
 internal sealed class ReorderBuffer
 {
     public const int MaxLanes = 16;
 
     private readonly Lane[] _lanes = new Lane[MaxLanes];
+    private readonly long[] _headTs = new long[MaxLanes];
+    private readonly long[] _headLine = new long[MaxLanes];
     private readonly EventHeap _overflow = new();
     private readonly Stack<TraceEvent[]> _chunkPool = new();
     private int _laneCount;
     private int _count;
 
-    // The earliest (timestamp, line) among the lane heads and the heap's top, and where it is (-1: the heap), valid
-    // while _minValid: what FindMin's scan would return.
-    private bool _minValid;
-    private long _minTs;
-    private long _minLine;
-    private int _minLane;
+    // The lane the previous push went to (-1: none, or the heap).
+    private int _lastLane = -1;
+
+    // The earliest (timestamp, line) among the lane heads and the heap's top, and where it is (-1: the heap); the
+    // largest values when nothing is held. Always current: a push compares, a removal scans.
+    private long _minTs = long.MaxValue;
+    private long _minLine = long.MaxValue;
+    private int _minLane = -1;
 
     public int Count => _count;
+
+    /// <summary>The earliest held event's timestamp; <see cref="long.MaxValue"/> when nothing is held. One field read: the engine asks after every push.</summary>
+    public long EarliestTimestamp => _minTs;
 
     /// <summary>Removes the earliest event when its timestamp is at most <paramref name="limit"/>: one scan of the lane heads.</summary>
     public bool TryPopAtOrBefore(long limit, out TraceEvent e)
@@ -62,33 +74,74 @@ internal sealed class ReorderBuffer
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ref readonly TraceEvent PeekAtOrBefore(long limit)
     {
-        FindMin(out long ts, out int lane);
-        if (_count == 0 || ts > limit)
+        if (_count == 0 || _minTs > limit)
         {
             return ref Unsafe.NullRef<TraceEvent>();
         }
 
+        int lane = _minLane;
         return ref lane < 0 ? ref _overflow.Top : ref _lanes[lane].Head;
     }
 
-    /// <summary>Removes the earliest event (the one <see cref="PeekAtOrBefore"/> returned).</summary>
+    /// <summary>Removes the earliest event (the one <see cref="PeekAtOrBefore"/> returned), and finds the next.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void RemoveEarliest()
     {
-        FindMin(out _, out int lane);
+        int lane = _minLane;
         _count--;
-        _minValid = false;
         if (lane < 0)
         {
             _overflow.Pop();
         }
         else
         {
-            _lanes[lane].RemoveHead();
+            Lane held = _lanes[lane];
+            if (held.RemoveHead())
+            {
+                ref readonly TraceEvent head = ref held.Head;
+                _headTs[lane] = head.Timestamp;
+                _headLine[lane] = head.LineNumber;
+            }
+            else
+            {
+                _headTs[lane] = long.MaxValue;
+                _headLine[lane] = long.MaxValue;
+            }
         }
+
+        ScanMin();
     }
 
+    /// <summary>Takes an event: into the lane the previous one went to when it fits there, else where the scan puts it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Push(in TraceEvent e)
+    {
+        int last = _lastLane;
+        if (last >= 0)
+        {
+            Lane lane = _lanes[last];
+            if (lane.Count != 0 && e.Timestamp >= lane.TailTimestamp)
+            {
+                // The next line of the same stream: a non-empty lane's head, and so the earliest head, do not change.
+                lane.Append(in e);
+                _count++;
+                return;
+            }
+        }
+
+        PushScanned(in e);
+    }
+
+    public TraceEvent Pop()
+    {
+        TraceEvent e = PeekAtOrBefore(long.MaxValue);
+        RemoveEarliest();
+        return e;
+    }
+
+    /// <summary>Places an event by scanning the lanes' tails: the largest one not after it, else an empty or new lane, else the heap.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void PushScanned(in TraceEvent e)
     {
         long ts = e.Timestamp;
         int best = -1;
@@ -121,20 +174,21 @@ internal sealed class ReorderBuffer
             else if (_laneCount < MaxLanes)
             {
                 best = _laneCount;
+                _headTs[best] = long.MaxValue;
+                _headLine[best] = long.MaxValue;
                 lanes[_laneCount++] ??= new Lane(_chunkPool);
             }
             else
             {
                 _overflow.Push(in e);
                 _count++;
-                if (_minValid)
+                _lastLane = -1;
+
+                // The heap's top is its earliest; a lane head wins a tie, as in the scan.
+                ref readonly TraceEvent top = ref _overflow.Top;
+                if (_minLane < 0 || Earlier(top.Timestamp, top.LineNumber, _minTs, _minLine))
                 {
-                    // The heap's top is its earliest; a lane head wins a tie, as in the scan.
-                    ref readonly TraceEvent top = ref _overflow.Top;
-                    if (_minLane < 0 || Earlier(top.Timestamp, top.LineNumber, _minTs, _minLine))
-                    {
-                        SetMin(top.Timestamp, top.LineNumber, -1);
-                    }
+                    SetMin(top.Timestamp, top.LineNumber, -1);
                 }
 
                 return;
@@ -142,12 +196,14 @@ internal sealed class ReorderBuffer
         }
 
         Lane target = lanes[best];
-        if (_minValid && target.Count == 0)
+        if (target.Count == 0)
         {
-            // A new head. The scan takes the earliest, then the lowest lane, then a lane before the heap.
             long line = e.LineNumber;
-            if (Earlier(ts, line, _minTs, _minLine)
-                || (ts == _minTs && line == _minLine && (_minLane < 0 || best < _minLane)))
+            _headTs[best] = ts;
+            _headLine[best] = line;
+
+            // A new head. The scan takes the earliest, then the lowest lane, then a lane before the heap.
+            if (Earlier(ts, line, _minTs, _minLine) || (ts == _minTs && line == _minLine && (_minLane < 0 || best < _minLane)))
             {
                 SetMin(ts, line, best);
             }
@@ -155,51 +211,27 @@ internal sealed class ReorderBuffer
 
         target.Append(in e);
         _count++;
-    }
-
-    public TraceEvent Pop()
-    {
-        TraceEvent e = PeekAtOrBefore(long.MaxValue);
-        RemoveEarliest();
-        return e;
-    }
-
-    /// <summary>The earliest event among the lane heads and the overflow heap; ties go to the earlier line.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void FindMin(out long timestamp, out int laneIndex)
-    {
-        if (_minValid)
-        {
-            timestamp = _minTs;
-            laneIndex = _minLane;
-            return;
-        }
-
-        ScanMin(out timestamp, out laneIndex);
+        _lastLane = best;
     }
 
     /// <summary>One scan of the lane heads and the heap's top; remembers what it found.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private void ScanMin(out long timestamp, out int laneIndex)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void ScanMin()
     {
         long bestTs = long.MaxValue;
         long bestLine = long.MaxValue;
         int best = -1;
-        Lane[] lanes = _lanes;
-        for (int i = 0; i < _laneCount; i++)
+        long[] heads = _headTs;
+        long[] lines = _headLine;
+        int count = Math.Min(_laneCount, Math.Min(heads.Length, lines.Length));
+        for (int i = 0; i < count; i++)
         {
-            Lane lane = lanes[i];
-            if (lane.Count == 0)
-            {
-                continue;
-            }
-
-            long headTs = lane.HeadTimestamp;
-            long headLine = lane.HeadLine;
-            if (Earlier(headTs, headLine, bestTs, bestLine))
+            // An empty lane's head is (long.MaxValue, long.MaxValue): never earlier than anything held.
+            long headTs = heads[i];
+            if (headTs < bestTs || (headTs == bestTs && lines[i] < bestLine))
             {
                 bestTs = headTs;
-                bestLine = headLine;
+                bestLine = lines[i];
                 best = i;
             }
         }
@@ -216,8 +248,6 @@ internal sealed class ReorderBuffer
         }
 
         SetMin(bestTs, bestLine, best);
-        timestamp = bestTs;
-        laneIndex = best;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -230,12 +260,12 @@ internal sealed class ReorderBuffer
         _minTs = timestamp;
         _minLine = line;
         _minLane = lane;
-        _minValid = true;
     }
 
     /// <summary>
     /// A queue of events in non-decreasing (timestamp, line) order, stored in fixed-size chunks taken from and
-    /// returned to the buffer's pool: growing never copies, and the chunks of a drained lane serve the next one.
+    /// returned to the buffer's pool: growing never copies, and the chunks of a lane's head serve its tail and the
+    /// other lanes. The head's and the tail's chunks are held directly, so a push and a pop touch no chunk list.
     /// </summary>
     private sealed unsafe class Lane(Stack<TraceEvent[]> pool)
     {
@@ -248,53 +278,60 @@ internal sealed class ReorderBuffer
         /// </summary>
         private const int PrefetchAhead = 8;
 
+        // Every chunk from the head's to the tail's, oldest first, in a ring (a power of two long).
         private TraceEvent[][] _chunks = new TraceEvent[8][];
         private int _firstChunk;
         private int _chunkCount;
+        private TraceEvent[] _headChunk = [];
+        private TraceEvent[] _tailChunk = [];
         private int _head;
-        private int _tailInLast = ChunkSize;
-        private int _count;
-        private long _tail;
-        private long _headTs;
-        private long _headLine;
+        private int _tail;
 
-        public int Count => _count;
+        public int Count;
 
-        public long TailTimestamp => _tail;
+        public long TailTimestamp;
 
-        /// <summary>The head's timestamp, kept beside the lane's counts: the scan for the earliest head reads no event.</summary>
-        public long HeadTimestamp => _headTs;
-
-        /// <summary>The head's line number (with <see cref="HeadTimestamp"/>, the head's place in the order).</summary>
-        public long HeadLine => _headLine;
-
-        public ref readonly TraceEvent Head => ref _chunks[_firstChunk][_head];
+        public ref readonly TraceEvent Head => ref _headChunk[_head];
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Append(in TraceEvent e)
         {
-            if (_tailInLast == ChunkSize)
+            TraceEvent[] chunk = _tailChunk;
+            int tail = _tail;
+            if ((uint)tail >= (uint)chunk.Length)
             {
-                AddChunk();
+                chunk = AddChunk();
+                tail = 0;
             }
 
-            _chunks[(_firstChunk + _chunkCount - 1) & (_chunks.Length - 1)][_tailInLast++] = e;
-            if (_count++ == 0)
-            {
-                _headTs = e.Timestamp;
-                _headLine = e.LineNumber;
-            }
-
-            _tail = e.Timestamp;
+            chunk[tail] = e;
+            _tail = tail + 1;
+            Count++;
+            TailTimestamp = e.Timestamp;
         }
 
+        /// <summary>Drops the head; returns whether an event is left (the new head).</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void RemoveHead()
+        public bool RemoveHead()
         {
-            TraceEvent[] chunk = _chunks[_firstChunk];
-            _head++;
-            _count--;
-            int ahead = _head + PrefetchAhead;
+            if (--Count == 0)
+            {
+                // Empty: the one chunk left stays with the lane for its next event, rather than going through the pool.
+                _head = 0;
+                _tail = 0;
+                return false;
+            }
+
+            int head = _head + 1;
+            TraceEvent[] chunk = _headChunk;
+            if (head == ChunkSize)
+            {
+                chunk = ReleaseHeadChunk();
+                head = 0;
+            }
+
+            _head = head;
+            int ahead = head + PrefetchAhead;
             if (Sse.IsSupported && ahead < ChunkSize)
             {
                 // A hint: it never faults, and a stale address (the GC moved the chunk) only wastes it.
@@ -304,20 +341,10 @@ internal sealed class ReorderBuffer
                 Sse.Prefetch0(next + sizeof(TraceEvent) - 1);
             }
 
-            if (_head == ChunkSize || _count == 0)
-            {
-                ReleaseHeadChunk();
-            }
-
-            if (_count > 0)
-            {
-                ref readonly TraceEvent head = ref Head;
-                _headTs = head.Timestamp;
-                _headLine = head.LineNumber;
-            }
+            return true;
         }
 
-        private void AddChunk()
+        private TraceEvent[] AddChunk()
         {
             if (_chunkCount == _chunks.Length)
             {
@@ -331,22 +358,27 @@ internal sealed class ReorderBuffer
                 _firstChunk = 0;
             }
 
-            _chunks[(_firstChunk + _chunkCount) & (_chunks.Length - 1)] = pool.Count > 0 ? pool.Pop() : new TraceEvent[ChunkSize];
-            _chunkCount++;
-            _tailInLast = 0;
+            TraceEvent[] chunk = pool.Count > 0 ? pool.Pop() : new TraceEvent[ChunkSize];
+            _chunks[(_firstChunk + _chunkCount) & (_chunks.Length - 1)] = chunk;
+            if (_chunkCount++ == 0)
+            {
+                _headChunk = chunk;
+                _head = 0;
+            }
+
+            _tailChunk = chunk;
+            return chunk;
         }
 
-        private void ReleaseHeadChunk()
+        /// <summary>The head's chunk is read: back to the pool; the next chunk becomes the head's.</summary>
+        private TraceEvent[] ReleaseHeadChunk()
         {
             pool.Push(_chunks[_firstChunk]);
             _chunks[_firstChunk] = null!;
             _firstChunk = (_firstChunk + 1) & (_chunks.Length - 1);
             _chunkCount--;
-            _head = 0;
-            if (_chunkCount == 0)
-            {
-                _tailInLast = ChunkSize;
-            }
+            _headChunk = _chunks[_firstChunk];
+            return _headChunk;
         }
     }
 }
