@@ -234,7 +234,7 @@ public partial class TraceEngine<TSink>
 
         if (batch.FlushesRing)
         {
-            FlushRing();
+            MakeCurrent();
         }
     }
 
@@ -242,6 +242,7 @@ public partial class TraceEngine<TSink>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void ApplyRecord(ParsedBatch batch, in LineRecord record)
     {
+        ReleaseDue();
         switch (record.Category)
         {
             case LineCategory.Event:

@@ -54,7 +54,7 @@ public partial class TraceEngine<TSink>
         if (_pipeline is { } pipeline)
         {
             pipeline.Sync();
-            FlushRing();
+            MakeCurrent();
         }
     }
 
@@ -72,7 +72,7 @@ public partial class TraceEngine<TSink>
         {
             pipeline.Finish(out ReadOnlySpan<byte> partial, out long discardedLength, throwFault);
             _framer.Restore(partial, discardedLength);
-            FlushRing();
+            MakeCurrent();
         }
         finally
         {

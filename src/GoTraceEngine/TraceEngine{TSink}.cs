@@ -166,8 +166,8 @@ public partial class TraceEngine<TSink>
         var handler = new LineHandler(this);
         _framer.Feed(ref handler, data);
 
-        // Between feeds the tables are read (views, summaries, the dashboard): nothing stays in the prefetch ring.
-        FlushRing();
+        // Between feeds the tables are read (views, summaries, the dashboard): nothing due stays held.
+        MakeCurrent();
     }
 
     /// <summary>Ends the input: a last line without <c>\n</c> is processed, held events are applied. Further feeding throws.</summary>
@@ -261,6 +261,7 @@ public partial class TraceEngine<TSink>
     /// <summary>Counts a line longer than <see cref="TraceEngineOptions.MaxLineLength"/>; its bytes were never buffered.</summary>
     private void ProcessTooLong(long length)
     {
+        ReleaseDue();
         long lineNumber = _accounting.NextLine();
         _accounting.Count(LineCategory.TooLong);
         DiagnoseTooLong(lineNumber, length);
@@ -280,6 +281,8 @@ public partial class TraceEngine<TSink>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void Record(LineCategory category, ReadOnlySpan<byte> line, long lineNumber, ParseFailure failure)
     {
+        // A rare line may change how later events apply (a header, the tracer's stop): what was due before it goes first.
+        ReleaseDue();
         switch (category)
         {
             case LineCategory.Malformed:
@@ -409,6 +412,21 @@ public partial class TraceEngine<TSink>
         public void OnLine(ReadOnlySpan<byte> line) => engine.ProcessLine(line);
 
         public void OnTooLong(long length) => engine.ProcessTooLong(length);
+    }
+
+    /// <summary>Applies what the orderer holds past its window (see <see cref="EventOrderer.ReleaseDue"/>).</summary>
+    private void ReleaseDue()
+    {
+        var applier = new Applier(this);
+        _orderer.ReleaseDue(ref applier);
+    }
+
+    /// <summary>Brings the tables up to everything read: what is due in the orderer, then the prefetch ring.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void MakeCurrent()
+    {
+        ReleaseDue();
+        FlushRing();
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]

@@ -12,11 +12,25 @@ namespace GoTraceEngine.Pipeline;
 /// outside it is corrupt (applied in arrival order, the clock unmoved), and a late event older than its goroutine's
 /// state is stale (not applied).
 /// </summary>
-/// <remarks>Single writer; the counters may be read from another thread (progress, metrics).</remarks>
+/// <remarks>
+/// <para>Single writer; the counters may be read from another thread (progress, metrics).</para>
+/// <para>Events whose window has passed are released in runs, not after every push: a push only holds its event,
+/// and what is due is applied every <see cref="ReleaseEvery"/> pushes, and whenever the result could depend on it
+/// (<see cref="ReleaseDue"/>). The order, and everything the applier sees, are what releasing after every push gives:
+/// each run is the union of the releases it stands for, in (ts, line) order. What could tell the difference is
+/// handled first: an event that may be late (behind the window's edge: late or not is then decided after the
+/// release), an untrusted timestamp, a full buffer, and the engine's reads between feeds and its rare lines, which
+/// call <see cref="ReleaseDue"/>. Measured against releasing after every push (full format, 300 MB, one thread,
+/// interleaved runs): 1.10-1.13x less CPU time, with about the same instructions; the released events, written a
+/// window ago, are read in longer runs.</para>
+/// </remarks>
 internal sealed class EventOrderer(TimeSpan window, TimeSpan maxClockJump, int maxPending, TraceMessages messages)
 {
     /// <summary>Untrusted timestamps in a row behind the clock after which the clock itself is taken to be what was wrong.</summary>
     private const int ReanchorAfter = 16;
+
+    /// <summary>Pushes after which what is due is released: what waits past its window stays small (under 100 KB).</summary>
+    private const int ReleaseEvery = 1024;
 
     private readonly ReorderBuffer _buffer = new();
     private readonly long _window = window.Ticks * 100L;
@@ -32,6 +46,7 @@ internal sealed class EventOrderer(TimeSpan window, TimeSpan maxClockJump, int m
     private long _stale;
     private long _untrusted;
     private int _behindRun;
+    private int _pushesSinceRelease;
 
     /// <summary>Whether any event had <c>ts=</c>: the x axis is then time, else line numbers.</summary>
     public bool HasTimestamps => _hasTimestamps;
@@ -66,8 +81,25 @@ internal sealed class EventOrderer(TimeSpan window, TimeSpan maxClockJump, int m
         }
         else
         {
-            // An untimed line among timed ones (a tick, END): it goes after everything seen so far.
+            // An untimed line among timed ones (a tick, END): it goes after everything seen so far. Whether events
+            // due are still held makes no difference: it goes after them too, and an event that arrives later and
+            // would go before it is behind the window's edge, which releases it first (see PushTimed).
             _buffer.Push(e.WithTimestamp(_lastTimestamp));
+        }
+    }
+
+    /// <summary>
+    /// Applies what is due: every held event the window has passed. After it, what is held and what was applied are
+    /// what releasing after every push would give; the engine calls it before its tables are read and before a rare line.
+    /// </summary>
+    public void ReleaseDue<TApplier>(ref TApplier applier)
+        where TApplier : struct, IEventApplier
+    {
+        _pushesSinceRelease = 0;
+        long limit = _lastTimestamp - _window;
+        if (_buffer.EarliestTimestamp <= limit)
+        {
+            ReleaseAtOrBefore(limit, ref applier);
         }
     }
 
@@ -139,11 +171,17 @@ internal sealed class EventOrderer(TimeSpan window, TimeSpan maxClockJump, int m
             _lastTimestamp = ts;
         }
 
-        if (ts < _releasedTimestamp)
+        if (ts < _releasedTimestamp || ts < _lastTimestamp - _window)
         {
-            // Later than the window: events after it were already applied. Apply it now rather than lose it.
-            OnLateEvent(in e, ref applier);
-            return;
+            // Behind the window's edge: whether it is late depends on what releasing after every push would have
+            // applied by now, so that goes first. An event not behind the edge cannot be late: nothing after it was released.
+            ReleaseDue(ref applier);
+            if (ts < _releasedTimestamp)
+            {
+                // Later than the window: events after it were already applied. Apply it now rather than lose it.
+                OnLateEvent(in e, ref applier);
+                return;
+            }
         }
 
         if (ts >= _lastTimestamp)
@@ -161,12 +199,23 @@ internal sealed class EventOrderer(TimeSpan window, TimeSpan maxClockJump, int m
         }
 
         _buffer.Push(in e);
-        long limit = _lastTimestamp - _window;
-        if (_buffer.EarliestTimestamp <= limit)
+        if (++_pushesSinceRelease >= ReleaseEvery)
         {
-            ReleaseAtOrBefore(limit, ref applier);
+            ReleaseDue(ref applier);
         }
 
+        if (_buffer.Count > maxPending)
+        {
+            OnFull(ref applier);
+        }
+    }
+
+    /// <summary>More than the most events to hold: what is due goes first, then (still full) the earliest, before its window closes.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void OnFull<TApplier>(ref TApplier applier)
+        where TApplier : struct, IEventApplier
+    {
+        ReleaseDue(ref applier);
         if (_buffer.Count > maxPending && _buffer.TryPopAtOrBefore(long.MaxValue, out TraceEvent oldest))
         {
             _overflowReleases++;
@@ -230,6 +279,7 @@ internal sealed class EventOrderer(TimeSpan window, TimeSpan maxClockJump, int m
     private void OnUntrustedTimestamp<TApplier>(in TraceEvent e, ref TApplier applier)
         where TApplier : struct, IEventApplier
     {
+        ReleaseDue(ref applier);
         long ts = e.Timestamp;
         if (_hasTimestamps && ts >= 0 && ts < _lastTimestamp && ++_behindRun >= ReanchorAfter)
         {
