@@ -136,7 +136,7 @@ internal sealed class EventOrderer(TimeSpan window, TimeSpan maxClockJump, int m
                 Kind = WarningKind.Late,
                 Line = 0,
                 Message = string.Create(CultureInfo.InvariantCulture,
-                    $"{_late} events arrived more than the reorder window ({_window / 1_000_000}ms) after later ones and were applied out of time order; {_stale} of them were older than their goroutine's state and were not applied. A wider --reorder-window puts them in order"),
+                    $"{_late} events arrived more than the reorder window ({ReportWriter.FormatDuration(_window)}) after later ones and were applied out of time order; {_stale} of them were older than their goroutine's state and were not applied. A wider --reorder-window puts them in order"),
             };
         }
 

@@ -140,7 +140,10 @@ public static class ReportWriter
             writer.WriteLine(string.Create(c, $"  unusable lines   {diagnosticCount}"));
             foreach (LineDiagnostic d in summary.Diagnostics)
             {
-                writer.WriteLine(string.Create(c, $"    line {d.Line}: {d.Message}: {d.Text}"));
+                // Diagnostics about the trace's clock carry no excerpt: no dangling colon after them.
+                writer.WriteLine(d.Text.Length > 0
+                    ? string.Create(c, $"    line {d.Line}: {d.Message}: {d.Text}")
+                    : string.Create(c, $"    line {d.Line}: {d.Message}"));
             }
 
             if (summary.DiagnosticsOmitted > 0)

@@ -80,6 +80,29 @@ public sealed class TraceEngineTimingTests
     }
 
     [Fact]
+    public void Replay_LateLinesUnderASubMillisecondWindow_WarningNamesTheWindowAndStaleLinesEndWithTheirMessage()
+    {
+        // A ready that arrives after the park at 1.5 ms was applied (the create at 2 ms moved the window past it):
+        // late under a 20 µs window, and older than its goroutine's state.
+        const string trace = """
+            newproc1: ts=1000000 goroutine=c000010000 parent=1 goid=7 fn=main.worker creator=main.main
+            gopark: ts=1500000 goroutine=c000010000 reason=7 wait=14 obj=0
+            newproc1: ts=2000000 goroutine=c0000101a0 parent=1 goid=8 fn=main.worker creator=main.main
+            ready: ts=1200000 goroutine=c000010000
+            ready: ts=2100000 goroutine=c000010000
+
+            """;
+        TraceSummary summary = Replay(trace, new TraceEngineOptions { ReorderWindow = TimeSpan.FromMicroseconds(20) });
+        Assert.Equal(1, summary.Timing.Late);
+        var text = new StringWriter();
+        ReportWriter.WriteText(summary, text);
+        string[] report = text.ToString().Split('\n');
+        Assert.Contains(report, l => l.Contains("more than the reorder window (20µs) after later ones", StringComparison.Ordinal));
+        string stale = Assert.Single(report, l => l.Contains("line 4: ts=1200000 arrived after later events of its goroutine", StringComparison.Ordinal));
+        Assert.EndsWith("were applied: not applied", stale.TrimEnd('\r'), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Replay_ZeroWindow_AppliesInArrivalOrderAndCountsLateLines()
     {
         TraceSummary summary = Replay(File.ReadAllText(Fixtures.PathOf(Fixture)), new TraceEngineOptions { ReorderWindow = TimeSpan.Zero });
