@@ -43,6 +43,22 @@ public sealed class EventFieldParserTests
         Assert.Equal(0UL, e.CreatorPc);
     }
 
+    [Theory]
+    [InlineData("gopark: goroutine=c000 reason=2 blocked=1 wait=7 ts=40 blocked=x wait=y ts=z")]
+    [InlineData("gopark: goroutine=c000 reason=2 blocked=1 wait=7 ts=40 blocked=-- wait=999999999999999999999 ts=4x")]
+    public void Parse_KeyRepeatedWithAnUnreadableValue_KeepsTheValueReadFirst(string line)
+    {
+        // A repeated key whose second value cannot be read is dropped: the first value stands, with a diagnostic.
+        Assert.Equal(LineCategory.Event, TraceLineParser.Parse(Encoding.UTF8.GetBytes(line), 1, out TraceEvent e, out ParseFailure why));
+        Assert.Equal(ParseFailure.BadBlocked, why);
+        Assert.True(e.Has(TraceEventFields.ScriptBlocked | TraceEventFields.WaitReason | TraceEventFields.Timestamp));
+        Assert.True(e.ScriptBlocked);
+        Assert.Equal(7, e.WaitReason);
+        Assert.Equal(40, e.Timestamp);
+        Assert.Equal(2, e.Reason);
+        Assert.Equal(1, e.LineNumber);
+    }
+
     [Fact]
     public void Parse_BadReasonAndAnotherBadField_ReportsTheOtherFieldFirst()
     {
