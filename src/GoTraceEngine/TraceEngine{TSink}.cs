@@ -81,6 +81,9 @@ public partial class TraceEngine<TSink>
         {
             UnsettledTailNs = options.ReorderWindow.Ticks * 100L,
         };
+
+        // The verdict's groups of one function across go statements are named as reports name start functions.
+        _state.Verdict.StartFunctionName = id => _goNames.StartFunction(_names.GetName(id)).Function;
         _live = new(new TableReader<LiveValue, GoroutineRecord>(_state.Live));
         _blocked = new(new TableReader<BlockedValue, BlockedGoroutine>(_state.Blocked));
         ReasonTable.TryFor(ReasonNumbering.Wait, options.GoVersion, out _waitReasons);
@@ -307,6 +310,7 @@ public partial class TraceEngine<TSink>
                 break;
             case LineCategory.Symbol:
                 _goNames.Add(line);
+                _state.Verdict.OnNamesChanged();
                 break;
             default:
                 break;

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using GoTraceEngine.State;
 
 namespace GoTraceEngine.Verdict;
@@ -36,6 +37,10 @@ internal sealed class LeakVerdict
     private long _secondSlowestFirstRelease = -1;
     private int _groupsReleased;
     private long _longestOlderRelease = -1;
+    private Dictionary<KinKey, KinHistory>? _kin;
+    private Func<int, string?>? _startFunctionName;
+    private long _kinStampEvents = -1;
+    private int _kinStampGroups = -1;
 
     public LeakVerdict(VerdictOptions options = default, VerdictClock clock = VerdictClock.Nanoseconds)
     {
@@ -65,6 +70,25 @@ internal sealed class LeakVerdict
 
     /// <summary>The wait-object sketch.</summary>
     public WaitObjectSketch Objects => _objects;
+
+    /// <summary>
+    /// The name groups of one function share (see rule 5 in <see cref="Classify"/>): a start function's name as a
+    /// traceback prints it, a compiler wrapper resolved to the function it calls (<c>main.(*server).sessions.gowrap3</c>
+    /// → <c>main.(*server).session</c>). Null (the default) keys them by the interned start function alone. Called
+    /// when classifying, never per event.
+    /// </summary>
+    public Func<int, string?>? StartFunctionName
+    {
+        get => _startFunctionName;
+        set
+        {
+            _startFunctionName = value;
+            OnNamesChanged();
+        }
+    }
+
+    /// <summary>The names <see cref="StartFunctionName"/> gives may have changed (a symbol line was read): group them again.</summary>
+    public void OnNamesChanged() => _kinStampEvents = -1;
 
     /// <summary>The index of a group, or -1 when none of its goroutines ever parked.</summary>
     public int FindGroup(int startFunction, int creator, byte reason) => _groups.Find(startFunction, creator, reason);
@@ -278,8 +302,7 @@ internal sealed class LeakVerdict
         // The group's normal wait: its longest release, and the leak limit, a multiple of it that grows when the group
         // saw only a few release episodes (a longest-of-few says less; a burst that wakes a whole pool is one episode).
         long longest = Math.Max(floor, g.MaxRelease);
-        double multiple = _options.LeakMultiple * Math.Sqrt(Math.Max(1.0, (double)_options.MinReleases / Math.Max(1, g.Episodes)));
-        long limit = (long)Math.Min(long.MaxValue / 2, Math.Max(floor, multiple * g.MaxRelease));
+        long limit = LeakLimit(in g, floor);
 
         // 3. It waits in a line that moves: its object released others after it parked, and recently.
         if (objectLastRelease > parkTime && now - objectLastRelease <= limit)
@@ -336,9 +359,34 @@ internal sealed class LeakVerdict
                 : evidence with { Class = VerdictClass.Likely, Rule = VerdictRule.GroupPredatesTrace };
         }
 
+        //    A group's go statement may be new while its kind of goroutine is not: the same function, parked for the
+        //    same reason, runs from other go statements (a pool started at boot and refilled later; sessions opened at
+        //    startup and reopened as they expire). Their history is this group's too: while they hold goroutines
+        //    older than the trace with too few releases to measure their waits, likely at most; and it is held to
+        //    1.5 × their longest release as well. (On the busy server attached for 5 s, sessions opened in the window
+        //    at the refill's go statement, none of whose 1-8 s tickers had fired, were called leaks while the
+        //    sessions opened at startup, older than the trace, kept waking after waits of up to 4 s.) A queue
+        //    restarted at a new go statement whose drain is never fed is still found: once it has parked for longer
+        //    than that, next to healthy drains that keep being released.
+        long kinLongest = -1;
+        if (group != VerdictGroupTable.OverflowGroup && g.StartFunction > 0
+            && Kin().TryGetValue(KinKeyOf(g.StartFunction, g.Reason), out KinHistory kin))
+        {
+            evidence = evidence with { KinReleases = kin.Releases, KinMaxRelease = kin.MaxRelease, KinAdopted = kin.Adopted };
+            if (kin.Censored)
+            {
+                return age < floor
+                    ? evidence with { Class = VerdictClass.Waiting, Rule = VerdictRule.UnderFloor, Threshold = floor }
+                    : evidence with { Class = VerdictClass.Likely, Rule = VerdictRule.SameFunctionElsewhere };
+            }
+
+            kinLongest = kin.Releases > 0 ? kin.MaxRelease : -1;
+        }
+
         if (EstablishedFirstRelease() is var firstRelease && firstRelease >= 0)
         {
-            long established = (long)Math.Min(long.MaxValue / 2, Math.Max(floor, _options.NeverReleasedMultiple * Math.Max(firstRelease, _longestOlderRelease)));
+            long known = Math.Max(firstRelease, Math.Max(_longestOlderRelease, kinLongest));
+            long established = (long)Math.Min(long.MaxValue / 2, Math.Max(floor, _options.NeverReleasedMultiple * known));
             if (evidence.GroupSpan > established)
             {
                 return evidence with { Class = VerdictClass.Leak, Rule = VerdictRule.GroupNeverReleased, Threshold = established };
@@ -352,6 +400,54 @@ internal sealed class LeakVerdict
         return age < floor
             ? evidence with { Class = VerdictClass.Waiting, Rule = VerdictRule.UnderFloor, Threshold = floor }
             : evidence with { Class = VerdictClass.Likely, Rule = VerdictRule.GroupNeverReleasedYet, Threshold = floor };
+    }
+
+    /// <summary>
+    /// A group's leak limit: its longest release times <see cref="VerdictOptions.LeakMultiple"/>, a multiple that grows
+    /// as √(<see cref="VerdictOptions.MinReleases"/> / episodes) when it saw few release episodes; at least the floor.
+    /// </summary>
+    private long LeakLimit(in VerdictGroup g, long floor)
+    {
+        double multiple = _options.LeakMultiple * Math.Sqrt(Math.Max(1.0, (double)_options.MinReleases / Math.Max(1, g.Episodes)));
+        return (long)Math.Min(long.MaxValue / 2, Math.Max(floor, multiple * g.MaxRelease));
+    }
+
+    private KinKey KinKeyOf(int startFunction, byte reason) =>
+        _startFunctionName is { } name ? new KinKey(name(startFunction), 0, reason) : new KinKey(null, startFunction, reason);
+
+    /// <summary>
+    /// The history of every (function, reason) over the groups that have one (releases, or goroutines older than the
+    /// trace): built when a classification needs it, kept until the next event or new group.
+    /// </summary>
+    private Dictionary<KinKey, KinHistory> Kin()
+    {
+        if (_kin is not null && _kinStampEvents == _activityEvents && _kinStampGroups == _groups.Count)
+        {
+            return _kin;
+        }
+
+        Dictionary<KinKey, KinHistory> kin = _kin ??= [];
+        kin.Clear();
+        long floor = Clock == VerdictClock.Events ? _options.FloorEvents : _options.FloorNs;
+        for (int i = VerdictGroupTable.OverflowGroup + 1; i < _groups.Count; i++)
+        {
+            ref VerdictGroup g = ref _groups[i];
+            if (g.StartFunction <= 0 || (g.Releases == 0 && g.Adopted == 0))
+            {
+                continue;
+            }
+
+            ref KinHistory h = ref CollectionsMarshal.GetValueRefOrAddDefault(kin, KinKeyOf(g.StartFunction, g.Reason), out _);
+            h.Releases += g.Releases;
+            h.Adopted += g.Adopted;
+            h.MaxRelease = Math.Max(h.MaxRelease, g.MaxRelease);
+            h.Limit = Math.Max(h.Limit, g.Releases > 0 ? LeakLimit(in g, floor) : floor);
+            h.Censored |= g.Adopted > 0 && g.Episodes < _options.MinReleases;
+        }
+
+        _kinStampEvents = _activityEvents;
+        _kinStampGroups = _groups.Count;
+        return kin;
     }
 
     /// <summary>
@@ -440,5 +536,18 @@ internal sealed class LeakVerdict
             group.Floor = group.Blocked;
             group.EpochStart = now;
         }
+    }
+
+    /// <summary>A function and park reason: the key groups of one kind of goroutine share across go statements.</summary>
+    private readonly record struct KinKey(string? Name, int Id, byte Reason);
+
+    /// <summary>What the groups of one <see cref="KinKey"/> with a history know together.</summary>
+    private struct KinHistory
+    {
+        public long Releases;
+        public int Adopted;
+        public long MaxRelease;
+        public long Limit;
+        public bool Censored;
     }
 }

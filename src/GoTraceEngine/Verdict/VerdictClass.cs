@@ -64,6 +64,13 @@ internal enum VerdictRule : byte
     /// waits that began before the trace, or outlast it so far, are never seen to end.
     /// </summary>
     GroupPredatesTrace,
+
+    /// <summary>
+    /// Its group never released a goroutine, but groups of the same start function and park reason started at other
+    /// go statements hold goroutines created before the trace, with too few releases to measure their waits (as in
+    /// <see cref="GroupPredatesTrace"/>): the same kind of goroutine, whose waits the trace has not seen end.
+    /// </summary>
+    SameFunctionElsewhere,
 }
 
 /// <summary>What the verdict's times are measured in.</summary>

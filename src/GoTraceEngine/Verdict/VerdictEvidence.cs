@@ -66,6 +66,15 @@ internal readonly record struct VerdictEvidence
     /// </summary>
     public long LongestOlderRelease { get; init; }
 
+    /// <summary>Releases in the groups of the same function and reason started at other go statements (rule 5's kin), or 0.</summary>
+    public long KinReleases { get; init; }
+
+    /// <summary>The longest release in those groups, or 0.</summary>
+    public long KinMaxRelease { get; init; }
+
+    /// <summary>Parks of goroutines created before the trace in those groups, or 0.</summary>
+    public int KinAdopted { get; init; }
+
     /// <summary>Enough groups have released that the slowest one was set aside as an outlier (<see cref="VerdictOptions.OutlierGroups"/>).</summary>
     public bool SlowestIsOutlier { get; init; }
 

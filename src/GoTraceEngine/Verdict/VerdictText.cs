@@ -35,6 +35,10 @@ internal static class VerdictText
                 $"blocked {age}; its group released none in the trace, but its goroutines created before the trace ran in it ({Count(e.GroupAdopted)} parks): its waits outlast the trace so far",
             VerdictRule.GroupPredatesTrace =>
                 $"blocked {age}; its group's releases took at most {Duration(e.GroupMaxRelease, e.Clock)} ({Count(e.GroupReleases)} releases over {Count(e.GroupParks)} parks), but it holds goroutines created before the trace ({Count(e.GroupAdopted)} parks), whose longer waits the trace has not seen end: too little history to call it leaked",
+            VerdictRule.SameFunctionElsewhere when e.KinReleases == 0 =>
+                $"blocked {age}; its go statement released none yet, and its function's goroutines from other go statements released none in the trace, but those created before the trace ran in it ({Count(e.KinAdopted)} parks): their waits outlast the trace so far",
+            VerdictRule.SameFunctionElsewhere =>
+                $"blocked {age}; its go statement released none yet; its function's goroutines from other go statements were released after at most {Duration(e.KinMaxRelease, e.Clock)} ({Count(e.KinReleases)} releases), but they include goroutines created before the trace ({Count(e.KinAdopted)} parks), whose longer waits the trace has not seen end: too little history to call it leaked",
             _ => $"blocked {age}",
         };
     }
@@ -73,6 +77,7 @@ internal static class VerdictText
         : string.Empty;
 
     private static string Slowest(in VerdictEvidence e) => e.SlowestFirstRelease < 0 ? " (no group has released anything yet)"
+        : e.KinReleases > 0 && e.KinMaxRelease > Math.Max(e.SlowestFirstRelease, e.LongestOlderRelease) ? $" (its function's goroutines from other go statements were released after waits of up to {Duration(e.KinMaxRelease, e.Clock)})"
         : e.LongestOlderRelease > e.SlowestFirstRelease ? $" (goroutines older than the trace were seen waiting {Duration(e.LongestOlderRelease, e.Clock)} and still woke)"
         : e.SlowestIsOutlier ? $" (every group but the slowest saw its first release within {Duration(e.SlowestFirstRelease, e.Clock)})"
         : $" (the slowest group saw its first release after {Duration(e.SlowestFirstRelease, e.Clock)})";

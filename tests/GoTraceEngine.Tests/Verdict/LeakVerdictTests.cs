@@ -164,6 +164,100 @@ public sealed class LeakVerdictTests
     }
 
     [Fact]
+    public void Classify_NewGoStatementOfAFunctionWhoseOlderGoroutinesRunInTheTrace_IsLikelyAtMost()
+    {
+        // Attached mid-flight: the slowest group saw its first release after 1 s, so a group that never released is
+        // a leak once it has parked for 1.5 s.
+        var verdict = new LeakVerdict();
+        int slow = verdict.OnPark(1, 2, 3, 0, 0);
+        verdict.OnRelease(slow, 0, 0, 1 * Sec);
+
+        // Sessions opened before the trace (function 5, go statement 7) park in it and a few wake after 2 s.
+        for (int i = 0; i < 4; i++)
+        {
+            int older = verdict.OnPark(5, 7, 6, 0, i * 100 * Ms);
+            verdict.OnAdopted(older);
+            if (i < 2)
+            {
+                verdict.OnRelease(older, 0, i * 100 * Ms, (i * 100 * Ms) + (2 * Sec));
+            }
+        }
+
+        // Sessions reopened in the window at another go statement (8), and another function's goroutines (9) parked
+        // as long, for the same reason: neither group has released anything after 4 s.
+        int reopened = verdict.OnPark(5, 8, 6, 0, 1 * Sec);
+        int other = verdict.OnPark(9, 8, 6, 0, 1 * Sec);
+        Background(verdict, 1 * Sec, 5 * Sec);
+
+        VerdictEvidence session = verdict.Classify(reopened, 0, 1 * Sec);
+        Assert.Equal(VerdictClass.Likely, session.Class);
+        Assert.Equal(VerdictRule.SameFunctionElsewhere, session.Rule);
+        Assert.Equal(4, session.KinAdopted);
+        Assert.Equal(2, session.KinReleases);
+        Assert.Equal(
+            "blocked 4 s; its go statement released none yet; its function's goroutines from other go statements were released after at most 2 s (2 releases), but they include goroutines created before the trace (4 parks), whose longer waits the trace has not seen end: too little history to call it leaked",
+            VerdictText.Describe(session));
+
+        VerdictEvidence stranger = verdict.Classify(other, 0, 1 * Sec);
+        Assert.Equal(VerdictClass.Leak, stranger.Class);
+        Assert.Equal(VerdictRule.GroupNeverReleased, stranger.Rule);
+    }
+
+    [Fact]
+    public void Classify_NewGoStatementOfAFunction_IsHeldToItsLongestReleaseAtItsOtherGoStatements()
+    {
+        // The slowest group saw its first release after 1 s; function 5 started at go statement 7 (no goroutine older
+        // than the trace) was first released after 100 ms, and later after waits of up to 3 s.
+        var verdict = new LeakVerdict();
+        int slow = verdict.OnPark(1, 2, 3, 0, 0);
+        verdict.OnRelease(slow, 0, 0, 1 * Sec);
+        int first = verdict.OnPark(5, 7, 6, 0, 0);
+        verdict.OnRelease(first, 0, 0, 100 * Ms);
+        for (int i = 0; i < 20; i++)
+        {
+            int kin = verdict.OnPark(5, 7, 6, 0, i * 10 * Ms);
+            verdict.OnRelease(kin, 0, i * 10 * Ms, (i * 10 * Ms) + (3 * Sec));
+        }
+
+        // A restarted queue's drain at go statement 8 is never fed.
+        int restarted = verdict.OnPark(5, 8, 6, 0, 4 * Sec);
+        Background(verdict, 4 * Sec, 7 * Sec);
+        VerdictEvidence young = verdict.Classify(restarted, 0, 4 * Sec);
+        Assert.Equal(VerdictClass.Likely, young.Class);
+        Assert.Equal(VerdictRule.GroupNeverReleasedYet, young.Rule);
+        Assert.Equal(4_500 * Ms, young.Threshold);
+        Assert.Equal(3 * Sec, young.KinMaxRelease);
+        Assert.Equal(
+            "blocked 3 s; its group parked 1 goroutines over 3 s and released none (its function's goroutines from other go statements were released after waits of up to 3 s)",
+            VerdictText.Describe(young));
+
+        Background(verdict, 7 * Sec, 9 * Sec);
+        VerdictEvidence old = verdict.Classify(restarted, 0, 4 * Sec);
+        Assert.Equal(VerdictClass.Leak, old.Class);
+        Assert.Equal(VerdictRule.GroupNeverReleased, old.Rule);
+    }
+
+    [Fact]
+    public void Classify_GoStatementsOfOneFunction_AreKinByTheNameReportsGiveIt()
+    {
+        // Two compiler wrappers (ids 5 and 6) call the same function: kin once the names are resolved, strangers before.
+        var verdict = new LeakVerdict();
+        int slow = verdict.OnPark(1, 2, 3, 0, 0);
+        verdict.OnRelease(slow, 0, 0, 1 * Sec);
+        int older = verdict.OnPark(5, 7, 6, 0, 0);
+        verdict.OnAdopted(older);
+        int reopened = verdict.OnPark(6, 8, 6, 0, 1 * Sec);
+        Background(verdict, 1 * Sec, 5 * Sec);
+        Assert.Equal(VerdictRule.GroupNeverReleased, verdict.Classify(reopened, 0, 1 * Sec).Rule);
+
+        verdict.StartFunctionName = id => id is 5 or 6 ? "main.(*server).session" : null;
+        VerdictEvidence evidence = verdict.Classify(reopened, 0, 1 * Sec);
+        Assert.Equal(VerdictClass.Likely, evidence.Class);
+        Assert.Equal(VerdictRule.SameFunctionElsewhere, evidence.Rule);
+        Assert.StartsWith("blocked 4 s; its go statement released none yet, and its function's goroutines from other go statements released none in the trace, but those created before the trace ran in it (1 parks)", VerdictText.Describe(evidence), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Classify_GroupPilingUpBehindAStuckLock_IsALeakPastItsLongestRelease()
     {
         var verdict = new LeakVerdict();
