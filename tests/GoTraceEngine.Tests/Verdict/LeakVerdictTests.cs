@@ -25,6 +25,15 @@ public sealed class LeakVerdictTests
         }
     }
 
+    /// <summary>A verdict whose slowest group (fn 1) saw its first release 1 s after its first park: a group that never released is a leak after 1.5 s.</summary>
+    private static LeakVerdict WithSlowestFirstReleaseAfterOneSecond()
+    {
+        var verdict = new LeakVerdict();
+        int slow = verdict.OnPark(1, 2, 3, 0, 0);
+        verdict.OnRelease(slow, 0, 0, 1 * Sec);
+        return verdict;
+    }
+
     /// <summary>A group (fn 1) whose goroutines each wait 100 ms, 40 times, one after another, on no object.</summary>
     private static int GroupWithShortWaits(LeakVerdict verdict)
     {
@@ -166,11 +175,8 @@ public sealed class LeakVerdictTests
     [Fact]
     public void Classify_NewGoStatementOfAFunctionWhoseOlderGoroutinesRunInTheTrace_IsLikelyAtMost()
     {
-        // Attached mid-flight: the slowest group saw its first release after 1 s, so a group that never released is
-        // a leak once it has parked for 1.5 s.
-        var verdict = new LeakVerdict();
-        int slow = verdict.OnPark(1, 2, 3, 0, 0);
-        verdict.OnRelease(slow, 0, 0, 1 * Sec);
+        // Attached mid-flight.
+        LeakVerdict verdict = WithSlowestFirstReleaseAfterOneSecond();
 
         // Sessions opened before the trace (function 5, go statement 7) park in it and a few wake after 2 s.
         for (int i = 0; i < 4; i++)
@@ -206,11 +212,9 @@ public sealed class LeakVerdictTests
     [Fact]
     public void Classify_NewGoStatementOfAFunction_IsHeldToItsLongestReleaseAtItsOtherGoStatements()
     {
-        // The slowest group saw its first release after 1 s; function 5 started at go statement 7 (no goroutine older
-        // than the trace) was first released after 100 ms, and later after waits of up to 3 s.
-        var verdict = new LeakVerdict();
-        int slow = verdict.OnPark(1, 2, 3, 0, 0);
-        verdict.OnRelease(slow, 0, 0, 1 * Sec);
+        // Function 5 started at go statement 7 (no goroutine older than the trace) was first released after 100 ms,
+        // and later after waits of up to 3 s.
+        LeakVerdict verdict = WithSlowestFirstReleaseAfterOneSecond();
         int first = verdict.OnPark(5, 7, 6, 0, 0);
         verdict.OnRelease(first, 0, 0, 100 * Ms);
         for (int i = 0; i < 20; i++)
@@ -241,9 +245,7 @@ public sealed class LeakVerdictTests
     public void Classify_GoStatementsOfOneFunction_AreKinByTheNameReportsGiveIt()
     {
         // Two compiler wrappers (ids 5 and 6) call the same function: kin once the names are resolved, strangers before.
-        var verdict = new LeakVerdict();
-        int slow = verdict.OnPark(1, 2, 3, 0, 0);
-        verdict.OnRelease(slow, 0, 0, 1 * Sec);
+        LeakVerdict verdict = WithSlowestFirstReleaseAfterOneSecond();
         int older = verdict.OnPark(5, 7, 6, 0, 0);
         verdict.OnAdopted(older);
         int reopened = verdict.OnPark(6, 8, 6, 0, 1 * Sec);
