@@ -74,8 +74,8 @@ internal sealed class LeakVerdict
     /// <summary>
     /// The name groups of one function share (see rule 5 in <see cref="Classify"/>): a start function's name as a
     /// traceback prints it, a compiler wrapper resolved to the function it calls (<c>main.(*server).sessions.gowrap3</c>
-    /// → <c>main.(*server).session</c>). Null (the default) keys them by the interned start function alone. Called
-    /// when classifying, never per event.
+    /// → <c>main.(*server).session</c>). Null (the default), or no name for an id, keys them by the interned start
+    /// function alone. Called when classifying, never per event.
     /// </summary>
     public Func<int, string?>? StartFunctionName
     {
@@ -413,7 +413,7 @@ internal sealed class LeakVerdict
     }
 
     private KinKey KinKeyOf(int startFunction, byte reason) =>
-        _startFunctionName is { } name ? new KinKey(name(startFunction), 0, reason) : new KinKey(null, startFunction, reason);
+        _startFunctionName?.Invoke(startFunction) is { Length: > 0 } name ? new KinKey(name, 0, reason) : new KinKey(null, startFunction, reason);
 
     /// <summary>
     /// The history of every (function, reason) over the groups that have one (releases, or goroutines older than the

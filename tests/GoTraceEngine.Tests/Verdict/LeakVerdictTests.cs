@@ -249,6 +249,11 @@ public sealed class LeakVerdictTests
         int older = verdict.OnPark(5, 7, 6, 0, 0);
         verdict.OnAdopted(older);
         int reopened = verdict.OnPark(6, 8, 6, 0, 1 * Sec);
+
+        // Two functions the names do not know (ids 9 and 10) stay strangers.
+        int unnamedOlder = verdict.OnPark(9, 7, 6, 0, 0);
+        verdict.OnAdopted(unnamedOlder);
+        int unnamed = verdict.OnPark(10, 8, 6, 0, 1 * Sec);
         Background(verdict, 1 * Sec, 5 * Sec);
         Assert.Equal(VerdictRule.GroupNeverReleased, verdict.Classify(reopened, 0, 1 * Sec).Rule);
 
@@ -257,6 +262,7 @@ public sealed class LeakVerdictTests
         Assert.Equal(VerdictClass.Likely, evidence.Class);
         Assert.Equal(VerdictRule.SameFunctionElsewhere, evidence.Rule);
         Assert.StartsWith("blocked 4 s; its go statement released none yet, and its function's goroutines from other go statements released none in the trace, but those created before the trace ran in it (1 parks)", VerdictText.Describe(evidence), StringComparison.Ordinal);
+        Assert.Equal(VerdictRule.GroupNeverReleased, verdict.Classify(unnamed, 0, 1 * Sec).Rule);
     }
 
     [Fact]
