@@ -40,7 +40,6 @@ internal sealed class LeakVerdict
     private Dictionary<KinKey, KinHistory>? _kin;
     private Func<int, string?>? _startFunctionName;
     private long _kinStampEvents = -1;
-    private int _kinStampGroups = -1;
 
     public LeakVerdict(VerdictOptions options = default, VerdictClock clock = VerdictClock.Nanoseconds)
     {
@@ -205,7 +204,11 @@ internal sealed class LeakVerdict
 
     /// <summary>The goroutine whose park <see cref="OnPark"/> just counted was created before the trace (followed from its first park on).</summary>
     /// <param name="group">The index <see cref="OnPark"/> returned.</param>
-    public void OnAdopted(int group) => _groups[group].Adopted++;
+    public void OnAdopted(int group)
+    {
+        _groups[group].Adopted++;
+        _kinStampEvents = -1;
+    }
 
     /// <summary>Any other goroutine event (a create, a park that does not block, a ready or destroy of a goroutine not blocked).</summary>
     /// <param name="now">The event's time.</param>
@@ -302,7 +305,8 @@ internal sealed class LeakVerdict
         // The group's normal wait: its longest release, and the leak limit, a multiple of it that grows when the group
         // saw only a few release episodes (a longest-of-few says less; a burst that wakes a whole pool is one episode).
         long longest = Math.Max(floor, g.MaxRelease);
-        long limit = LeakLimit(in g, floor);
+        double multiple = _options.LeakMultiple * Math.Sqrt(Math.Max(1.0, (double)_options.MinReleases / Math.Max(1, g.Episodes)));
+        long limit = (long)Math.Min(long.MaxValue / 2, Math.Max(floor, multiple * g.MaxRelease));
 
         // 3. It waits in a line that moves: its object released others after it parked, and recently.
         if (objectLastRelease > parkTime && now - objectLastRelease <= limit)
@@ -316,7 +320,7 @@ internal sealed class LeakVerdict
         //    Its history decides only once it holds MinReleases independent releases; until then, likely at most.
         if (g.Releases > 0)
         {
-            bool censored = g.Adopted > 0 && g.Episodes < _options.MinReleases;
+            bool censored = IsCensored(in g);
             if (age > limit)
             {
                 return censored
@@ -403,32 +407,27 @@ internal sealed class LeakVerdict
     }
 
     /// <summary>
-    /// A group's leak limit: its longest release times <see cref="VerdictOptions.LeakMultiple"/>, a multiple that grows
-    /// as √(<see cref="VerdictOptions.MinReleases"/> / episodes) when it saw few release episodes; at least the floor.
+    /// Whether a group's history is censored: it holds goroutines created before the trace (an attach) and fewer than
+    /// <see cref="VerdictOptions.MinReleases"/> independent releases, so the waits the trace saw end say little.
     /// </summary>
-    private long LeakLimit(in VerdictGroup g, long floor)
-    {
-        double multiple = _options.LeakMultiple * Math.Sqrt(Math.Max(1.0, (double)_options.MinReleases / Math.Max(1, g.Episodes)));
-        return (long)Math.Min(long.MaxValue / 2, Math.Max(floor, multiple * g.MaxRelease));
-    }
+    private bool IsCensored(in VerdictGroup g) => g.Adopted > 0 && g.Episodes < _options.MinReleases;
 
     private KinKey KinKeyOf(int startFunction, byte reason) =>
         _startFunctionName?.Invoke(startFunction) is { Length: > 0 } name ? new KinKey(name, 0, reason) : new KinKey(null, startFunction, reason);
 
     /// <summary>
     /// The history of every (function, reason) over the groups that have one (releases, or goroutines older than the
-    /// trace): built when a classification needs it, kept until the next event or new group.
+    /// trace): built when a classification needs it, kept until the next event (every park is one).
     /// </summary>
     private Dictionary<KinKey, KinHistory> Kin()
     {
-        if (_kin is not null && _kinStampEvents == _activityEvents && _kinStampGroups == _groups.Count)
+        if (_kin is not null && _kinStampEvents == _activityEvents)
         {
             return _kin;
         }
 
         Dictionary<KinKey, KinHistory> kin = _kin ??= [];
         kin.Clear();
-        long floor = Clock == VerdictClock.Events ? _options.FloorEvents : _options.FloorNs;
         for (int i = VerdictGroupTable.OverflowGroup + 1; i < _groups.Count; i++)
         {
             ref VerdictGroup g = ref _groups[i];
@@ -441,12 +440,10 @@ internal sealed class LeakVerdict
             h.Releases += g.Releases;
             h.Adopted += g.Adopted;
             h.MaxRelease = Math.Max(h.MaxRelease, g.MaxRelease);
-            h.Limit = Math.Max(h.Limit, g.Releases > 0 ? LeakLimit(in g, floor) : floor);
-            h.Censored |= g.Adopted > 0 && g.Episodes < _options.MinReleases;
+            h.Censored |= IsCensored(in g);
         }
 
         _kinStampEvents = _activityEvents;
-        _kinStampGroups = _groups.Count;
         return kin;
     }
 
@@ -547,7 +544,6 @@ internal sealed class LeakVerdict
         public long Releases;
         public int Adopted;
         public long MaxRelease;
-        public long Limit;
         public bool Censored;
     }
 }
