@@ -1,8 +1,6 @@
 using System.Globalization;
-using System.IO.Compression;
 using System.Text;
 using GoTraceEngine.Reporting;
-using GoTraceEngine.Tests.Infrastructure;
 
 namespace GoTraceEngine.Tests.Verdict;
 
@@ -72,27 +70,8 @@ public sealed class AttachWindowVerdictTests
 
     private static (string[] Symbols, List<(long Ts, string Line)> Events, HashSet<long> Truth, long Start) Load(string name)
     {
-        string directory = Path.Combine(Fixtures.Directory, "real", "attach");
-        string[] lines;
-        using (var gzip = new GZipStream(File.OpenRead(Path.Combine(directory, name + ".trace.txt.gz")), CompressionMode.Decompress))
-        using (var reader = new StreamReader(gzip))
-        {
-            lines = reader.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        }
-
-        var truth = new HashSet<long>();
-        long start = 0;
-        foreach (string line in File.ReadLines(Path.Combine(directory, name + ".truth.txt")))
-        {
-            if (line.StartsWith("# start=", StringComparison.Ordinal))
-            {
-                start = long.Parse(line["# start=".Length..].Split(' ')[0], CultureInfo.InvariantCulture);
-            }
-            else if (!line.StartsWith('#') && line.Length > 0)
-            {
-                truth.Add(long.Parse(line.Split(' ')[0], CultureInfo.InvariantCulture));
-            }
-        }
+        RecordedTrace trace = RecordedTrace.Load(name, Path.Combine("real", "attach"));
+        string[] lines = Encoding.UTF8.GetString(trace.Data).Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
         // What the attach script adds to every park: the goroutine's identity, known from its create line.
         var identity = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -117,8 +96,8 @@ public sealed class AttachWindowVerdictTests
             }
         }
 
-        Assert.True(start > 0 && truth.Count >= 4, $"{name}: truth without a start or with {truth.Count} leaks");
-        return ([.. lines.Where(l => l.StartsWith("# gotrace", StringComparison.Ordinal))], events, truth, start);
+        Assert.True(trace.Leaks.Count >= 4, $"{name}: the truth holds only {trace.Leaks.Count} leaks");
+        return ([.. lines.Where(l => l.StartsWith("# gotrace", StringComparison.Ordinal))], events, [.. trace.Leaks.Keys], trace.Start);
     }
 
     private static string Field(string line, string key)

@@ -59,9 +59,10 @@ internal sealed class RecordedTrace
         return names;
     }
 
-    public static RecordedTrace Load(string name)
+    /// <summary>Loads <c>fixtures/FOLDER/NAME.trace.txt.gz</c> with its <c>.truth.txt</c>.</summary>
+    public static RecordedTrace Load(string name, string folder = "real")
     {
-        string directory = Path.Combine(Fixtures.Directory, "real");
+        string directory = Path.Combine(Fixtures.Directory, folder);
         byte[] data;
         using (var gzip = new GZipStream(File.OpenRead(Path.Combine(directory, name + ".trace.txt.gz")), CompressionMode.Decompress))
         using (var buffer = new MemoryStream())
