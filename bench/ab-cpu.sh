@@ -4,6 +4,9 @@
 #   bench/ab-cpu.sh BEFORE AFTER RUNS FILE...
 # Prints per file the median wall and user+sys seconds of each binary and their ratios.
 set -euo pipefail
+. "$(dirname "$0")/traces.sh"
+bench_need ab-cpu.sh /usr/bin/time
+[ $# -ge 4 ] || { echo "usage: bench/ab-cpu.sh BEFORE AFTER RUNS FILE..." >&2; exit 2; }
 before=$1; after=$2; runs=$3; shift 3
 for file in "$@"; do
     log=$(mktemp)

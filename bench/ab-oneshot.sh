@@ -4,6 +4,9 @@
 # Also times AFTER with GOTRACE_TABLE_MEMORY=managed (the tables in a pinned managed array instead of huge pages).
 # Prints hyperfine's summary (relative speeds) per trace; exports JSON next to each trace.
 set -euo pipefail
+. "$(dirname "$0")/traces.sh"
+bench_need ab-oneshot.sh hyperfine
+[ $# -ge 3 ] || { echo "usage: bench/ab-oneshot.sh BEFORE AFTER [--runs 7] FILE..." >&2; exit 2; }
 before=$1; after=$2; shift 2
 runs=7
 if [ "${1:-}" = "--runs" ]; then runs=$2; shift 2; fi

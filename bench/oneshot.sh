@@ -15,6 +15,7 @@
 set -euo pipefail
 . "$(dirname "$0")/traces.sh"
 bench_options oneshot.sh "$@"
+bench_need oneshot.sh hyperfine jq /usr/bin/time
 bench_publish
 
 table=$(mktemp)
@@ -31,7 +32,8 @@ for format in quiet full; do
         events=$(echo "$stats" | awk '{ print $2 }')
         engine_rate=$(echo "$stats" | sed -E 's/.*: ([0-9.]+) M events\/s.*/\1/')
         json="$work/hyperfine-$format-$live.json"
-        hyperfine -N --warmup 1 --runs "$runs" --export-json "$json" "$bin replay $file" >/dev/null 2>&1
+        hyperfine -N --warmup 1 --runs "$runs" --export-json "$json" "$bin replay $file" >"$work/hyperfine.log" 2>&1 \
+            || { echo "oneshot.sh: hyperfine failed on $file:" >&2; tail -5 "$work/hyperfine.log" >&2; exit 1; }
         median=$(jq '.results[0].median' "$json")
         rss=$(/usr/bin/time -f %M "$bin" replay "$file" 2>&1 >/dev/null | tail -1)
         rss_json="-"

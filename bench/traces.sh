@@ -1,9 +1,11 @@
-# Sourced by bench/oneshot.sh and bench/two-core.sh (not run on its own): their options, the NativeAOT CLI they
-# time, and the generated traces they replay.
+# Sourced by the scripts in bench/ (not run on its own): the tools they need, and for bench/oneshot.sh and
+# bench/two-core.sh their options, the NativeAOT CLI they time, and the generated traces they replay.
 #
 #   bench_options NAME "$@"   reads --bin PATH --work DIR --size 300MB --runs 5 --out FILE into bin, work, size, runs
 #                             and out (defaults: none, /tmp/gotrace-oneshot, 300MB, 5, none); NAME is for messages
 #   bench_publish             publishes the NativeAOT CLI to $work/aot unless --bin named one, and sets bin
+#   bench_need NAME TOOL...   stops with one line naming the tools missing from this machine (and the package to
+#                             install), before anything is published or generated
 #   bench_trace FORMAT LIVE   prints the path of the FORMAT (quiet: the seed format; full) trace of --size at LIVE
 #                             live goroutines in $work, generating it first when missing (generated, never committed)
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -27,6 +29,18 @@ bench_options() {
         esac
     done
     mkdir -p "$work"
+}
+
+bench_need() {
+    local name=$1 tool missing=()
+    shift
+    for tool in "$@"; do
+        command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
+    done
+    if [ ${#missing[@]} -gt 0 ]; then
+        echo "$name: needs ${missing[*]}, not found on this machine (Debian: apt-get install ${missing[*]/#\/usr\/bin\/time/time})" >&2
+        exit 2
+    fi
 }
 
 bench_publish() {

@@ -14,6 +14,7 @@
 set -euo pipefail
 . "$(dirname "$0")/traces.sh"
 bench_options two-core.sh "$@"
+bench_need two-core.sh /usr/bin/time
 bench_publish
 
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
