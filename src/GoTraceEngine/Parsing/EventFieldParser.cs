@@ -34,8 +34,179 @@ internal static class EventFieldParser
     /// <param name="failure">Why the line is malformed; for an event, the first optional field that was dropped.</param>
     /// <param name="presetG">The g pointer when the line gave it before its fields (the seed's first script), else 0.</param>
     /// <returns><see cref="LineCategory.Event"/> or <see cref="LineCategory.Malformed"/>.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static LineCategory Parse(
         TraceEventKind kind, ReadOnlySpan<byte> fields, long lineNumber, NameTable? names, out TraceEvent e, out ParseFailure failure, ulong presetG = 0)
+    {
+        if (presetG == 0
+            && (TryParsePrinted(kind, fields, lineNumber, out e)
+                || (kind == TraceEventKind.Create && TryParsePrintedCreate(fields, lineNumber, names, out e))))
+        {
+            failure = ParseFailure.None;
+            return LineCategory.Event;
+        }
+
+        return ParseFields(kind, fields, lineNumber, names, out e, out failure, presetG);
+    }
+
+    /// <summary>
+    /// The fast path for a line as the bundled tracers and the article's script print it, but a create that names its
+    /// function (<see cref="TryParsePrintedCreate"/>): the fields of a park, a ready, an exit or a create, each once, in
+    /// the order <c>ts= goroutine= parent= blocked= reason= wait= obj= count= blocked_count=</c> (any of them but
+    /// <c>goroutine=</c> left out), one space before each, every value readable, a non-zero g, a park's reason, and
+    /// nothing after the last. Such a line is read straight through, without the key dispatch and the stack of
+    /// <see cref="ParseFields"/>; any other line returns false, and <see cref="ParseFields"/> reads it from the start.
+    /// The event is the one <see cref="ParseFields"/> makes of the same line (<c>PrintedLineParserTests</c> hold the two
+    /// to that).
+    /// </summary>
+    /// <param name="kind">The event's kind, from its keyword.</param>
+    /// <param name="s">The line after the keyword.</param>
+    /// <param name="lineNumber">The 1-based line number, stored in the event.</param>
+    /// <param name="e">The event, or default.</param>
+    /// <returns>Whether the line had that form.</returns>
+    internal static bool TryParsePrinted(TraceEventKind kind, ReadOnlySpan<byte> s, long lineNumber, out TraceEvent e)
+    {
+        int i = 0;
+        long timestamp = 0, parent = 0, blocked = 0, reason = 0, waitReason = 0, count = 0, blockedCount = 0;
+        ulong waitObject = 0;
+        TraceEventFields present = TraceEventFields.None;
+        if (kind is TraceEventKind.Create or TraceEventKind.Park or TraceEventKind.Ready or TraceEventKind.Destroy
+            && Head(s, ref i, ref timestamp, out ulong g, ref present)
+            && Decimal(s, ref i, " parent="u8, TraceEventFields.Parent, ref parent, ref present)
+            && Decimal(s, ref i, " blocked="u8, TraceEventFields.ScriptBlocked, ref blocked, ref present)
+            && Decimal(s, ref i, " reason="u8, TraceEventFields.Reason, ref reason, ref present)
+            && Decimal(s, ref i, " wait="u8, TraceEventFields.WaitReason, ref waitReason, ref present)
+            && Hex(s, ref i, " obj="u8, TraceEventFields.WaitObject, ref waitObject, ref present)
+            && Decimal(s, ref i, " count="u8, TraceEventFields.ScriptCount, ref count, ref present)
+            && Decimal(s, ref i, " blocked_count="u8, TraceEventFields.ScriptBlockedCount, ref blockedCount, ref present)
+            && i == s.Length
+            && (kind != TraceEventKind.Park || (present & TraceEventFields.Reason) != 0))
+        {
+            // As ParseFields stores them: the reason and wait reason are a uint8 in the runtime.
+            e = new TraceEvent(
+                kind, g, lineNumber, present, (ulong)parent, (byte)reason, count, blockedCount, blocked != 0,
+                timestamp, waitObject: waitObject, waitReason: (byte)waitReason);
+            return true;
+        }
+
+        e = default;
+        return false;
+    }
+
+    /// <summary>
+    /// <see cref="TryParsePrinted"/> for a create that gives its identity, as the bundled tracers print it:
+    /// <c>ts= goroutine= parent= goid= gopc= fn= creator=</c>, any of them but <c>goroutine=</c> left out. The names
+    /// are interned only once the line is known to have that form: a line that has not changed nothing.
+    /// </summary>
+    /// <param name="s">The line after the keyword.</param>
+    /// <param name="lineNumber">The 1-based line number, stored in the event.</param>
+    /// <param name="names">Where <c>fn=</c> and <c>creator=</c> names are interned; when null they are ignored.</param>
+    /// <param name="e">The event, or default.</param>
+    /// <returns>Whether the line had that form.</returns>
+    internal static bool TryParsePrintedCreate(ReadOnlySpan<byte> s, long lineNumber, NameTable? names, out TraceEvent e)
+    {
+        int i = 0;
+        long timestamp = 0, parent = 0, goId = 0;
+        ulong creatorPc = 0;
+        TraceEventFields present = TraceEventFields.None;
+        int functionStart = 0, functionEnd = 0, creatorStart = 0, creatorEnd = 0;
+        if (Head(s, ref i, ref timestamp, out ulong g, ref present)
+            && Decimal(s, ref i, " parent="u8, TraceEventFields.Parent, ref parent, ref present)
+            && Decimal(s, ref i, " goid="u8, TraceEventFields.GoId, ref goId, ref present)
+            && Hex(s, ref i, " gopc="u8, TraceEventFields.CreatorPc, ref creatorPc, ref present)
+            && Token(s, ref i, " fn="u8, ref functionStart, ref functionEnd)
+            && Token(s, ref i, " creator="u8, ref creatorStart, ref creatorEnd)
+            && i == s.Length)
+        {
+            // As ParseFields keeps them: in line order, and flagged only when the table gives an id (not for none, or
+            // past its cap).
+            int function = names is null || functionEnd == functionStart ? 0 : names.InternPrinted(s[functionStart..functionEnd]);
+            int creator = names is null || creatorEnd == creatorStart ? 0 : names.InternPrinted(s[creatorStart..creatorEnd]);
+            present |= (function != 0 ? TraceEventFields.StartFunction : 0) | (creator != 0 ? TraceEventFields.Creator : 0);
+            e = new TraceEvent(
+                TraceEventKind.Create, g, lineNumber, present, (ulong)parent, timestamp: timestamp, goId: goId,
+                startFunction: function, creator: creator, creatorPc: creatorPc);
+            return true;
+        }
+
+        e = default;
+        return false;
+    }
+
+    /// <summary>What every printed line starts with: an optional <c>ts=</c>, then a non-zero <c>goroutine=</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool Head(ReadOnlySpan<byte> s, ref int i, ref long timestamp, out ulong g, ref TraceEventFields present)
+    {
+        if (Decimal(s, ref i, " ts="u8, TraceEventFields.Timestamp, ref timestamp, ref present) && Key(s, ref i, " goroutine="u8))
+        {
+            return NumberParser.ScanHex(s, ref i, out g) && g != 0;
+        }
+
+        g = 0;
+        return false;
+    }
+
+    /// <summary>Whether <paramref name="key"/> (a space and a key) is at <paramref name="i"/>; if so, steps over it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool Key(ReadOnlySpan<byte> s, ref int i, ReadOnlySpan<byte> key)
+    {
+        if (!s[i..].StartsWith(key))
+        {
+            return false;
+        }
+
+        i += key.Length;
+        return true;
+    }
+
+    /// <summary>
+    /// An optional decimal field of a printed line: true when <paramref name="key"/> is not at <paramref name="i"/>, or
+    /// is and its value reads (then kept and flagged); false when the value does not read.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool Decimal(
+        ReadOnlySpan<byte> s, ref int i, ReadOnlySpan<byte> key, TraceEventFields field, ref long value, ref TraceEventFields present)
+    {
+        if (!Key(s, ref i, key))
+        {
+            return true;
+        }
+
+        present |= field;
+        return NumberParser.ScanInteger(s, ref i, out value);
+    }
+
+    /// <summary>An optional hex field of a printed line, as <see cref="Decimal"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool Hex(ReadOnlySpan<byte> s, ref int i, ReadOnlySpan<byte> key, TraceEventFields field, ref ulong value, ref TraceEventFields present)
+    {
+        if (!Key(s, ref i, key))
+        {
+            return true;
+        }
+
+        present |= field;
+        return NumberParser.ScanHex(s, ref i, out value);
+    }
+
+    /// <summary>An optional name field of a printed line: where its token is (to the next blank or the end).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool Token(ReadOnlySpan<byte> s, ref int i, ReadOnlySpan<byte> key, ref int start, ref int end)
+    {
+        if (Key(s, ref i, key))
+        {
+            start = i;
+            i = Ascii.EndOfToken(s, i);
+            end = i;
+        }
+
+        return true;
+    }
+
+    /// <summary>The general parser behind <see cref="Parse"/>: any order, any blanks, unknown keys, failures.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    internal static LineCategory ParseFields(
+        TraceEventKind kind, ReadOnlySpan<byte> fields, long lineNumber, NameTable? names, out TraceEvent e, out ParseFailure failure, ulong presetG)
     {
         e = default;
         failure = ParseFailure.None;
