@@ -38,9 +38,12 @@ internal static class EventFieldParser
     public static LineCategory Parse(
         TraceEventKind kind, ReadOnlySpan<byte> fields, long lineNumber, NameTable? names, out TraceEvent e, out ParseFailure failure, ulong presetG = 0)
     {
+        // A timed create or park is most often the bundled tracers' (with the goroutine's identity, or a park without
+        // it); anything else, the article's script's or a ready or an exit.
         if (presetG == 0
-            && (TryParsePrinted(kind, fields, lineNumber, out e)
-                || (kind == TraceEventKind.Create && TryParsePrintedCreate(fields, lineNumber, names, out e))))
+            && (kind is TraceEventKind.Create or TraceEventKind.Park && fields.StartsWith(" ts="u8)
+                ? TryParsePrintedIdentity(kind, fields, lineNumber, names, out e) || TryParsePrinted(kind, fields, lineNumber, out e)
+                : TryParsePrinted(kind, fields, lineNumber, out e)))
         {
             failure = ParseFailure.None;
             return LineCategory.Event;
@@ -50,8 +53,8 @@ internal static class EventFieldParser
     }
 
     /// <summary>
-    /// The fast path for a line as the bundled tracers and the article's script print it, but a create that names its
-    /// function (<see cref="TryParsePrintedCreate"/>): the fields of a park, a ready, an exit or a create, each once, in
+    /// The fast path for a line as the bundled tracers and the article's script print it, but one that names its
+    /// goroutine's function (<see cref="TryParsePrintedIdentity"/>): the fields of a park, a ready, an exit or a create, each once, in
     /// the order <c>ts= goroutine= parent= blocked= reason= wait= obj= count= blocked_count=</c> (any of them but
     /// <c>goroutine=</c> left out), one space before each, every value readable, a non-zero g, a park's reason, and
     /// nothing after the last. Such a line is read straight through, without the key dispatch and the stack of
@@ -94,24 +97,31 @@ internal static class EventFieldParser
     }
 
     /// <summary>
-    /// <see cref="TryParsePrinted"/> for a create that gives its identity, as the bundled tracers print it:
-    /// <c>ts= goroutine= parent= goid= gopc= fn= creator=</c>, any of them but <c>goroutine=</c> left out. The names
-    /// are interned only once the line is known to have that form: a line that has not changed nothing.
+    /// <see cref="TryParsePrinted"/> for a create, or a park of the attach script, that names its goroutine, as the
+    /// bundled tracers print them: <c>ts= goroutine=</c>, then a create's <c>parent=</c> or a park's <c>reason= wait=
+    /// obj=</c>, then <c>goid= gopc= fn= creator=</c>; any of them but <c>goroutine=</c> and a park's reason left out. The names are interned only once the line is known
+    /// to have that form: a line that has not changed nothing.
     /// </summary>
+    /// <param name="kind">The event's kind: <see cref="TraceEventKind.Create"/> or <see cref="TraceEventKind.Park"/>.</param>
     /// <param name="s">The line after the keyword.</param>
     /// <param name="lineNumber">The 1-based line number, stored in the event.</param>
     /// <param name="names">Where <c>fn=</c> and <c>creator=</c> names are interned; when null they are ignored.</param>
     /// <param name="e">The event, or default.</param>
     /// <returns>Whether the line had that form.</returns>
-    internal static bool TryParsePrintedCreate(ReadOnlySpan<byte> s, long lineNumber, NameTable? names, out TraceEvent e)
+    internal static bool TryParsePrintedIdentity(TraceEventKind kind, ReadOnlySpan<byte> s, long lineNumber, NameTable? names, out TraceEvent e)
     {
         int i = 0;
-        long timestamp = 0, parent = 0, goId = 0;
-        ulong creatorPc = 0;
+        long timestamp = 0, parent = 0, reason = 0, waitReason = 0, goId = 0;
+        ulong waitObject = 0, creatorPc = 0;
         TraceEventFields present = TraceEventFields.None;
         int functionStart = 0, functionEnd = 0, creatorStart = 0, creatorEnd = 0;
         if (Head(s, ref i, ref timestamp, out ulong g, ref present)
-            && Decimal(s, ref i, " parent="u8, TraceEventFields.Parent, ref parent, ref present)
+            && (kind == TraceEventKind.Create
+                ? Decimal(s, ref i, " parent="u8, TraceEventFields.Parent, ref parent, ref present)
+                : Decimal(s, ref i, " reason="u8, TraceEventFields.Reason, ref reason, ref present)
+                    && (present & TraceEventFields.Reason) != 0
+                    && Decimal(s, ref i, " wait="u8, TraceEventFields.WaitReason, ref waitReason, ref present)
+                    && Hex(s, ref i, " obj="u8, TraceEventFields.WaitObject, ref waitObject, ref present))
             && Decimal(s, ref i, " goid="u8, TraceEventFields.GoId, ref goId, ref present)
             && Hex(s, ref i, " gopc="u8, TraceEventFields.CreatorPc, ref creatorPc, ref present)
             && Token(s, ref i, " fn="u8, ref functionStart, ref functionEnd)
@@ -119,13 +129,13 @@ internal static class EventFieldParser
             && i == s.Length)
         {
             // As ParseFields keeps them: in line order, and flagged only when the table gives an id (not for none, or
-            // past its cap).
+            // past its cap); the reason and wait reason are a uint8 in the runtime.
             int function = names is null || functionEnd == functionStart ? 0 : names.InternPrinted(s[functionStart..functionEnd]);
             int creator = names is null || creatorEnd == creatorStart ? 0 : names.InternPrinted(s[creatorStart..creatorEnd]);
             present |= (function != 0 ? TraceEventFields.StartFunction : 0) | (creator != 0 ? TraceEventFields.Creator : 0);
             e = new TraceEvent(
-                TraceEventKind.Create, g, lineNumber, present, (ulong)parent, timestamp: timestamp, goId: goId,
-                startFunction: function, creator: creator, creatorPc: creatorPc);
+                kind, g, lineNumber, present, (ulong)parent, (byte)reason, timestamp: timestamp, goId: goId, startFunction: function,
+                creator: creator, waitObject: waitObject, waitReason: (byte)waitReason, creatorPc: creatorPc);
             return true;
         }
 

@@ -8,7 +8,7 @@ namespace GoTraceEngine.Tests.Parsing;
 
 /// <summary>
 /// The fast path for lines as the tracers print them (<see cref="EventFieldParser.TryParsePrinted"/>,
-/// <see cref="EventFieldParser.TryParsePrintedCreate"/>) against the general parser
+/// <see cref="EventFieldParser.TryParsePrintedIdentity"/>) against the general parser
 /// (<see cref="EventFieldParser.ParseFields"/>): the same event, failure and interned names for every line, printed or
 /// not; and the printed lines do take the fast path.
 /// </summary>
@@ -61,12 +61,12 @@ public sealed class PrintedLineParserTests
     {
         var names = new NameTable();
         int lines = 0;
-        foreach (string line in Corpus(shapesTakenByTheFastPath: true))
+        foreach (string line in Corpus())
         {
             (TraceEventKind kind, byte[] fields) = Split(line);
             lines++;
             bool taken = EventFieldParser.TryParsePrinted(kind, fields, lines, out _)
-                || (kind == TraceEventKind.Create && EventFieldParser.TryParsePrintedCreate(fields, lines, names, out _));
+                || (kind is TraceEventKind.Create or TraceEventKind.Park && EventFieldParser.TryParsePrintedIdentity(kind, fields, lines, names, out _));
             Assert.True(taken, $"not read by the fast path: {line}");
         }
 
@@ -79,7 +79,7 @@ public sealed class PrintedLineParserTests
         // The names of a create that turns out not to be printed are interned by the general parser only, once.
         var names = new NameTable();
         byte[] fields = Encoding.UTF8.GetBytes(" ts=5 goroutine=c000 goid=1 fn=main.worker creator=main.main extra");
-        Assert.False(EventFieldParser.TryParsePrintedCreate(fields, 1, names, out _));
+        Assert.False(EventFieldParser.TryParsePrintedIdentity(TraceEventKind.Create, fields, 1, names, out _));
         Assert.Equal(2, names.Count);
     }
 
@@ -87,7 +87,7 @@ public sealed class PrintedLineParserTests
     {
         (TraceEventKind kind, byte[] fields) = Split(line);
         bool taken = EventFieldParser.TryParsePrinted(kind, fields, lineNumber, out TraceEvent probe)
-            || (kind == TraceEventKind.Create && EventFieldParser.TryParsePrintedCreate(fields, lineNumber, new NameTable(), out probe));
+            || (kind is TraceEventKind.Create or TraceEventKind.Park && EventFieldParser.TryParsePrintedIdentity(kind, fields, lineNumber, new NameTable(), out probe));
         LineCategory fast = EventFieldParser.Parse(kind, fields, lineNumber, names.Fast, out TraceEvent e, out ParseFailure why);
         LineCategory general = EventFieldParser.ParseFields(kind, fields, lineNumber, names.General, out TraceEvent expected, out ParseFailure expectedWhy, 0);
         Assert.True(
@@ -103,7 +103,7 @@ public sealed class PrintedLineParserTests
         $"obj={e.WaitObject:x} wait={e.WaitReason} gopc={e.CreatorPc:x}";
 
     /// <summary>The event lines of the recordings, of generated traces in both formats, and the printed shapes above.</summary>
-    private static IEnumerable<string> Corpus(bool shapesTakenByTheFastPath = false)
+    private static IEnumerable<string> Corpus()
     {
         string real = Path.Combine(Fixtures.Directory, "real");
         foreach (string path in Directory.GetFiles(real, "*.trace.txt.gz", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
@@ -129,11 +129,7 @@ public sealed class PrintedLineParserTests
 
         foreach (string shape in s_shapes)
         {
-            // The attach script's park with the goroutine's identity is left to the general parser.
-            if (!shapesTakenByTheFastPath || !(shape.StartsWith("gopark:", StringComparison.Ordinal) && shape.Contains(" fn=", StringComparison.Ordinal)))
-            {
-                yield return shape;
-            }
+            yield return shape;
         }
     }
 
