@@ -14,6 +14,10 @@ namespace GoTraceEngine.Parsing;
 /// line's bytes are read about once. What is done with a value (kept and flagged, or dropped with the first failure
 /// reported) is one helper for numbers and one for names; only the key → variable mapping is spelled out, one arm a
 /// key (alike by design: <c>duplicates</c> pairing the arms is a deliberate exception).</para>
+/// <para>Lines as the tracers print them (each field once, in their order, one space apart) are read first by
+/// straight-line code that expects each key in turn (<see cref="TryParsePrinted"/>, <see cref="TryParsePrintedIdentity"/>);
+/// a line it does not recognise is read by the general loop (<see cref="ParseFields"/>) from its start, and both make
+/// the same event of any line.</para>
 /// <para>Why not one table-driven loop for the fields: it was built and measured, and lost. A <c>Match</c> switch
 /// returning a 4-byte row (field, key length, value kind, failure) and one read-by-kind into an <c>[InlineArray]</c>
 /// of values (on the stack, not in registers), against the pre-split parser, interleaved in one process on 2 M
