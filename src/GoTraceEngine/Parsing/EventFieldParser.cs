@@ -79,14 +79,15 @@ internal static class EventFieldParser
         TraceEventFields present = TraceEventFields.None;
         if (kind is TraceEventKind.Create or TraceEventKind.Park or TraceEventKind.Ready or TraceEventKind.Destroy
             && Head(s, ref i, ref timestamp, out ulong g, ref present)
-            && Decimal(s, ref i, " parent="u8, TraceEventFields.Parent, ref parent, ref present)
-            && Decimal(s, ref i, " blocked="u8, TraceEventFields.ScriptBlocked, ref blocked, ref present)
-            && Decimal(s, ref i, " reason="u8, TraceEventFields.Reason, ref reason, ref present)
-            && Decimal(s, ref i, " wait="u8, TraceEventFields.WaitReason, ref waitReason, ref present)
-            && Hex(s, ref i, " obj="u8, TraceEventFields.WaitObject, ref waitObject, ref present)
-            && Decimal(s, ref i, " count="u8, TraceEventFields.ScriptCount, ref count, ref present)
-            && Decimal(s, ref i, " blocked_count="u8, TraceEventFields.ScriptBlockedCount, ref blockedCount, ref present)
-            && i == s.Length
+            && (i == s.Length // a ready's or an exit's line most often ends here: no key tested after it
+                || (Decimal(s, ref i, " parent="u8, TraceEventFields.Parent, ref parent, ref present)
+                    && Decimal(s, ref i, " blocked="u8, TraceEventFields.ScriptBlocked, ref blocked, ref present)
+                    && Decimal(s, ref i, " reason="u8, TraceEventFields.Reason, ref reason, ref present)
+                    && Decimal(s, ref i, " wait="u8, TraceEventFields.WaitReason, ref waitReason, ref present)
+                    && Hex(s, ref i, " obj="u8, TraceEventFields.WaitObject, ref waitObject, ref present)
+                    && Decimal(s, ref i, " count="u8, TraceEventFields.ScriptCount, ref count, ref present)
+                    && Decimal(s, ref i, " blocked_count="u8, TraceEventFields.ScriptBlockedCount, ref blockedCount, ref present)
+                    && i == s.Length))
             && (kind != TraceEventKind.Park || (present & TraceEventFields.Reason) != 0))
         {
             // As ParseFields stores them: the reason and wait reason are a uint8 in the runtime.
@@ -126,11 +127,12 @@ internal static class EventFieldParser
                     && (present & TraceEventFields.Reason) != 0
                     && Decimal(s, ref i, " wait="u8, TraceEventFields.WaitReason, ref waitReason, ref present)
                     && Hex(s, ref i, " obj="u8, TraceEventFields.WaitObject, ref waitObject, ref present))
-            && Decimal(s, ref i, " goid="u8, TraceEventFields.GoId, ref goId, ref present)
-            && Hex(s, ref i, " gopc="u8, TraceEventFields.CreatorPc, ref creatorPc, ref present)
-            && Token(s, ref i, " fn="u8, ref functionStart, ref functionEnd)
-            && Token(s, ref i, " creator="u8, ref creatorStart, ref creatorEnd)
-            && i == s.Length)
+            && (i == s.Length // a park of the bundled tracers' full script ends here: no key tested after it
+                || (Decimal(s, ref i, " goid="u8, TraceEventFields.GoId, ref goId, ref present)
+                    && Hex(s, ref i, " gopc="u8, TraceEventFields.CreatorPc, ref creatorPc, ref present)
+                    && Token(s, ref i, " fn="u8, ref functionStart, ref functionEnd)
+                    && Token(s, ref i, " creator="u8, ref creatorStart, ref creatorEnd)
+                    && i == s.Length)))
         {
             // As ParseFields keeps them: in line order, and flagged only when the table gives an id (not for none, or
             // past its cap); the reason and wait reason are a uint8 in the runtime.
