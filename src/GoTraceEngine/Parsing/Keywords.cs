@@ -17,6 +17,28 @@ internal static class Keywords
     /// <summary><c>runtime.ready</c>: a ready line.</summary>
     public static ReadOnlySpan<byte> Ready => "ready:"u8;
 
+    // The four event keywords as the tracers print them (a space after each), as the parser's first look reads them:
+    // the line's first 8 bytes (and, for the two longer ones, 8 or 2 more) as little-endian integers, compared in one
+    // step each. KeywordsTests holds each to its literal above.
+
+    /// <summary><c>"gopark: "</c>: the first 8 bytes of a park line.</summary>
+    public const ulong ParkSpace = 0x203a6b7261706f67;
+
+    /// <summary><c>"ready: "</c>: the first 7 bytes of a ready line (the 8th masked off).</summary>
+    public const ulong ReadySpace = 0x203a7964616572;
+
+    /// <summary><c>"newproc1"</c>: the first 8 bytes of a create line, before <see cref="ColonSpace"/>.</summary>
+    public const ulong CreateHead = 0x31636f727077656e;
+
+    /// <summary><c>": "</c>: bytes 8 and 9 of a create line.</summary>
+    public const ushort ColonSpace = 0x203a;
+
+    /// <summary><c>"godestro"</c>: the first 8 bytes of a destroy line.</summary>
+    public const ulong DestroyHead = 0x6f72747365646f67;
+
+    /// <summary><c>"estroy: "</c>: bytes 3 to 10 of a destroy line.</summary>
+    public const ulong DestroyTail = 0x203a796f72747365;
+
     /// <summary><c>runtime.gdestroy</c> or <c>runtime.goexit0</c>: a destroy line, as the bundled scripts print it.</summary>
     public static ReadOnlySpan<byte> Destroy => "godestroy:"u8;
 

@@ -96,14 +96,14 @@ public sealed class PrintedLineParserTests
         return taken;
     }
 
-    private static string Describe(in TraceEvent e, NameTable names) =>
+    internal static string Describe(in TraceEvent e, NameTable names) =>
         $"{e.Kind} g={e.GPointer:x} line={e.LineNumber} fields={e.Fields} parent={e.Parent} reason={e.Reason} count={e.ScriptCount} " +
         $"blockedCount={e.ScriptBlockedCount} blocked={e.ScriptBlocked} ts={e.Timestamp} goid={e.GoId} " +
         $"fn={e.StartFunction}:{names.GetName(e.StartFunction)} creator={e.Creator}:{names.GetName(e.Creator)} " +
         $"obj={e.WaitObject:x} wait={e.WaitReason} gopc={e.CreatorPc:x}";
 
     /// <summary>The event lines of the recordings, of generated traces in both formats, and the printed shapes above.</summary>
-    private static IEnumerable<string> Corpus()
+    internal static IEnumerable<string> Corpus()
     {
         string real = Path.Combine(Fixtures.Directory, "real");
         foreach (string path in Directory.GetFiles(real, "*.trace.txt.gz", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
@@ -148,7 +148,7 @@ public sealed class PrintedLineParserTests
     /// The line, and lines a tracer, a user's script or a damaged capture might print instead: blanks, fields left out,
     /// repeated, swapped or unknown, and values that are bad, empty, too long, negative, zero or written with 0x.
     /// </summary>
-    private static IEnumerable<string> Variants(string line)
+    internal static IEnumerable<string> Variants(string line)
     {
         int colon = line.IndexOf(':', StringComparison.Ordinal);
         string keyword = line[..(colon + 1)];
