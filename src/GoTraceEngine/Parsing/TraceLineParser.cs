@@ -47,8 +47,7 @@ internal static class TraceLineParser
     /// <returns>The line's category.</returns>
     public static LineCategory Parse(ReadOnlySpan<byte> line, long lineNumber, NameTable? names, out TraceEvent e, out ParseFailure failure)
     {
-        e = default;
-        failure = ParseFailure.None;
+        // The event and failure are set where the line is decided: an event line's are written once, by the field parser.
         if (!line.IsEmpty && line[^1] == Ascii.Cr)
         {
             // CRLF, and the \r\r\n of a capture that went through a CRLF conversion twice.
@@ -59,6 +58,8 @@ internal static class TraceLineParser
         int start = !line.IsEmpty && !Ascii.IsBlank(line[0]) ? 0 : line.IndexOfAnyExcept(Ascii.Blanks);
         if (start < 0)
         {
+            e = default;
+            failure = ParseFailure.None;
             return LineCategory.Blank;
         }
 
@@ -80,6 +81,8 @@ internal static class TraceLineParser
         else
         {
             // CPU numbers of three digits or more push the non-quiet prefix to column 0.
+            e = default;
+            failure = ParseFailure.None;
             switch (LineClassifier.SplitRecord(rest, out ReadOnlySpan<byte> payload, out LineCategory category))
             {
                 case RecordShape.Classified:

@@ -11,10 +11,13 @@ internal sealed class ScriptCounters
     private long _checked;
     private long _disagreements;
     private long _firstDisagreementLine;
+    // The last checked line, as it came: its counters are read as present or not only by Summarize (a check runs for
+    // every line of the seed format, and nullable copies of them were a fifth of its instructions).
     private long _lastLine;
     private TraceEventKind _lastKind;
-    private long? _lastCount;
-    private long? _lastBlockedCount;
+    private TraceEventFields _lastFields;
+    private long _lastCount;
+    private long _lastBlockedCount;
     private int _lastLive;
     private int _lastBlocked;
     private bool _lastAgree;
@@ -36,8 +39,9 @@ internal sealed class ScriptCounters
 
         _lastLine = e.LineNumber;
         _lastKind = e.Kind;
-        _lastCount = e.Has(TraceEventFields.ScriptCount) ? e.ScriptCount : null;
-        _lastBlockedCount = e.Has(TraceEventFields.ScriptBlockedCount) ? e.ScriptBlockedCount : null;
+        _lastFields = e.Fields;
+        _lastCount = e.ScriptCount;
+        _lastBlockedCount = e.ScriptBlockedCount;
         _lastLive = live;
         _lastBlocked = blocked;
         _lastAgree = agree;
@@ -54,8 +58,8 @@ internal sealed class ScriptCounters
             FirstDisagreementLine = _firstDisagreementLine == 0 ? null : _firstDisagreementLine,
             Line = present ? _lastLine : null,
             Kind = present ? ReportNames.Of(_lastKind) : null,
-            Count = _lastCount,
-            BlockedCount = _lastBlockedCount,
+            Count = (_lastFields & TraceEventFields.ScriptCount) != 0 ? _lastCount : null,
+            BlockedCount = (_lastFields & TraceEventFields.ScriptBlockedCount) != 0 ? _lastBlockedCount : null,
             EngineLive = present ? _lastLive : null,
             EngineBlocked = present ? _lastBlocked : null,
             Agree = present ? _lastAgree : null,
