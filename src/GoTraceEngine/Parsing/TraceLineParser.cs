@@ -102,9 +102,9 @@ internal static class TraceLineParser
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static LineCategory ParsePayload(ReadOnlySpan<byte> payload, long lineNumber, NameTable? names, out TraceEvent e, out ParseFailure failure)
     {
-        // First look: the four event keywords as the tracers print them, a space after each, by one or two loads. Half
-        // the instructions of the keyword table below, which takes every other form (a tab after the keyword, the
-        // other keywords, a short line) and decides the same.
+        // First look: the four event keywords as the tracers print them, a space after each, by one or two loads (about
+        // 29 instructions a seed-format line fewer than the keyword table below, which takes every other form: a tab
+        // after the keyword, the other keywords, a short line; and decides the same).
         if (payload.Length >= 16)
         {
             ulong head = BinaryPrimitives.ReadUInt64LittleEndian(payload);
