@@ -104,7 +104,10 @@ internal static class TraceLineParser
     {
         // First look: the four event keywords as the tracers print them, a space after each, by one or two loads (about
         // 29 instructions a seed-format line fewer than the keyword table below, which takes every other form: a tab
-        // after the keyword, the other keywords, a short line; and decides the same).
+        // after the keyword, the other keywords, a short line; and decides the same). One call a kind, on purpose: each
+        // inlined copy of the field parser's entry knows its kind and picks its fast path without a test. Joined into
+        // the table's one call (a first-look method giving kind and length), a replay took 1.1 % (full) and 1.5 % (seed)
+        // more instructions (callgrind, one thread, 10 MB).
         if (payload.Length >= 16)
         {
             ulong head = BinaryPrimitives.ReadUInt64LittleEndian(payload);
