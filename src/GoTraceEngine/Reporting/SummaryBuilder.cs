@@ -27,6 +27,9 @@ internal readonly record struct EngineReadout(
 /// <summary>Builds the report from the engine's stages: the only place the engine makes strings and lists of its state.</summary>
 internal static class SummaryBuilder
 {
+    /// <summary>How many blocked-table slots ahead the walk starts loading a goroutine's live record (a 1 M-live table is far past the caches).</summary>
+    private const int LiveLookAhead = 16;
+
     public static TraceSummary Build(in EngineReadout r)
     {
         GoroutineState state = r.State;
@@ -43,6 +46,12 @@ internal static class SummaryBuilder
         var waiting = new Dictionary<LeakGroupKey, (long Count, LeakSuspect Example)>();
         for (int i = 0; i < state.Blocked.Capacity; i++)
         {
+            if (i + LiveLookAhead < state.Blocked.Capacity && state.Blocked.DangerousGetEntry(i + LiveLookAhead).Key is not 0 and var ahead)
+            {
+                // The live record read below for a slot a few ahead: the walk is sequential, the live table's slots random.
+                state.Live.Prefetch(ahead);
+            }
+
             ref readonly OpenTable<BlockedValue>.Entry entry = ref state.Blocked.DangerousGetEntry(i);
             if (entry.Key == 0)
             {
@@ -285,7 +294,23 @@ internal static class SummaryBuilder
             : a.ReasonCode.CompareTo(b.ReasonCode));
 
     /// <summary>The camelCase name of a verdict rule, for the report and the CI gate's output.</summary>
-    private static string RuleName(VerdictRule rule) => System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(rule.ToString());
+    /// <remarks>From a table made once: a report names the rule of every blocked goroutine it judges.</remarks>
+    private static string RuleName(VerdictRule rule) => s_ruleNames[(byte)rule] ?? ConvertRuleName(rule);
+
+    private static readonly string?[] s_ruleNames = RuleNames();
+
+    private static string?[] RuleNames()
+    {
+        var names = new string?[byte.MaxValue + 1];
+        foreach (VerdictRule rule in Enum.GetValues<VerdictRule>())
+        {
+            names[(byte)rule] = ConvertRuleName(rule);
+        }
+
+        return names;
+    }
+
+    private static string ConvertRuleName(VerdictRule rule) => System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(rule.ToString());
 
     /// <summary>Groups suspects that printed <c>obj=</c> by that address; biggest first.</summary>
     private static WaitObjectGroup[] WaitObjects(LeakSuspect[] leaks)

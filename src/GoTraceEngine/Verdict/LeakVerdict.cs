@@ -28,6 +28,11 @@ internal sealed class LeakVerdict
     private long _firstActivity = long.MinValue;
     private long _lastActivity = long.MinValue;
     private long _activityEvents;
+
+    // QuietThreshold's last answer, and the activity count and clock it was for (-1: none yet).
+    private long _quietThreshold;
+    private long _quietStampEvents = -1;
+    private bool _quietStampClock;
     private long _lastRelease = long.MinValue;
     private long _firstRelease = long.MinValue;
     private long _anyReleases;
@@ -270,7 +275,7 @@ internal sealed class LeakVerdict
             GroupReleases = g.Releases,
             GroupEpisodes = g.Episodes,
             GroupMaxRelease = g.MaxRelease,
-            GroupP99Release = g.Histogram.Quantile(0.99, g.Releases),
+            GroupP99Release = P99Release(ref g),
             GroupBlocked = g.Blocked,
             GroupSteadyBlocked = g.SteadyBlocked,
             GroupSpan = g.FirstPark == long.MinValue ? 0 : Math.Max(0, now - g.FirstPark),
@@ -460,17 +465,41 @@ internal sealed class LeakVerdict
     private double MeanReleaseGap() =>
         _anyReleases < 2 ? double.MaxValue : (double)(_lastRelease - _firstRelease) / (_anyReleases - 1);
 
-    /// <summary>How long a silence must last to count as quiesced: the floor, or a multiple of the trace's mean gap between goroutine events.</summary>
-    private long QuietThreshold(bool events)
+    /// <summary>The 99th percentile of a group's releases: computed again only after a release (see <see cref="VerdictGroup.P99"/>).</summary>
+    private static long P99Release(ref VerdictGroup g)
     {
-        long floor = events ? _options.QuietEvents : _options.QuietNs;
-        if (_activityEvents < 2)
+        if (g.P99At != g.Releases)
         {
-            return floor;
+            g.P99 = g.Histogram.Quantile(0.99, g.Releases);
+            g.P99At = g.Releases;
         }
 
-        double meanGap = (double)(_lastActivity - _firstActivity) / (_activityEvents - 1);
-        return (long)Math.Min(long.MaxValue / 2, Math.Max(floor, _options.QuietMultiple * meanGap));
+        return g.P99;
+    }
+
+    /// <summary>
+    /// How long a silence must last to count as quiesced: the floor, or a multiple of the trace's mean gap between
+    /// goroutine events. Kept until the next event: a report asks once per blocked goroutine.
+    /// </summary>
+    private long QuietThreshold(bool events)
+    {
+        if (_quietStampEvents == _activityEvents && _quietStampClock == events)
+        {
+            return _quietThreshold;
+        }
+
+        long floor = events ? _options.QuietEvents : _options.QuietNs;
+        long threshold = floor;
+        if (_activityEvents >= 2)
+        {
+            double meanGap = (double)(_lastActivity - _firstActivity) / (_activityEvents - 1);
+            threshold = (long)Math.Min(long.MaxValue / 2, Math.Max(floor, _options.QuietMultiple * meanGap));
+        }
+
+        _quietThreshold = threshold;
+        _quietStampEvents = _activityEvents;
+        _quietStampClock = events;
+        return threshold;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -4,7 +4,7 @@ namespace GoTraceEngine.Verdict;
 
 /// <summary>
 /// What the verdict knows of one group of goroutines, keyed by (start function, creator, park reason): how many parked,
-/// how many were released and how long they had waited, and how its blocked count moved. Fixed size (about 360 bytes).
+/// how many were released and how long they had waited, and how its blocked count moved. Fixed size (about 380 bytes).
 /// </summary>
 /// <remarks>Times are on the verdict's clock (<see cref="VerdictClock"/>); <see cref="long.MinValue"/> means "never".</remarks>
 [StructLayout(LayoutKind.Auto)]
@@ -71,6 +71,15 @@ internal struct VerdictGroup
 
     /// <summary>Park→release durations, log-scale.</summary>
     public ReleaseHistogram Histogram;
+
+    /// <summary>
+    /// The 99th percentile of <see cref="Histogram"/> when the group had <see cref="P99At"/> releases: a report judges
+    /// every blocked goroutine of the group, and the histogram only changes with a release.
+    /// </summary>
+    public long P99;
+
+    /// <summary>The <see cref="Releases"/> count <see cref="P99"/> was computed at (0 with 0: no releases, no percentile).</summary>
+    public long P99At;
 
     /// <summary>How long after its first park the group saw its first release (<see cref="long.MinValue"/>: not yet).</summary>
     public readonly long FirstReleaseLatency => FirstRelease == long.MinValue ? long.MinValue : FirstRelease - FirstPark;

@@ -436,4 +436,63 @@ public sealed class LeakVerdictTests
     [InlineData(90_000_000_000L, "1.5 min")]
     public void Duration_IsWordedForPeople(long ns, string expected) =>
         Assert.Equal(expected, VerdictText.Duration(ns, VerdictClock.Nanoseconds));
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Classify_AskedAfterEveryEvent_JudgesAsAVerdictAskedOnlyNow(bool eventClock)
+    {
+        VerdictClock clock = eventClock ? VerdictClock.Events : VerdictClock.Nanoseconds;
+        // The verdict keeps a group's release percentile and the quiet threshold between questions (a report asks once
+        // per blocked goroutine); whatever it kept must not outlive the next release or activity. One verdict is asked
+        // about every group after every event, its twin, fed the same, only at the checkpoints: they must agree there.
+        var asked = new LeakVerdict(clock: clock);
+        var twin = new LeakVerdict(clock: clock);
+        var random = new Random(7);
+        long now = 0;
+        var parks = new List<(int Group, ulong Obj, long At)>();
+        for (int step = 1; step <= 3000; step++)
+        {
+            now += random.Next(1, 50) * (clock == VerdictClock.Events ? 1 : Ms);
+            int action = random.Next(4);
+            if (action < 2 || parks.Count == 0)
+            {
+                int fn = random.Next(1, 4);
+                ulong obj = random.Next(2) == 0 ? 0 : Obj + ((ulong)fn << 6);
+                int group = asked.OnPark(fn, fn + 10, s_chanSend, obj, now);
+                Assert.Equal(group, twin.OnPark(fn, fn + 10, s_chanSend, obj, now));
+                parks.Add((group, obj, now));
+            }
+            else if (action == 2)
+            {
+                int index = random.Next(parks.Count);
+                (int group, ulong obj, long at) = parks[index];
+                parks.RemoveAt(index);
+                asked.OnRelease(group, obj, at, now);
+                twin.OnRelease(group, obj, at, now);
+            }
+            else
+            {
+                asked.OnActivity(now);
+                twin.OnActivity(now);
+            }
+
+            foreach ((int group, ulong obj, long at) in parks)
+            {
+                VerdictEvidence early = asked.Classify(group, obj, at);
+                if (step % 100 == 0)
+                {
+                    Assert.Equal(twin.Classify(group, obj, at), early);
+                }
+            }
+        }
+
+        // A tick that only moves the clock, and a question long after: the kept answers still hold.
+        asked.Advance(now + (60 * Sec));
+        twin.Advance(now + (60 * Sec));
+        foreach ((int group, ulong obj, long at) in parks)
+        {
+            Assert.Equal(twin.Classify(group, obj, at), asked.Classify(group, obj, at));
+        }
+    }
 }
