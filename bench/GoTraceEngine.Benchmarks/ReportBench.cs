@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using GoTraceEngine.Generation;
+using GoTraceEngine.Reporting;
 using GoTraceEngine.State;
 
 namespace GoTraceEngine.Benchmarks;
@@ -8,7 +9,8 @@ namespace GoTraceEngine.Benchmarks;
 /// The end of a replay at a large population: building the report (every blocked goroutine judged by the verdict and
 /// grouped, <see cref="TraceEngine{TSink}.GetSummary"/>) once the matrix's trace is applied. The baseline walks the
 /// same blocked goroutines through the public view and looks each one's live record up, which is the least a report
-/// has to read; the ratio is what judging, grouping and describing add.
+/// has to read; the ratio is what judging, grouping and describing add. The dashboard's refresh
+/// (<see cref="BlockedGroupCounter"/>) judges and groups the same goroutines without describing them.
 /// </summary>
 /// <remarks>
 /// A one-shot <c>gotrace replay</c> of a 1 M-live trace spends this long on one thread after its last event, while the
@@ -19,6 +21,7 @@ namespace GoTraceEngine.Benchmarks;
 [Config(typeof(BenchConfig))]
 public class ReportBench
 {
+    private readonly BlockedGroupCounter _counter = new(10);
     private TraceEngine _engine = null!;
 
     [Params(TraceFormat.Quiet, TraceFormat.Full)]
@@ -50,4 +53,11 @@ public class ReportBench
 
     [Benchmark(Description = "GetSummary: judge, group and describe")]
     public int Summary() => _engine.GetSummary().Leaks.Count;
+
+    [Benchmark(Description = "BlockedGroupCounter.Count: a dashboard refresh")]
+    public long Refresh()
+    {
+        _counter.Count(_engine);
+        return _counter.TotalLeaked;
+    }
 }

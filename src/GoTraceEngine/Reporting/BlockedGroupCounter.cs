@@ -35,6 +35,7 @@ public sealed class BlockedGroupCounter(int top)
         _groups.Clear();
         for (int i = 0; i < state.Blocked.Capacity; i++)
         {
+            state.PrefetchLiveAhead(i);
             ref readonly OpenTable<BlockedValue>.Entry entry = ref state.Blocked.DangerousGetEntry(i);
             if (entry.Key == 0)
             {

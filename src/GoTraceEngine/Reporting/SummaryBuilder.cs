@@ -27,9 +27,6 @@ internal readonly record struct EngineReadout(
 /// <summary>Builds the report from the engine's stages: the only place the engine makes strings and lists of its state.</summary>
 internal static class SummaryBuilder
 {
-    /// <summary>How many blocked-table slots ahead the walk starts loading a goroutine's live record (a 1 M-live table is far past the caches).</summary>
-    private const int LiveLookAhead = 16;
-
     public static TraceSummary Build(in EngineReadout r)
     {
         GoroutineState state = r.State;
@@ -46,12 +43,7 @@ internal static class SummaryBuilder
         var waiting = new Dictionary<LeakGroupKey, (long Count, LeakSuspect Example)>();
         for (int i = 0; i < state.Blocked.Capacity; i++)
         {
-            if (i + LiveLookAhead < state.Blocked.Capacity && state.Blocked.DangerousGetEntry(i + LiveLookAhead).Key is not 0 and var ahead)
-            {
-                // The live record read below for a slot a few ahead: the walk is sequential, the live table's slots random.
-                state.Live.Prefetch(ahead);
-            }
-
+            state.PrefetchLiveAhead(i);
             ref readonly OpenTable<BlockedValue>.Entry entry = ref state.Blocked.DangerousGetEntry(i);
             if (entry.Key == 0)
             {

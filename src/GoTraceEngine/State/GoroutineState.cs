@@ -36,6 +36,26 @@ internal sealed class GoroutineState
 
     public OpenTable<BlockedValue> Blocked => _blocked;
 
+    /// <summary>How many blocked-table slots ahead <see cref="PrefetchLiveAhead"/> looks.</summary>
+    internal const int LiveLookAhead = 16;
+
+    /// <summary>
+    /// For a walk of the blocked table in slot order that reads each goroutine's live record (the report, the
+    /// dashboard's group counts): starts loading the live record of the goroutine <see cref="LiveLookAhead"/> slots
+    /// after <paramref name="blockedSlot"/>. The walk is sequential and the live table's slots random; past the caches
+    /// (1 M live) each lookup would otherwise wait out a miss. A hint: it changes nothing.
+    /// </summary>
+    /// <param name="blockedSlot">The slot the walk is at.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal void PrefetchLiveAhead(int blockedSlot)
+    {
+        int ahead = blockedSlot + LiveLookAhead;
+        if (ahead < _blocked.Capacity && _blocked.DangerousGetEntry(ahead).Key is not 0 and var key)
+        {
+            _live.Prefetch(key);
+        }
+    }
+
     /// <summary>The go statements seen (<c>gopc=</c>): what a site creator key names.</summary>
     public CreatorSites Sites => _sites;
 
