@@ -27,4 +27,7 @@ internal enum BlockedFlags : byte
     Timestamp = 1,
     WaitObject = 2,
     WaitReason = 4,
+
+    /// <summary>The goroutine was created before the trace (adopted at its first park): its release is no independent episode of its group.</summary>
+    Adopted = 8,
 }

@@ -286,7 +286,7 @@ internal sealed class GoroutineState
                 {
                     // Parked again for another reason: the first park ended.
                     _blockedByReason[value.Key]--;
-                    _verdict.OnRelease(value.Group, value.WaitObject, ParkTime(value), now);
+                    _verdict.OnRelease(value.Group, value.WaitObject, ParkTime(value), now, (value.Flags & BlockedFlags.Adopted) != 0);
                 }
 
                 _blockedByReason[key]++;
@@ -308,6 +308,7 @@ internal sealed class GoroutineState
                 {
                     // Created before the trace (followed from its first park): its group's goroutines run in the trace.
                     _verdict.OnAdopted(value.Group);
+                    value.Flags |= BlockedFlags.Adopted;
                 }
             }
             else
@@ -334,7 +335,7 @@ internal sealed class GoroutineState
         if (_blocked.Remove(g, out BlockedValue removed))
         {
             _blockedByReason[removed.Key]--;
-            _verdict.OnRelease(removed.Group, removed.WaitObject, ParkTime(removed), now);
+            _verdict.OnRelease(removed.Group, removed.WaitObject, ParkTime(removed), now, (removed.Flags & BlockedFlags.Adopted) != 0);
         }
     }
 

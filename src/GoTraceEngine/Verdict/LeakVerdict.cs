@@ -140,8 +140,14 @@ internal sealed class LeakVerdict
     /// <param name="waitObject">The object it had parked on, or 0.</param>
     /// <param name="parkTime">The park's time.</param>
     /// <param name="now">The release's time.</param>
+    /// <param name="adoptedGoroutine">
+    /// The goroutine was created before the trace. Its release counts in the group's history but is no independent
+    /// episode: a goroutine that outlives the trace is typically a loop (a dispatcher, a poller) that waits at more than
+    /// one place under one reason, e.g. a timer's select for seconds and a send's select for milliseconds. A window that
+    /// saw one burst of its short waits says nothing about its long ones, and its group's history stays censored.
+    /// </param>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void OnRelease(int group, ulong waitObject, long parkTime, long now)
+    public void OnRelease(int group, ulong waitObject, long parkTime, long now, bool adoptedGoroutine = false)
     {
         Touch(now);
         _releases++;
@@ -154,6 +160,8 @@ internal sealed class LeakVerdict
             long previous = _objects.OnRelease(waitObject, now);
             independent = previous == long.MinValue || now - previous >= waited / 2;
         }
+
+        independent &= !adoptedGoroutine;
 
         g.Releases++;
         g.Histogram.Add(waited);

@@ -103,6 +103,42 @@ public sealed class AttachVerdictTests
     }
 
     [Theory]
+    [InlineData(true, LeakClass.Likely)]
+    [InlineData(false, LeakClass.Leak)]
+    public void LoopOlderThanTheTrace_ABurstOfShortWaits_IsNoMeasureOfItsLongOnes(bool olderThanTheTrace, LeakClass expected)
+    {
+        // A dispatcher: a select on a timer for seconds, then a burst of sends to a pool, each a select of a few ms (one
+        // group: same goroutine, same reason). The window sees its timer fire, one burst of 20 sends, and its next timer
+        // wait, 2.9 s long when the window closes. Created before the trace, that burst is all the trace saw of a
+        // goroutine that was alive long before: no measure of its timer's waits. Created in the trace, the trace saw
+        // all its life: 20 waits of 5 ms, then one 600 times longer.
+        const long Ms = 1_000_000;
+        var text = new StringBuilder(Header);
+        text.Append(olderThanTheTrace
+            ? "ready: ts=1000000 goroutine=c000001000\n"
+            : "newproc1: ts=1000000 goroutine=c000001000 goid=7 fn=main.dispatch creator=main.main\n");
+        long ts = 2 * Ms;
+        for (int send = 0; send < 20; send++, ts += 6 * Ms)
+        {
+            text.Append($"gopark: ts={ts} goroutine=c000001000 reason=3 obj=0 goid=7 fn=main.dispatch creator=main.main\n");
+            text.Append($"ready: ts={ts + (5 * Ms)} goroutine=c000001000\n");
+        }
+
+        text.Append($"gopark: ts={ts} goroutine=c000001000 reason=3 obj=0 goid=7 fn=main.dispatch creator=main.main\n");
+        for (long t = ts + Ms; t < ts + (2_900 * Ms); t += Ms)
+        {
+            text.Append($"newproc1: ts={t} goroutine=d000{t / Ms % 50:x3}000 fn=main.handle creator=main.serve\n");
+            text.Append($"gopark: ts={t + 1} goroutine=d000{t / Ms % 50:x3}000 reason=6 obj=c0000ff000\n");
+            text.Append($"ready: ts={t + (Ms / 2)} goroutine=d000{t / Ms % 50:x3}000\n");
+            text.Append($"godestroy: ts={t + (Ms / 2) + 1} goroutine=d000{t / Ms % 50:x3}000\n");
+        }
+
+        TraceSummary summary = Replay(text.ToString());
+        LeakSuspect dispatch = Assert.Single(summary.Leaks.Concat(summary.Likely));
+        Assert.Equal(("main.dispatch", expected), (dispatch.StartFunction, dispatch.Verdict));
+    }
+
+    [Theory]
     [InlineData(3_600, LeakClass.Likely)]
     [InlineData(5_200, LeakClass.Leak)]
     public void NewGroupThatNeverReleases_IsJudgedAgainstTheLongestWaitOfGoroutinesOlderThanTheTrace(int endMs, LeakClass expected)
