@@ -60,7 +60,7 @@ internal static class SummaryBuilder
                 VerdictClass.Likely => LeakClass.Likely,
                 _ => LeakClass.Waiting,
             };
-            string rule = RuleName(evidence.Rule);
+            string rule = ReportNames.Of(evidence.Rule);
             bool underLeakAfter = leakClass != LeakClass.Waiting && leakAfter > 0 && blockedNs < leakAfter;
             if (underLeakAfter)
             {
@@ -284,25 +284,6 @@ internal static class SummaryBuilder
             : (a.OldestBlockedNs ?? -1) != (b.OldestBlockedNs ?? -1) ? (b.OldestBlockedNs ?? -1).CompareTo(a.OldestBlockedNs ?? -1)
             : string.CompareOrdinal(a.StartFunction, b.StartFunction) is var byName && byName != 0 ? byName
             : a.ReasonCode.CompareTo(b.ReasonCode));
-
-    /// <summary>The camelCase name of a verdict rule, for the report and the CI gate's output.</summary>
-    /// <remarks>From a table made once: a report names the rule of every blocked goroutine it judges.</remarks>
-    private static string RuleName(VerdictRule rule) => s_ruleNames[(byte)rule] ?? ConvertRuleName(rule);
-
-    private static readonly string?[] s_ruleNames = RuleNames();
-
-    private static string?[] RuleNames()
-    {
-        var names = new string?[byte.MaxValue + 1];
-        foreach (VerdictRule rule in Enum.GetValues<VerdictRule>())
-        {
-            names[(byte)rule] = ConvertRuleName(rule);
-        }
-
-        return names;
-    }
-
-    private static string ConvertRuleName(VerdictRule rule) => System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(rule.ToString());
 
     /// <summary>Groups suspects that printed <c>obj=</c> by that address; biggest first.</summary>
     private static WaitObjectGroup[] WaitObjects(LeakSuspect[] leaks)
