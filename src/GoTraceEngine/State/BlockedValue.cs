@@ -28,6 +28,9 @@ internal enum BlockedFlags : byte
     WaitObject = 2,
     WaitReason = 4,
 
-    /// <summary>The goroutine was created before the trace (adopted at its first park): its release is no independent episode of its group.</summary>
-    Adopted = 8,
+    /// <summary>
+    /// A later park of a goroutine created before the trace: not its first blocking park the trace saw. Its release is
+    /// no independent episode of its group (<see cref="Verdict.LeakVerdict.OnRelease"/>).
+    /// </summary>
+    OlderRepeat = 8,
 }

@@ -222,6 +222,7 @@ internal sealed class GoroutineState
         value.StartFunction = e.StartFunction;
         value.Creator = (e.Fields & TraceEventFields.CreatorPc) != 0 && e.CreatorPc != 0 ? _sites.Intern(e.CreatorPc, e.Creator) : e.Creator;
         value.IsBlocked = false;
+        value.OlderParked = false;
     }
 
     /// <summary>
@@ -240,6 +241,7 @@ internal sealed class GoroutineState
         value.StartFunction = e.StartFunction;
         value.Creator = (e.Fields & TraceEventFields.CreatorPc) != 0 && e.CreatorPc != 0 ? _sites.Intern(e.CreatorPc, e.Creator) : e.Creator;
         value.IsBlocked = false;
+        value.OlderParked = false;
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -286,7 +288,7 @@ internal sealed class GoroutineState
                 {
                     // Parked again for another reason: the first park ended.
                     _blockedByReason[value.Key]--;
-                    _verdict.OnRelease(value.Group, value.WaitObject, ParkTime(value), now, (value.Flags & BlockedFlags.Adopted) != 0);
+                    _verdict.OnRelease(value.Group, value.WaitObject, ParkTime(value), now, (value.Flags & BlockedFlags.OlderRepeat) != 0);
                 }
 
                 _blockedByReason[key]++;
@@ -307,8 +309,14 @@ internal sealed class GoroutineState
                 if (live.CreateLineNumber == 0)
                 {
                     // Created before the trace (followed from its first park): its group's goroutines run in the trace.
+                    // Its first blocking park seen may be an independent episode of its group, its later ones are not.
                     _verdict.OnAdopted(value.Group);
-                    value.Flags |= BlockedFlags.Adopted;
+                    if (live.OlderParked)
+                    {
+                        value.Flags |= BlockedFlags.OlderRepeat;
+                    }
+
+                    live.OlderParked = true;
                 }
             }
             else
@@ -335,7 +343,7 @@ internal sealed class GoroutineState
         if (_blocked.Remove(g, out BlockedValue removed))
         {
             _blockedByReason[removed.Key]--;
-            _verdict.OnRelease(removed.Group, removed.WaitObject, ParkTime(removed), now, (removed.Flags & BlockedFlags.Adopted) != 0);
+            _verdict.OnRelease(removed.Group, removed.WaitObject, ParkTime(removed), now, (removed.Flags & BlockedFlags.OlderRepeat) != 0);
         }
     }
 

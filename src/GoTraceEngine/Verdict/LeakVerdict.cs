@@ -140,14 +140,16 @@ internal sealed class LeakVerdict
     /// <param name="waitObject">The object it had parked on, or 0.</param>
     /// <param name="parkTime">The park's time.</param>
     /// <param name="now">The release's time.</param>
-    /// <param name="adoptedGoroutine">
-    /// The goroutine was created before the trace. Its release counts in the group's history but is no independent
-    /// episode: a goroutine that outlives the trace is typically a loop (a dispatcher, a poller) that waits at more than
-    /// one place under one reason, e.g. a timer's select for seconds and a send's select for milliseconds. A window that
-    /// saw one burst of its short waits says nothing about its long ones, and its group's history stays censored.
+    /// <param name="olderRepeat">
+    /// The park was a later one of a goroutine created before the trace (not the first blocking park the trace saw of
+    /// it). Its release counts in the group's history but is no independent episode: a goroutine that outlives the
+    /// trace is typically a loop (a dispatcher, a poller) that waits at more than one place under one reason, e.g. a
+    /// timer's select for seconds and a send's select for milliseconds. A window that saw one burst of its short waits
+    /// says nothing about its long ones. So each older goroutine supplies at most one episode, from its first park:
+    /// a lone loop leaves its group's history censored, and a group of many older goroutines can still decide.
     /// </param>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void OnRelease(int group, ulong waitObject, long parkTime, long now, bool adoptedGoroutine = false)
+    public void OnRelease(int group, ulong waitObject, long parkTime, long now, bool olderRepeat = false)
     {
         Touch(now);
         _releases++;
@@ -161,7 +163,7 @@ internal sealed class LeakVerdict
             independent = previous == long.MinValue || now - previous >= waited / 2;
         }
 
-        independent &= !adoptedGoroutine;
+        independent &= !olderRepeat;
 
         g.Releases++;
         g.Histogram.Add(waited);

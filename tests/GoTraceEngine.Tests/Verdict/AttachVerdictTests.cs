@@ -139,6 +139,44 @@ public sealed class AttachVerdictTests
     }
 
     [Theory]
+    [InlineData(20, LeakClass.Leak)]
+    [InlineData(4, LeakClass.Likely)]
+    public void PoolOlderThanTheTrace_EachGoroutineIsOneEpisode_HoweverOftenItWakes(int pollers, LeakClass expected)
+    {
+        // Pollers created before the trace, each followed from its first park: it waits 10 ms on a select, five times
+        // over. One more poller parks and never wakes while the program runs on for 3 s. Twenty pollers are twenty
+        // independent measures of the group's wait: 3 s is far beyond them. Four pollers waking five times each are
+        // twenty releases but four measures: too few to call the stuck one leaked.
+        const long Ms = 1_000_000;
+        var events = new List<(long Ts, string Line)>();
+        for (int i = 0; i < pollers; i++)
+        {
+            long ts = (i * Ms) + 1;
+            events.Add((ts - 1, $"ready: ts={ts - 1} goroutine=c0000{i:x2}000"));
+            for (int wait = 0; wait < 5; wait++, ts += 20 * Ms)
+            {
+                events.Add((ts, $"gopark: ts={ts} goroutine=c0000{i:x2}000 reason=3 obj=0 goid={100 + i} fn=main.poll creator=main.main"));
+                events.Add((ts + (10 * Ms), $"ready: ts={ts + (10 * Ms)} goroutine=c0000{i:x2}000"));
+            }
+        }
+
+        events.Add((150 * Ms, "ready: ts=150000000 goroutine=c0000ff000"));
+        events.Add(((150 * Ms) + 1, "gopark: ts=150000001 goroutine=c0000ff000 reason=3 obj=0 goid=99 fn=main.poll creator=main.main"));
+        for (long ts = 2 * Ms; ts < 3_200 * Ms; ts += Ms)
+        {
+            events.Add((ts, $"newproc1: ts={ts} goroutine=d000{ts / Ms % 50:x3}000 fn=main.handle creator=main.serve"));
+            events.Add((ts + 1, $"gopark: ts={ts + 1} goroutine=d000{ts / Ms % 50:x3}000 reason=6 obj=c0000ff000"));
+            events.Add((ts + (Ms / 2), $"ready: ts={ts + (Ms / 2)} goroutine=d000{ts / Ms % 50:x3}000"));
+            events.Add((ts + (Ms / 2) + 1, $"godestroy: ts={ts + (Ms / 2) + 1} goroutine=d000{ts / Ms % 50:x3}000"));
+        }
+
+        TraceSummary summary = Replay(Header + string.Concat(events.OrderBy(e => e.Ts).Select(e => e.Line + "\n")));
+        LeakSuspect stuck = Assert.Single(summary.Leaks.Concat(summary.Likely));
+        Assert.Equal((99L, "main.poll", expected), (stuck.GoId!.Value, stuck.StartFunction, stuck.Verdict));
+        Assert.Contains($"({5 * pollers} releases over {(5 * pollers) + 1} parks)", stuck.Evidence, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData(3_600, LeakClass.Likely)]
     [InlineData(5_200, LeakClass.Leak)]
     public void NewGroupThatNeverReleases_IsJudgedAgainstTheLongestWaitOfGoroutinesOlderThanTheTrace(int endMs, LeakClass expected)
