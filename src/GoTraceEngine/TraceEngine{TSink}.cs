@@ -331,12 +331,39 @@ public partial class TraceEngine<TSink>
         {
             _programExit = (_programExit ?? new ProgramExit()) with { Code = (int)code };
         }
-        else if (TryReadNote(line, "# exit signal="u8, out long signal) && signal is >= int.MinValue and <= int.MaxValue)
+        else if (TryReadNote(StripTimestamp(line, out long killedAt), "# exit signal="u8, out long signal) && signal is >= int.MinValue and <= int.MaxValue)
         {
             _programExit = (_programExit ?? new ProgramExit()) with { Signal = (int)signal };
+            if (killedAt > 0)
+            {
+                _state.ProgramKilledAt = killedAt;
+            }
         }
 
         UpdateEndMeaning();
+    }
+
+    /// <summary>
+    /// A note's trailing <c> ts=N</c> (the bundled scripts stamp <c># exit signal=</c> with the kill's time): the note
+    /// without it, and N; or the note as it is, and 0.
+    /// </summary>
+    private static ReadOnlySpan<byte> StripTimestamp(ReadOnlySpan<byte> line, out long timestamp)
+    {
+        timestamp = 0;
+        int at = line.LastIndexOf(" ts="u8);
+        if (at < 0)
+        {
+            return line;
+        }
+
+        ReadOnlySpan<byte> text = line[(at + " ts=".Length)..].TrimEnd("\r \t"u8);
+        if (!System.Buffers.Text.Utf8Parser.TryParse(text, out long value, out int read) || read != text.Length)
+        {
+            return line;
+        }
+
+        timestamp = value;
+        return line[..at];
     }
 
     /// <summary>A note <c>PREFIX N</c> whose whole rest (but line-end whitespace) is the number <paramref name="value"/>.</summary>
@@ -355,8 +382,11 @@ public partial class TraceEngine<TSink>
     /// <summary>
     /// Whether the end record is silence in the program: the bundled scripts (a <c># gotrace</c> header) print the
     /// program's exit before their end, so without one the end is only the tracer stopping (a timed attach, Ctrl-C).
+    /// A program a signal killed (Ctrl-C, a timeout's SIGINT or SIGTERM, SIGKILL) did not go quiet either: it was
+    /// stopped while it ran, and what follows its death is the tracer stopping. Its silence counts up to the kill,
+    /// when the note gives its time (<see cref="GoroutineState.ProgramKilledAt"/>).
     /// </summary>
-    private void UpdateEndMeaning() => _state.TraceEndIsProgramSilence = _traceInfo is null || _programExit is not null;
+    private void UpdateEndMeaning() => _state.TraceEndIsProgramSilence = _traceInfo is null || _programExit is { Signal: null };
 
     /// <summary>
     /// <c># gotrace tracer=bpftrace os=linux arch=amd64 go=go1.19.8 reasons=trace</c>: names the tracer and selects the

@@ -81,7 +81,7 @@ public sealed partial class ScriptTests
         Assert.Contains("sys_enter_exit_group", text, StringComparison.Ordinal);
 
         string full = ScriptCatalog.Render(script, new GoVersion(1, 22), "1.22", ScriptCatalog.DefaultOffsets, "/usr/local/bin/prog", "linux");
-        Assert.Contains("printf(\"# exit signal=%d\\n\", curtask->exit_code & 0x7f);", full, StringComparison.Ordinal);
+        Assert.Contains("printf(\"# exit signal=%d ts=%lld\\n\", curtask->exit_code & 0x7f, nsecs);", full, StringComparison.Ordinal);
         Assert.Contains("/pid == cpid && tid == pid/", full, StringComparison.Ordinal);
     }
 

@@ -93,6 +93,12 @@ internal sealed class GoroutineState
     }
 
     /// <summary>
+    /// When a signal killed the program (<c># exit signal=N ts=T</c>), 0 when not known: the end record then moves the
+    /// verdict's clock only this far (see <see cref="TraceEndIsProgramSilence"/>).
+    /// </summary>
+    public long ProgramKilledAt { get; set; }
+
+    /// <summary>
     /// How late a tracer's lines may reach the trace (the reorder window, in ns): while the program is not known to have
     /// ended (<see cref="TraceEndIsProgramSilence"/> false), the verdict's silence rules leave that much of the trace's
     /// end out (<see cref="LeakVerdict.UnsettledTail"/>).
@@ -170,6 +176,11 @@ internal sealed class GoroutineState
                 if (TraceEndIsProgramSilence)
                 {
                     _verdict.Advance(now);
+                }
+                else if (ProgramKilledAt > 0 && _verdict.Clock == VerdictClock.Nanoseconds)
+                {
+                    // Killed while it ran: the program's silence, if any, lasted until the kill, not until the tracer's end.
+                    _verdict.Advance(Math.Min(ProgramKilledAt, now));
                 }
 
                 break;

@@ -32,6 +32,37 @@ public sealed class TraceEndVerdictTests
         Assert.All(summary.Leaks, leak => Assert.Contains("nothing has run anywhere for 300 ms", leak.Evidence, StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void EndAfterAGap_AfterASignalKilledTheProgram_BusySessionsAreWaiting(bool stampedKill)
+    {
+        // Ctrl-C, a CI job's timeout (SIGINT, SIGTERM), SIGKILL: the program died while it ran, and the tracer's end
+        // came 300 ms later. That gap is the tracer stopping: every busy session called leaked was what it did before.
+        const long Ms = 1_000_000;
+        string busy = BusyWithoutEnd();
+        long last = (Sessions + 2000) * Ms;
+        string kill = stampedKill ? $"# exit signal=2 ts={last + 1}\n" : "# exit signal=2\n";
+        TraceSummary summary = Replay(Encoding.UTF8.GetBytes(busy + kill + $"END: ts={last + (300 * Ms)}\n"));
+        Assert.Equal(new ProgramExit { Signal = 2 }, summary.ProgramExit);
+        Assert.Equal(Sessions, summary.Blocked);
+        Assert.Empty(summary.Leaks);
+        Assert.Equal(Sessions, summary.WaitingGroups.Sum(g => g.Count));
+    }
+
+    [Fact]
+    public void AHungProgramKilledAfterwards_IsQuiescedUpToTheKill()
+    {
+        // The program stops doing anything, and 6 s later it is killed (the user gave up on it): the silence before the
+        // kill is the program's own, the 300 ms between the kill and the tracer's end are not.
+        const long Ms = 1_000_000;
+        string busy = BusyWithoutEnd();
+        long last = (Sessions + 2000) * Ms;
+        TraceSummary summary = Replay(Encoding.UTF8.GetBytes(busy + $"# exit signal=15 ts={last + (6000 * Ms)}\nEND: ts={last + (6300 * Ms)}\n"));
+        Assert.Equal(Sessions, summary.Leaks.Count);
+        Assert.All(summary.Leaks, leak => Assert.Contains("nothing has run anywhere for 6 s", leak.Evidence, StringComparison.Ordinal));
+    }
+
     [Fact]
     public void EndAfterAGap_TraceWithoutTheExitConvention_CountsAsSilenceAsBefore()
     {
