@@ -225,6 +225,55 @@ public sealed partial class LiveTraceTests
         Assert.Contains("gotrace: the traced program killed by SIGKILL\n", error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Trace_BusyProgramKilledByASignal_ItsIdleSessionsAreNotLeaks()
+    {
+        // 2 000 sessions, each receiving a message in turn, until the program kills itself mid-flight (as Ctrl-C or a
+        // CI job's timeout would). bpftrace's end comes after the program's death: that gap is no silence of the program.
+        SkipUnlessTracingWorks();
+        if (!File.Exists("/sys/kernel/btf/vmlinux"))
+        {
+            Assert.Skip("the kernel has no BTF: the script cannot read the exit status of a killed program");
+        }
+
+        string binary = BuildInline("killed-busy", """
+            package main
+
+            import (
+            	"os"
+            	"syscall"
+            	"time"
+            )
+
+            func session(in chan int) {
+            	for range in {
+            	}
+            }
+
+            func main() {
+            	chans := make([]chan int, 2000)
+            	for i := range chans {
+            		chans[i] = make(chan int)
+            		go session(chans[i])
+            	}
+            	deadline := time.Now().Add(1500 * time.Millisecond)
+            	for i := 0; time.Now().Before(deadline); i++ {
+            		chans[i%len(chans)] <- i
+            	}
+            	syscall.Kill(os.Getpid(), syscall.SIGKILL)
+            }
+
+            """);
+        string saved = Path.Combine(s_work, "killed-busy.trace.txt");
+        (int exit, string output, _) = await RunAsync("trace", "--format", "json", "--save", saved, "--", binary);
+        Assert.Equal(137, exit);
+        string kill = Assert.Single(File.ReadAllLines(saved), l => l.StartsWith("# exit signal=", StringComparison.Ordinal));
+        Assert.Matches(@"^# exit signal=9 ts=\d+$", kill);
+        JsonNode report = JsonNode.Parse(output)!;
+        Assert.True(report["blocked"]!.GetValue<long>() >= 1500, output[..Math.Min(output.Length, 2000)]);
+        Assert.DoesNotContain(report["leaks"]!.AsArray(), l => l!["startFunction"]!.GetValue<string>() == "main.session");
+    }
+
     [Theory]
     [MemberData(nameof(Versions))]
     public async Task Trace_AttachToARunningServer_ReportsTheLeaksOfTheWindowAndDetaches(string version)
