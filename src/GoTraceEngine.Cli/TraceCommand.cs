@@ -32,7 +32,7 @@ internal static class TraceCommand
         Argument<string[]> program = new("PROGRAM") { Description = "The Go program to run and trace, and its arguments (after --).", Arity = ArgumentArity.ZeroOrMore };
         Option<long?> pid = UsageErrors.OptionalInteger("--pid", "Attach to this running Go process instead of starting one; stop with Ctrl-C or --duration. Example: sudo gotrace trace -p 4242 --duration 30s", 1, int.MaxValue, "PID");
         pid.Aliases.Add("-p");
-        Option<string?> duration = new("--duration") { Description = "With -p: stop tracing after this long (30s, 5m) and report.", HelpName = "DURATION" };
+        Option<string?> duration = new("--duration") { Description = "Stop tracing after this long (30s, 5m) and report. With -p the process keeps running; a program gotrace started is then stopped (SIGINT).", HelpName = "DURATION" };
         Option<string> format = new("--format", "-f") { Description = "Report format: text or json.", DefaultValueFactory = _ => "text" };
         format.AcceptOnlyFromAmong("text", "json");
         Option<string?> output = new("--output", "-o") { Description = "Write the report to this file; the program's stdout then stays on stdout (without -o it goes to stderr).", HelpName = "FILE" };
@@ -74,11 +74,7 @@ internal static class TraceCommand
 
             if (result.GetValue(duration) is { } text)
             {
-                if (!hasPid)
-                {
-                    result.AddError("--duration needs -p PID (a program started by gotrace trace is traced until it exits)");
-                }
-                else if (!DurationParser.TryParse(text, out TimeSpan span) || span <= TimeSpan.Zero)
+                if (!DurationParser.TryParse(text, out TimeSpan span) || span <= TimeSpan.Zero)
                 {
                     result.AddError($"'{text}' is not a duration (expected e.g. 500ms, 30s, 1m).");
                 }
@@ -349,6 +345,10 @@ internal static class TraceCommand
         private async Task<int> ReportAsync(TraceEngine engine, BpftraceSession session, BpftraceEnd end, byte[] symbolLines, string named, Preflight preflight)
         {
             bool interrupted = end.StoppedEarly && pid is null;
+
+            // A program gotrace started and stopped at --duration: it ran until the trace stopped, and the signal that
+            // then ended it was gotrace's, no failure of its own.
+            bool stoppedAtDuration = end.StoppedAtDuration && pid is null;
             if (interrupted)
             {
                 engine.Complete(IncompleteReason.Interrupted, EndedEarly.TracingInterrupted);
@@ -383,10 +383,10 @@ internal static class TraceCommand
 
             // How the program ended is in the trace itself (# exit code=N, # exit signal=N): the engine read it.
             TraceSummary summary = engine.GetSummary();
-            (int? code, int? signal) = (summary.ProgramExit?.Code, summary.ProgramExit?.Signal);
+            (int? code, int? signal) = stoppedAtDuration ? (null, null) : (summary.ProgramExit?.Code, summary.ProgramExit?.Signal);
             string command = pid is { } id ? $"process {id} ({preflight.Binary})" : string.Join(' ', commandLine);
             string? failure = signal is { } s ? $"killed by {Posix.SignalName(s)}" : code is > 0 ? $"exited with code {code}" : null;
-            bool stillRunning = pid is { } attached && code is null && signal is null && Posix.Signal(attached, 0);
+            bool stillRunning = stoppedAtDuration || (pid is { } attached && code is null && signal is null && Posix.Signal(attached, 0));
             summary = summary with
             {
                 Program = new TracedProgram { Command = signal is { } sig ? $"{command} (killed by {Posix.SignalName(sig)})" : command, ExitCode = code, StillRunning = stillRunning },
@@ -416,6 +416,7 @@ internal static class TraceCommand
                 }
 
                 exit = interrupted ? ExitCodes.Interrupted
+                    : stoppedAtDuration ? ExitCodes.Ok
                     : signal is { } n ? 128 + n
                     : code ?? (pid is null ? ExitCodes.Leaks : ExitCodes.Ok);
             }
@@ -428,6 +429,10 @@ internal static class TraceCommand
             if (failure is not null)
             {
                 await context.Stderr.WriteLineAsync($"gotrace: the traced program {failure}").ConfigureAwait(false);
+            }
+            else if (stoppedAtDuration)
+            {
+                await context.Stderr.WriteLineAsync($"gotrace: stopped the traced program after {ReportWriter.FormatDuration((long)duration.TotalNanoseconds)} (--duration)").ConfigureAwait(false);
             }
             else if (pid is null && code is null && !interrupted)
             {

@@ -274,6 +274,58 @@ public sealed partial class LiveTraceTests
         Assert.DoesNotContain(report["leaks"]!.AsArray(), l => l!["startFunction"]!.GetValue<string>() == "main.session");
     }
 
+    [Fact]
+    public async Task Trace_ServerThatNeverExits_DurationStopsItAndGatesOnItsLeaks()
+    {
+        // A server runs until stopped: --duration traces it that long, then stops it. Its leaks (a fetch nobody receives
+        // from, every few thousand requests) fail the gate; its idle sessions do not, nor does the SIGINT that ended it.
+        SkipUnlessTracingWorks();
+        string binary = BuildInline("forever", """
+            package main
+
+            import "time"
+
+            func session(in chan int) {
+            	for range in {
+            	}
+            }
+
+            func fetch(out chan int) { out <- 1 }
+
+            func main() {
+            	chans := make([]chan int, 500)
+            	for i := range chans {
+            		chans[i] = make(chan int)
+            		go session(chans[i])
+            	}
+            	for i := 0; ; i++ {
+            		chans[i%len(chans)] <- i
+            		if i%2000 == 0 {
+            			go fetch(make(chan int))
+            		}
+            		time.Sleep(100 * time.Microsecond)
+            	}
+            }
+
+            """);
+        (int exit, string output, string error) = await RunAsync("trace", "--duration", "3s", "--format", "json", "--", binary);
+        Assert.Equal(0, exit);
+        Assert.Contains("gotrace: stopped the traced program after 3s (--duration)\n", error, StringComparison.Ordinal);
+        JsonNode report = JsonNode.Parse(output)!;
+        Assert.True(report["program"]!["stillRunning"]!.GetValue<bool>());
+        Assert.True(report["completed"]!.GetValue<bool>());
+        string[] leaked = [.. report["leaks"]!.AsArray().Select(l => l!["startFunction"]!.GetValue<string>())];
+        Assert.Contains("main.fetch", leaked);
+        Assert.DoesNotContain("main.session", leaked);
+
+        (exit, output, _) = await RunAsync("trace", "--duration", "3s", "--check", "--format", "json", "--", binary);
+        Assert.Equal(1, exit);
+        JsonNode verdict = JsonNode.Parse(output)!;
+        Assert.False(verdict["passed"]!.GetValue<bool>());
+        Assert.Null(verdict["programFailure"]);
+        Assert.Empty(Process.GetProcessesByName("forever"));
+    }
+
     [Theory]
     [MemberData(nameof(Versions))]
     public async Task Trace_AttachToARunningServer_ReportsTheLeaksOfTheWindowAndDetaches(string version)
@@ -348,7 +400,7 @@ public sealed partial class LiveTraceTests
     [Theory]
     [InlineData(new[] { "trace" }, "gotrace: give the PROGRAM to run (after --), or -p PID to attach to a running process (see 'gotrace trace --help')\n")]
     [InlineData(new[] { "trace", "-p", "1", "--", "./prog" }, "gotrace: give either -p PID or a PROGRAM to run, not both (see 'gotrace trace --help')\n")]
-    [InlineData(new[] { "trace", "--duration", "5s", "--", "./prog" }, "gotrace: --duration needs -p PID (a program started by gotrace trace is traced until it exits) (see 'gotrace trace --help')\n")]
+    [InlineData(new[] { "trace", "--duration", "0s", "--", "./prog" }, "gotrace: '0s' is not a duration (expected e.g. 500ms, 30s, 1m). (see 'gotrace trace --help')\n")]
     [InlineData(new[] { "trace", "-p", "1", "--duration", "soon" }, "gotrace: 'soon' is not a duration (expected e.g. 500ms, 30s, 1m). (see 'gotrace trace --help')\n")]
     [InlineData(new[] { "trace", "-o", "/nonexistent/dir/report.json", "--", "./prog" }, "gotrace: --output '/nonexistent/dir/report.json': no such directory (see 'gotrace trace --help')\n")]
     public async Task Trace_BadOptions_OneLineExitTwo(string[] args, string expected)
