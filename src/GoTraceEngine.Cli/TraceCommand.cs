@@ -32,7 +32,7 @@ internal static class TraceCommand
         Argument<string[]> program = new("PROGRAM") { Description = "The Go program to run and trace, and its arguments (after --).", Arity = ArgumentArity.ZeroOrMore };
         Option<long?> pid = UsageErrors.OptionalInteger("--pid", "Attach to this running Go process instead of starting one; stop with Ctrl-C or --duration. Example: sudo gotrace trace -p 4242 --duration 30s", 1, int.MaxValue, "PID");
         pid.Aliases.Add("-p");
-        Option<string?> duration = new("--duration") { Description = "Stop tracing after this long (30s, 5m) and report. With -p the process keeps running; a program gotrace started is then stopped (SIGINT).", HelpName = "DURATION" };
+        Option<string?> duration = new("--duration") { Description = "Stop tracing after this long (30s, 5m) and report. With -p the process keeps running; a program gotrace started is then ended (SIGTERM).", HelpName = "DURATION" };
         Option<string> format = new("--format", "-f") { Description = "Report format: text or json.", DefaultValueFactory = _ => "text" };
         format.AcceptOnlyFromAmong("text", "json");
         Option<string?> output = new("--output", "-o") { Description = "Write the report to this file; the program's stdout then stays on stdout (without -o it goes to stderr).", HelpName = "FILE" };
@@ -345,10 +345,6 @@ internal static class TraceCommand
         private async Task<int> ReportAsync(TraceEngine engine, BpftraceSession session, BpftraceEnd end, byte[] symbolLines, string named, Preflight preflight)
         {
             bool interrupted = end.StoppedEarly && pid is null;
-
-            // A program gotrace started and stopped at --duration: it ran until the trace stopped, and the signal that
-            // then ended it was gotrace's, no failure of its own.
-            bool stoppedAtDuration = end.StoppedAtDuration && pid is null;
             if (interrupted)
             {
                 engine.Complete(IncompleteReason.Interrupted, EndedEarly.TracingInterrupted);
@@ -383,7 +379,12 @@ internal static class TraceCommand
 
             // How the program ended is in the trace itself (# exit code=N, # exit signal=N): the engine read it.
             TraceSummary summary = engine.GetSummary();
-            (int? code, int? signal) = stoppedAtDuration ? (null, null) : (summary.ProgramExit?.Code, summary.ProgramExit?.Signal);
+
+            // A program gotrace started and stopped at --duration ran until the trace stopped: bpftrace detaches its
+            // probes, then ends the program it started (SIGTERM), so no exit of it reaches the trace. An exit in the
+            // trace is the program's own, before the stop (it crashed, or was killed by someone else): that stays a failure.
+            bool stoppedAtDuration = end.StoppedAtDuration && pid is null && summary.ProgramExit is null;
+            (int? code, int? signal) = (summary.ProgramExit?.Code, summary.ProgramExit?.Signal);
             string command = pid is { } id ? $"process {id} ({preflight.Binary})" : string.Join(' ', commandLine);
             string? failure = signal is { } s ? $"killed by {Posix.SignalName(s)}" : code is > 0 ? $"exited with code {code}" : null;
             bool stillRunning = stoppedAtDuration || (pid is { } attached && code is null && signal is null && Posix.Signal(attached, 0));

@@ -278,7 +278,7 @@ public sealed partial class LiveTraceTests
     public async Task Trace_ServerThatNeverExits_DurationStopsItAndGatesOnItsLeaks()
     {
         // A server runs until stopped: --duration traces it that long, then stops it. Its leaks (a fetch nobody receives
-        // from, every few thousand requests) fail the gate; its idle sessions do not, nor does the SIGINT that ended it.
+        // from, every few thousand requests) fail the gate; its idle sessions do not, nor does the SIGTERM that ended it.
         SkipUnlessTracingWorks();
         string binary = BuildInline("forever", """
             package main
