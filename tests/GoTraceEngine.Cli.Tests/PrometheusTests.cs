@@ -95,12 +95,14 @@ public sealed class PrometheusTests : IDisposable
         // What Prometheus stored: the last sample of each series (the target is gone, so instant values are stale).
         Dictionary<string, double> storedBlocked = [];
         Dictionary<string, double> storedLeaked = [];
+        string targets = string.Empty;
         await WaitUntilAsync(async () =>
         {
             storedBlocked = await QueryAsync(http, "last_over_time(gotrace_goroutines_blocked[5m])", m => m["reason"], ct);
             storedLeaked = await QueryAsync(http, "last_over_time(gotrace_goroutines_leaked[5m])", m => m["start_function"] + "|" + m["reason"], ct);
+            targets = await http.GetStringAsync("/api/v1/targets?state=any", ct);
             return storedBlocked.Count == blocked.Count && storedLeaked.Count == leaked.Count;
-        }, TimeSpan.FromSeconds(20), () => $"Prometheus holds blocked {Show(storedBlocked)} and leaked {Show(storedLeaked)}");
+        }, TimeSpan.FromSeconds(20), () => $"Prometheus holds blocked {Show(storedBlocked)} and leaked {Show(storedLeaked)}; its targets: {targets}; gotrace said: {stderr.Result}");
         Assert.Equal(blocked, storedBlocked);
         Assert.Equal(leaked, storedLeaked);
         Assert.Equal(6, (await QueryAsync(http, "sum(last_over_time(gotrace_goroutines_leaked[5m]))", _ => "sum", ct))["sum"]);
