@@ -46,9 +46,13 @@ public sealed class PrometheusTests : IDisposable
         int gotracePort = FreePort();
         int prometheusPort = FreePort();
         await File.WriteAllTextAsync(Path.Combine(_directory, "gotrace-rules.yml"), rules, ct);
+        // A scrape may take up to 2 s (Prometheus caps a scrape's timeout at its interval): the first scrape of a fresh
+        // gotrace compiles its exporter's code, about 100 ms on an idle machine and 0.25-0.46 s with four busy loops on
+        // its 2 cores; with 1 s, a run that shared the machine with a build stored nothing.
         await File.WriteAllTextAsync(Path.Combine(_directory, "prometheus.yml"), $"""
             global:
-              scrape_interval: 1s
+              scrape_interval: 2s
+              scrape_timeout: 2s
               evaluation_interval: 1s
             rule_files:
               - gotrace-rules.yml
