@@ -318,20 +318,20 @@ public partial class TraceEngine<TSink>
     }
 
     /// <summary>
-    /// <c># exit code=N</c> and <c># exit signal=N</c>, which the bundled scripts print when the program ends, and
+    /// <c># exit code=N</c> and <c># exit signal=N ts=T</c>, which the bundled scripts print when the program ends, and
     /// <c># tracer stopped ts=N</c>, which <c>gotrace trace</c> writes when it stops the tracer.
     /// </summary>
     private void RecordTracerNote(ReadOnlySpan<byte> line)
     {
-        if (TryReadNote(line, "# tracer stopped ts="u8, out long stopAt) && stopAt > 0)
+        if (TryReadNote(line, "# tracer stopped ts="u8, out long stopAt, out _) && stopAt > 0)
         {
             _stopAt = Math.Min(_stopAt, stopAt);
         }
-        else if (TryReadNote(line, "# exit code="u8, out long code) && code is >= int.MinValue and <= int.MaxValue)
+        else if (TryReadNote(line, "# exit code="u8, out long code, out _) && code is >= int.MinValue and <= int.MaxValue)
         {
             _programExit = (_programExit ?? new ProgramExit()) with { Code = (int)code };
         }
-        else if (TryReadNote(StripTimestamp(line, out long killedAt), "# exit signal="u8, out long signal) && signal is >= int.MinValue and <= int.MaxValue)
+        else if (TryReadNote(line, "# exit signal="u8, out long signal, out long killedAt) && signal is >= int.MinValue and <= int.MaxValue)
         {
             _programExit = (_programExit ?? new ProgramExit()) with { Signal = (int)signal };
             if (killedAt > 0)
@@ -344,39 +344,28 @@ public partial class TraceEngine<TSink>
     }
 
     /// <summary>
-    /// A note's trailing <c> ts=N</c> (the bundled scripts stamp <c># exit signal=</c> with the kill's time): the note
-    /// without it, and N; or the note as it is, and 0.
+    /// A note <c>PREFIX N</c>, or <c>PREFIX N ts=T</c> (the bundled scripts stamp the kill's time), whose whole rest (but
+    /// line-end whitespace) is the number <paramref name="value"/> and the optional <paramref name="timestamp"/> (0 without).
     /// </summary>
-    private static ReadOnlySpan<byte> StripTimestamp(ReadOnlySpan<byte> line, out long timestamp)
-    {
-        timestamp = 0;
-        int at = line.LastIndexOf(" ts="u8);
-        if (at < 0)
-        {
-            return line;
-        }
-
-        ReadOnlySpan<byte> text = line[(at + " ts=".Length)..].TrimEnd("\r \t"u8);
-        if (!System.Buffers.Text.Utf8Parser.TryParse(text, out long value, out int read) || read != text.Length)
-        {
-            return line;
-        }
-
-        timestamp = value;
-        return line[..at];
-    }
-
-    /// <summary>A note <c>PREFIX N</c> whose whole rest (but line-end whitespace) is the number <paramref name="value"/>.</summary>
-    private static bool TryReadNote(ReadOnlySpan<byte> line, ReadOnlySpan<byte> prefix, out long value)
+    private static bool TryReadNote(ReadOnlySpan<byte> line, ReadOnlySpan<byte> prefix, out long value, out long timestamp)
     {
         value = 0;
+        timestamp = 0;
         if (!line.StartsWith(prefix))
         {
             return false;
         }
 
         ReadOnlySpan<byte> text = line[prefix.Length..].Trim("\r \t"u8);
-        return System.Buffers.Text.Utf8Parser.TryParse(text, out value, out int read) && read == text.Length;
+        if (!System.Buffers.Text.Utf8Parser.TryParse(text, out value, out int read))
+        {
+            return false;
+        }
+
+        ReadOnlySpan<byte> rest = text[read..];
+        return rest.IsEmpty
+            || (rest.StartsWith(" ts="u8) && System.Buffers.Text.Utf8Parser.TryParse(rest[" ts=".Length..], out timestamp, out int stamped)
+                && stamped == rest.Length - " ts=".Length);
     }
 
     /// <summary>

@@ -85,12 +85,9 @@ public sealed class AttachVerdictTests
         text.Append("gopark: ts=1000001 goroutine=c000001000 reason=3 obj=0 goid=7 fn=main.poolWorker creator=main.main\n");
         text.Append("ready: ts=1100000 goroutine=c000001000\n");
         text.Append("gopark: ts=1200000 goroutine=c000001000 reason=3 obj=0 goid=7 fn=main.poolWorker creator=main.main\n");
-        for (long ts = 2 * Ms; ts < 4000 * Ms; ts += Ms)
+        foreach ((_, string line) in Handlers(2 * Ms, 4000 * Ms))
         {
-            text.Append($"newproc1: ts={ts} goroutine=d000{ts / Ms % 50:x3}000 fn=main.handle creator=main.serve\n");
-            text.Append($"gopark: ts={ts + 1} goroutine=d000{ts / Ms % 50:x3}000 reason=6 obj=c0000ff000\n");
-            text.Append($"ready: ts={ts + (Ms / 2)} goroutine=d000{ts / Ms % 50:x3}000\n");
-            text.Append($"godestroy: ts={ts + (Ms / 2) + 1} goroutine=d000{ts / Ms % 50:x3}000\n");
+            text.Append(line).Append('\n');
         }
 
         TraceSummary summary = Replay(text.ToString());
@@ -125,12 +122,9 @@ public sealed class AttachVerdictTests
         }
 
         text.Append($"gopark: ts={ts} goroutine=c000001000 reason=3 obj=0 goid=7 fn=main.dispatch creator=main.main\n");
-        for (long t = ts + Ms; t < ts + (2_900 * Ms); t += Ms)
+        foreach ((_, string line) in Handlers(ts + Ms, ts + (2_900 * Ms)))
         {
-            text.Append($"newproc1: ts={t} goroutine=d000{t / Ms % 50:x3}000 fn=main.handle creator=main.serve\n");
-            text.Append($"gopark: ts={t + 1} goroutine=d000{t / Ms % 50:x3}000 reason=6 obj=c0000ff000\n");
-            text.Append($"ready: ts={t + (Ms / 2)} goroutine=d000{t / Ms % 50:x3}000\n");
-            text.Append($"godestroy: ts={t + (Ms / 2) + 1} goroutine=d000{t / Ms % 50:x3}000\n");
+            text.Append(line).Append('\n');
         }
 
         TraceSummary summary = Replay(text.ToString());
@@ -162,13 +156,7 @@ public sealed class AttachVerdictTests
 
         events.Add((150 * Ms, "ready: ts=150000000 goroutine=c0000ff000"));
         events.Add(((150 * Ms) + 1, "gopark: ts=150000001 goroutine=c0000ff000 reason=3 obj=0 goid=99 fn=main.poll creator=main.main"));
-        for (long ts = 2 * Ms; ts < 3_200 * Ms; ts += Ms)
-        {
-            events.Add((ts, $"newproc1: ts={ts} goroutine=d000{ts / Ms % 50:x3}000 fn=main.handle creator=main.serve"));
-            events.Add((ts + 1, $"gopark: ts={ts + 1} goroutine=d000{ts / Ms % 50:x3}000 reason=6 obj=c0000ff000"));
-            events.Add((ts + (Ms / 2), $"ready: ts={ts + (Ms / 2)} goroutine=d000{ts / Ms % 50:x3}000"));
-            events.Add((ts + (Ms / 2) + 1, $"godestroy: ts={ts + (Ms / 2) + 1} goroutine=d000{ts / Ms % 50:x3}000"));
-        }
+        events.AddRange(Handlers(2 * Ms, 3_200 * Ms));
 
         TraceSummary summary = Replay(Header + string.Concat(events.OrderBy(e => e.Ts).Select(e => e.Line + "\n")));
         LeakSuspect stuck = Assert.Single(summary.Leaks.Concat(summary.Likely));
@@ -198,18 +186,28 @@ public sealed class AttachVerdictTests
 
         events.Add((200 * Ms, $"newproc1: ts={200 * Ms} goroutine=e000001000 goid=900 fn=main.audit creator=main.handle"));
         events.Add(((200 * Ms) + 1, $"gopark: ts={(200 * Ms) + 1} goroutine=e000001000 reason=3 obj=0"));
-        for (long ts = 2 * Ms; ts < endMs * Ms; ts += Ms)
-        {
-            events.Add((ts, $"newproc1: ts={ts} goroutine=d000{ts / Ms % 50:x3}000 fn=main.handle creator=main.serve"));
-            events.Add((ts + 1, $"gopark: ts={ts + 1} goroutine=d000{ts / Ms % 50:x3}000 reason=6 obj=c0000ff000"));
-            events.Add((ts + (Ms / 2), $"ready: ts={ts + (Ms / 2)} goroutine=d000{ts / Ms % 50:x3}000"));
-            events.Add((ts + (Ms / 2) + 1, $"godestroy: ts={ts + (Ms / 2) + 1} goroutine=d000{ts / Ms % 50:x3}000"));
-        }
+        events.AddRange(Handlers(2 * Ms, endMs * Ms));
 
         TraceSummary summary = Replay(Header + string.Concat(events.Where(e => e.Ts < endMs * Ms).OrderBy(e => e.Ts).Select(e => e.Line + "\n")));
         LeakSuspect audit = Assert.Single(summary.Leaks.Concat(summary.Likely), l => l.StartFunction == "main.audit");
         Assert.Equal(expected, audit.Verdict);
         Assert.Contains("goroutines older than the trace were seen waiting 3 s and still woke", audit.Evidence, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// The program's other work, every millisecond from <paramref name="from"/> to before <paramref name="to"/>: a
+    /// handler created, parked on a send for half a millisecond, released and gone. Its lines in time order.
+    /// </summary>
+    private static IEnumerable<(long Ts, string Line)> Handlers(long from, long to)
+    {
+        const long Ms = 1_000_000;
+        for (long ts = from; ts < to; ts += Ms)
+        {
+            yield return (ts, $"newproc1: ts={ts} goroutine=d000{ts / Ms % 50:x3}000 fn=main.handle creator=main.serve");
+            yield return (ts + 1, $"gopark: ts={ts + 1} goroutine=d000{ts / Ms % 50:x3}000 reason=6 obj=c0000ff000");
+            yield return (ts + (Ms / 2), $"ready: ts={ts + (Ms / 2)} goroutine=d000{ts / Ms % 50:x3}000");
+            yield return (ts + (Ms / 2) + 1, $"godestroy: ts={ts + (Ms / 2) + 1} goroutine=d000{ts / Ms % 50:x3}000");
+        }
     }
 
     private static TraceSummary Replay(string trace)
