@@ -201,10 +201,18 @@ public static class ReportWriter
         if (summary.WaitObjects.Count > 0)
         {
             writer.WriteLine("  waiting on the same object");
-            foreach (WaitObjectGroup obj in summary.WaitObjects)
+            IReadOnlyList<WaitObjectGroup> objects = summary.WaitObjects;
+            for (int i = 0; i < objects.Count && i < MaxGroupsShown; i++)
             {
+                WaitObjectGroup obj = objects[i];
                 writer.WriteLine(string.Create(c,
                     $"  {obj.Count,5}  on 0x{obj.Obj:x}  {obj.Reason} ({obj.ReasonCode}){(obj.StartFunction is null ? string.Empty : "  " + obj.StartFunction)}  e.g. g 0x{obj.ExampleG:x}"));
+            }
+
+            if (objects.Count > MaxGroupsShown)
+            {
+                long more = objects.Skip(MaxGroupsShown).Sum(o => o.Count);
+                writer.WriteLine(string.Create(c, $"         … and {objects.Count - MaxGroupsShown} more objects ({more} goroutines): --format json lists them all"));
             }
         }
     }

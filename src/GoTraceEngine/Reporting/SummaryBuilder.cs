@@ -285,7 +285,11 @@ internal static class SummaryBuilder
             : string.CompareOrdinal(a.StartFunction, b.StartFunction) is var byName && byName != 0 ? byName
             : a.ReasonCode.CompareTo(b.ReasonCode));
 
-    /// <summary>Groups suspects that printed <c>obj=</c> by that address; biggest first.</summary>
+    /// <summary>
+    /// Groups suspects that printed <c>obj=</c> by that address, keeping the objects two or more of them wait on; biggest
+    /// first. An object only one leak waits on says nothing its leak line does not (<c>on 0x…</c>), and a server that
+    /// leaks a goroutine per request on the request's own channel would otherwise list every leak a second time.
+    /// </summary>
     private static WaitObjectGroup[] WaitObjects(LeakSuspect[] leaks)
     {
         var groups = new Dictionary<ulong, (long Count, LeakSuspect First)>();
@@ -302,6 +306,11 @@ internal static class SummaryBuilder
         var result = new List<WaitObjectGroup>(groups.Count);
         foreach ((ulong obj, (long count, LeakSuspect first)) in groups)
         {
+            if (count < 2)
+            {
+                continue;
+            }
+
             result.Add(new WaitObjectGroup
             {
                 Obj = obj,

@@ -37,7 +37,10 @@ public sealed record TraceSummary
     /// </summary>
     public required IReadOnlyList<LeakGroup> LeakGroups { get; init; }
 
-    /// <summary>Leak suspects grouped by the object they wait on (<c>obj=</c>): goroutines stuck on the same channel or lock.</summary>
+    /// <summary>
+    /// Leak suspects grouped by the object they wait on (<c>obj=</c>): goroutines stuck on the same channel or lock. Only
+    /// objects two or more suspects wait on; each suspect's own object is in <see cref="Leaks"/>.
+    /// </summary>
     public required IReadOnlyList<WaitObjectGroup> WaitObjects { get; init; }
 
     /// <summary>
