@@ -89,6 +89,7 @@ internal sealed class GoroutineState
         {
             _traceEndIsProgramSilence = value;
             _verdict.UnsettledTail = value ? 0 : UnsettledTailNs;
+            _verdict.ProgramOutlivesTrace = !value;
         }
     }
 

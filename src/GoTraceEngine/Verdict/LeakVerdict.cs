@@ -252,6 +252,13 @@ internal sealed class LeakVerdict
     /// </summary>
     public long UnsettledTail { get; set; }
 
+    /// <summary>
+    /// Whether the program had not ended by itself when the trace ended: the tracer stopped while it ran (an attach,
+    /// <c>--duration</c>, Ctrl-C), or a signal killed it. Its main goroutine may then be blocked by design (rule 1b in
+    /// <see cref="Classify"/>). False (the default) when the program exited, or the trace does not say.
+    /// </summary>
+    public bool ProgramOutlivesTrace { get; set; }
+
     /// <summary>Judges a blocked goroutine at <see cref="Now"/>.</summary>
     /// <param name="group">The index <see cref="OnPark"/> returned for its park.</param>
     /// <param name="waitObject">The object it parked on, or 0.</param>
@@ -305,6 +312,15 @@ internal sealed class LeakVerdict
         if (_lastActivity != long.MinValue && settledQuiet >= quietThreshold)
         {
             return evidence with { Class = VerdictClass.Leak, Rule = VerdictRule.Quiesced, Threshold = quietThreshold };
+        }
+
+        // 1b. The program's main goroutine, while the program runs: a server's main blocks for its whole life (on a
+        //     signal, a select{}, its servers' WaitGroup), and only the program's end releases it. Whatever it waits
+        //     for, the goroutines that keep it waiting are judged on their own; a program that exits from another
+        //     goroutine's os.Exit, or dies of a deadlock, has its main judged by the rules below.
+        if (ProgramOutlivesTrace && IsMainGoroutine(in g))
+        {
+            return evidence with { Class = VerdictClass.Waiting, Rule = VerdictRule.MainGoroutine };
         }
 
         // 2. Nothing was released anywhere since it parked, and that says something: the trace never released
@@ -425,6 +441,9 @@ internal sealed class LeakVerdict
     /// Whether a group's history is censored: it holds goroutines created before the trace (an attach) and fewer than
     /// <see cref="VerdictOptions.MinReleases"/> independent releases, so the waits the trace saw end say little.
     /// </summary>
+    private bool IsMainGoroutine(in VerdictGroup g) =>
+        g.StartFunction > 0 && _startFunctionName?.Invoke(g.StartFunction) is "runtime.main";
+
     private bool IsCensored(in VerdictGroup g) => g.Adopted > 0 && g.Episodes < _options.MinReleases;
 
     private KinKey KinKeyOf(int startFunction, byte reason) =>

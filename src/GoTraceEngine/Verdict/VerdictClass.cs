@@ -71,6 +71,12 @@ internal enum VerdictRule : byte
     /// <see cref="GroupPredatesTrace"/>): the same kind of goroutine, whose waits the trace has not seen end.
     /// </summary>
     SameFunctionElsewhere,
+
+    /// <summary>
+    /// The program's main goroutine (<c>runtime.main</c>) while the program had not ended by itself at the trace's end:
+    /// a server's main blocks for its whole life, and only the program's end releases it.
+    /// </summary>
+    MainGoroutine,
 }
 
 /// <summary>What the verdict's times are measured in.</summary>

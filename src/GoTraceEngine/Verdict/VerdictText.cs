@@ -39,6 +39,8 @@ internal static class VerdictText
                 $"blocked {age}; its go statement released none yet, and its function's goroutines from other go statements released none in the trace, but those created before the trace ran in it ({Count(e.KinAdopted)} parks): their waits outlast the trace so far",
             VerdictRule.SameFunctionElsewhere =>
                 $"blocked {age}; its go statement released none yet; its function's goroutines from other go statements were released after at most {Duration(e.KinMaxRelease, e.Clock)} ({Count(e.KinReleases)} releases), but they include goroutines created before the trace ({Count(e.KinAdopted)} parks), whose longer waits the trace has not seen end: too little history to call it leaked",
+            VerdictRule.MainGoroutine =>
+                $"blocked {age}; the program's main goroutine, and the program had not ended by itself: a server's main waits for its whole life",
             _ => $"blocked {age}",
         };
     }
