@@ -39,7 +39,7 @@ public static class ReportWriter
     public static TraceSummary FromJson(string json) =>
         JsonSerializer.Deserialize(json, s_context.TraceSummary) ?? throw new JsonException("The JSON is null.");
 
-    /// <summary>Leak groups shown one by one before "… and N more"; JSON lists them all.</summary>
+    /// <summary>Leak groups (and objects leaks share) shown one by one before "… and N more"; JSON lists them all.</summary>
     public const int MaxGroupsShown = 10;
 
     /// <summary>Leaked goroutines listed one by one before "… and N more"; JSON lists them all.</summary>

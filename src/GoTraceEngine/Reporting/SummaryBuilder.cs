@@ -288,14 +288,16 @@ internal static class SummaryBuilder
     /// <summary>
     /// Groups suspects that printed <c>obj=</c> by that address, keeping the objects two or more of them wait on; biggest
     /// first. An object only one leak waits on says nothing its leak line does not (<c>on 0x…</c>), and a server that
-    /// leaks a goroutine per request on the request's own channel would otherwise list every leak a second time.
+    /// leaks a goroutine per request on the request's own channel would otherwise list every leak a second time. A
+    /// mutex, RWMutex or WaitGroup wait is left out: its <c>obj=</c> is the runtime's semaphore bucket, which unrelated
+    /// locks share (<see cref="ReasonKeys.IsSemaphoreBucket(byte)"/>), so two leaks on it need not wait on one lock.
     /// </summary>
     private static WaitObjectGroup[] WaitObjects(LeakSuspect[] leaks)
     {
         var groups = new Dictionary<ulong, (long Count, LeakSuspect First)>();
         foreach (LeakSuspect leak in leaks)
         {
-            if (leak.Obj is not { } obj || obj == 0)
+            if (leak.Obj is not { } obj || obj == 0 || ReasonKeys.IsSemaphoreBucket(leak.Reason))
             {
                 continue;
             }

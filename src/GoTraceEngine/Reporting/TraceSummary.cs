@@ -38,8 +38,9 @@ public sealed record TraceSummary
     public required IReadOnlyList<LeakGroup> LeakGroups { get; init; }
 
     /// <summary>
-    /// Leak suspects grouped by the object they wait on (<c>obj=</c>): goroutines stuck on the same channel or lock. Only
-    /// objects two or more suspects wait on; each suspect's own object is in <see cref="Leaks"/>.
+    /// Leak suspects grouped by the object they wait on (<c>obj=</c>): goroutines stuck on the same channel. Only objects
+    /// two or more suspects wait on; each suspect's own object is in <see cref="Leaks"/>. Not mutex, RWMutex or
+    /// WaitGroup waits: their <c>obj=</c> is a semaphore bucket that unrelated locks share.
     /// </summary>
     public required IReadOnlyList<WaitObjectGroup> WaitObjects { get; init; }
 

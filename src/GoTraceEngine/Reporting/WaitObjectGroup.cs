@@ -10,7 +10,7 @@ public sealed record WaitObjectGroup
     [JsonConverter(typeof(HexPointerJsonConverter))]
     public required ulong Obj { get; init; }
 
-    /// <summary>Suspects waiting on it.</summary>
+    /// <summary>Suspects waiting on it: two or more.</summary>
     public required long Count { get; init; }
 
     /// <summary>The blocking reason of the first of them.</summary>

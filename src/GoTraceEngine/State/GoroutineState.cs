@@ -80,7 +80,8 @@ internal sealed class GoroutineState
     /// timed attach, Ctrl-C) prints its end after its probes are gone, and the gap says nothing about the program.
     /// True unless the trace follows the bundled scripts' convention (a <c># gotrace</c> header, then
     /// <c># exit code=</c> or <c># exit signal=</c> when the program ends) and no exit was seen before the end.
-    /// Ticks always move the clock: they fire while the probes are attached.
+    /// Ticks always move the clock: they fire while the probes are attached. False also keeps a blocked main goroutine
+    /// from being called leaked (<see cref="LeakVerdict.ProgramEndedByItself"/>).
     /// </summary>
     public bool TraceEndIsProgramSilence
     {
@@ -89,7 +90,7 @@ internal sealed class GoroutineState
         {
             _traceEndIsProgramSilence = value;
             _verdict.UnsettledTail = value ? 0 : UnsettledTailNs;
-            _verdict.ProgramOutlivesTrace = !value;
+            _verdict.ProgramEndedByItself = value;
         }
     }
 

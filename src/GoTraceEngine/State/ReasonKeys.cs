@@ -47,6 +47,15 @@ internal static class ReasonKeys
     /// </summary>
     public static bool IsSemaphoreBucket(byte key) => s_semaphoreBucket[key];
 
+    /// <summary><see cref="IsSemaphoreBucket(byte)"/> of the reason named <paramref name="name"/>.</summary>
+    public static bool IsSemaphoreBucket(string name)
+    {
+        lock (s_keys)
+        {
+            return s_keys.TryGetValue(name, out byte key) && s_semaphoreBucket[key];
+        }
+    }
+
     /// <summary>The name behind <paramref name="key"/>.</summary>
     public static string Name(byte key) => key < s_names.Count ? s_names[key] : "unknown";
 }

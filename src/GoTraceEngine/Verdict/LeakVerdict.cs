@@ -45,6 +45,8 @@ internal sealed class LeakVerdict
     private Dictionary<KinKey, KinHistory>? _kin;
     private Func<int, string?>? _startFunctionName;
     private long _kinStampEvents = -1;
+    private int _mainFunction;
+    private int _mainScannedGroups = VerdictGroupTable.OverflowGroup + 1;
 
     public LeakVerdict(VerdictOptions options = default, VerdictClock clock = VerdictClock.Nanoseconds)
     {
@@ -79,7 +81,7 @@ internal sealed class LeakVerdict
     /// The name groups of one function share (see rule 5 in <see cref="Classify"/>): a start function's name as a
     /// traceback prints it, a compiler wrapper resolved to the function it calls (<c>main.(*server).sessions.gowrap3</c>
     /// → <c>main.(*server).session</c>). Null (the default), or no name for an id, keys them by the interned start
-    /// function alone. Called when classifying, never per event.
+    /// function alone, and finds no main goroutine (rule 1b). Called when classifying, never per event.
     /// </summary>
     public Func<int, string?>? StartFunctionName
     {
@@ -92,7 +94,12 @@ internal sealed class LeakVerdict
     }
 
     /// <summary>The names <see cref="StartFunctionName"/> gives may have changed (a symbol line was read): group them again.</summary>
-    public void OnNamesChanged() => _kinStampEvents = -1;
+    public void OnNamesChanged()
+    {
+        _kinStampEvents = -1;
+        _mainFunction = 0;
+        _mainScannedGroups = VerdictGroupTable.OverflowGroup + 1;
+    }
 
     /// <summary>The index of a group, or -1 when none of its goroutines ever parked.</summary>
     public int FindGroup(int startFunction, int creator, byte reason) => _groups.Find(startFunction, creator, reason);
@@ -253,11 +260,11 @@ internal sealed class LeakVerdict
     public long UnsettledTail { get; set; }
 
     /// <summary>
-    /// Whether the program had not ended by itself when the trace ended: the tracer stopped while it ran (an attach,
-    /// <c>--duration</c>, Ctrl-C), or a signal killed it. Its main goroutine may then be blocked by design (rule 1b in
-    /// <see cref="Classify"/>). False (the default) when the program exited, or the trace does not say.
+    /// Whether the program ended by itself before the trace's end (it exited), or the trace does not say (the default):
+    /// false when the tracer stopped while it ran (an attach, <c>--duration</c>, Ctrl-C) or a signal killed it. Its main
+    /// goroutine may then be blocked by design (rule 1b in <see cref="Classify"/>).
     /// </summary>
-    public bool ProgramOutlivesTrace { get; set; }
+    public bool ProgramEndedByItself { get; set; } = true;
 
     /// <summary>Judges a blocked goroutine at <see cref="Now"/>.</summary>
     /// <param name="group">The index <see cref="OnPark"/> returned for its park.</param>
@@ -318,7 +325,7 @@ internal sealed class LeakVerdict
         //     signal, a select{}, its servers' WaitGroup), and only the program's end releases it. Whatever it waits
         //     for, the goroutines that keep it waiting are judged on their own; a program that exits from another
         //     goroutine's os.Exit, or dies of a deadlock, has its main judged by the rules below.
-        if (ProgramOutlivesTrace && IsMainGoroutine(in g))
+        if (!ProgramEndedByItself && IsMainGoroutine(in g))
         {
             return evidence with { Class = VerdictClass.Waiting, Rule = VerdictRule.MainGoroutine };
         }
@@ -438,12 +445,32 @@ internal sealed class LeakVerdict
     }
 
     /// <summary>
+    /// Whether a group's goroutines start at <c>runtime.main</c> (the program's main goroutine). Its name's id is looked
+    /// for once in each group as the group is first classified (and again after the names change), not per goroutine.
+    /// </summary>
+    private bool IsMainGoroutine(in VerdictGroup g)
+    {
+        if (g.StartFunction <= 0 || _startFunctionName is null)
+        {
+            return false;
+        }
+
+        for (; _mainScannedGroups < _groups.Count && _mainFunction == 0; _mainScannedGroups++)
+        {
+            int startFunction = _groups[_mainScannedGroups].StartFunction;
+            if (startFunction > 0 && _startFunctionName(startFunction) is "runtime.main")
+            {
+                _mainFunction = startFunction;
+            }
+        }
+
+        return g.StartFunction == _mainFunction;
+    }
+
+    /// <summary>
     /// Whether a group's history is censored: it holds goroutines created before the trace (an attach) and fewer than
     /// <see cref="VerdictOptions.MinReleases"/> independent releases, so the waits the trace saw end say little.
     /// </summary>
-    private bool IsMainGoroutine(in VerdictGroup g) =>
-        g.StartFunction > 0 && _startFunctionName?.Invoke(g.StartFunction) is "runtime.main";
-
     private bool IsCensored(in VerdictGroup g) => g.Adopted > 0 && g.Episodes < _options.MinReleases;
 
     private KinKey KinKeyOf(int startFunction, byte reason) =>

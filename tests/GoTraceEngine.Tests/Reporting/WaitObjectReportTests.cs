@@ -48,7 +48,7 @@ public sealed partial class WaitObjectReportTests
     [Fact]
     public void ManySharedObjects_TextShowsTheBiggestAndCountsTheRest_JsonListsThemAll()
     {
-        // 15 mutexes, each held forever with k + 2 goroutines queued on lock k.
+        // 15 jobs channels nobody closes, with k + 2 workers ranging over channel k.
         var trace = new StringBuilder();
         long ts = 1_000_000_000;
         int g = 0;
@@ -57,7 +57,7 @@ public sealed partial class WaitObjectReportTests
             for (int j = 0; j < k + 2; j++, g++)
             {
                 trace.AppendLine($"newproc1: ts={ts++} goroutine=c3{g:x4}00 fn=main.update creator=main.serve");
-                trace.AppendLine($"gopark: ts={ts++} goroutine=c3{g:x4}00 reason=5 obj=e3{k:x4}00");
+                trace.AppendLine($"gopark: ts={ts++} goroutine=c3{g:x4}00 reason=7 obj=e3{k:x4}00");
             }
         }
 
@@ -69,7 +69,7 @@ public sealed partial class WaitObjectReportTests
         string[] lines = Text(summary).Split('\n');
         int header = Array.IndexOf(lines, "  waiting on the same object");
         Assert.True(header >= 0, string.Join('\n', lines));
-        Assert.All(lines.Skip(header + 1).Take(ReportWriter.MaxGroupsShown), l => Assert.Matches(@"^\s+\d+  on 0xe3[0-9a-f]+  sync \(5\)  main\.update  e\.g\. g 0x", l));
+        Assert.All(lines.Skip(header + 1).Take(ReportWriter.MaxGroupsShown), l => Assert.Matches(@"^\s+\d+  on 0xe3[0-9a-f]+  chan receive \(7\)  main\.update  e\.g\. g 0x", l));
         Assert.StartsWith("     16  on 0xe3000e00  ", lines[header + 1], StringComparison.Ordinal);
 
         // The five smallest: 2 + 3 + 4 + 5 + 6 goroutines.
@@ -79,6 +79,27 @@ public sealed partial class WaitObjectReportTests
 
     [GeneratedRegex(@"^\s+\d+  on 0x")]
     private static partial Regex ObjectLine();
+
+    [Fact]
+    public void LockWaits_SharingTheRuntimesSemaphoreBucket_AreNotListedAsOneObject()
+    {
+        // A sync park's obj= is the runtime's semaphore bucket: these four wait on two locks, or four, or one.
+        var trace = new StringBuilder();
+        long ts = 1_000_000_000;
+        for (int i = 0; i < 4; i++)
+        {
+            trace.AppendLine($"newproc1: ts={ts++} goroutine=c4{i:x4}00 fn=main.store creator=main.serve");
+            trace.AppendLine($"gopark: ts={ts++} goroutine=c4{i:x4}00 reason=5 obj=5915c0");
+        }
+
+        trace.AppendLine($"END: ts={ts + 5_000_000_000}");
+        TraceSummary summary = Replay(trace.ToString());
+
+        Assert.Equal(4, summary.Leaks.Count);
+        Assert.All(summary.Leaks, l => Assert.Equal(0x5915c0UL, l.Obj));
+        Assert.Empty(summary.WaitObjects);
+        Assert.DoesNotContain("waiting on the same object", Text(summary), StringComparison.Ordinal);
+    }
 
     private static TraceSummary Replay(string trace)
     {

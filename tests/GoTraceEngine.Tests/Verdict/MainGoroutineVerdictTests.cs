@@ -35,11 +35,30 @@ public sealed class MainGoroutineVerdictTests
     public void ProgramEndedByItself_OrNoExitConvention_ItsBlockedMainIsJudgedLikeAnyGoroutine(bool header, string ending)
     {
         // Ended with main blocked: another goroutine called os.Exit, or the runtime found every goroutine asleep. A
-        // trace without the header's convention does not say whether the program ended.
-        TraceSummary summary = Replay((header ? Header : string.Empty) + Server() + ending + $"END: ts={20_300 * Ms}\n");
+        // trace without the header's convention does not say whether the program ended. The end comes 1 ms after the
+        // last event, too soon for the program to count as quiesced (rule 1): main's own history decides.
+        TraceSummary summary = Replay((header ? Header : string.Empty) + Server() + ending + $"END: ts={20_000 * Ms}\n");
 
         Assert.Equal(["main.audit", "runtime.main"], summary.LeakGroups.Select(g => g.StartFunction).Order(StringComparer.Ordinal));
+        Assert.Equal(("sync", "groupNeverReleased"), summary.LeakGroups.Where(g => g.StartFunction == "runtime.main").Select(g => (g.Reason, g.Rule)).Single());
         Assert.DoesNotContain(summary.WaitingGroups, g => g.StartFunction == "runtime.main");
+    }
+
+    [Fact]
+    public void Attached_MainFollowedFromItsPark_IsWaiting()
+    {
+        // An attach sees main only when it parks, named by the attach script's park line; it is older than the trace.
+        string attached = Server().Replace(
+            $"newproc1: ts={1 * Ms} goroutine=c000000100 goid=1 fn=runtime.main creator=runtime.newproc\n", string.Empty, StringComparison.Ordinal)
+            .Replace(
+                $"gopark: ts={2 * Ms} goroutine=c000000100 reason=5 wait=25 obj=5915c0\n",
+                $"gopark: ts={2 * Ms} goroutine=c000000100 reason=5 wait=25 obj=5915c0 goid=1 fn=runtime.main creator=runtime.newproc\n",
+                StringComparison.Ordinal);
+        TraceSummary summary = Replay(Header + attached + $"END: ts={20_000 * Ms}\n");
+
+        Assert.Equal(1, summary.Anomalies.Adopted);
+        Assert.Equal("mainGoroutine", Assert.Single(summary.WaitingGroups, g => g.StartFunction == "runtime.main").Rule);
+        Assert.DoesNotContain(summary.Leaks, l => l.GoId == 1);
     }
 
     /// <summary>
