@@ -4,7 +4,7 @@ using System.Globalization;
 namespace GoTraceEngine.Cli;
 
 /// <summary>A compiler wrapper a goroutine can start at, and the function Go's tracebacks show in its place.</summary>
-/// <param name="Wrapper">The wrapper's symbol as tracers print it (bpftrace <c>usym</c>, DTrace <c>%A</c>), cut at its first space as the engine cuts <c>fn=</c>.</param>
+/// <param name="Wrapper">The wrapper's symbol as the runtime prints it (type arguments as <c>[...]</c>), as the engine interns <c>fn=</c>.</param>
 /// <param name="Wrapped">The wrapped function as the runtime prints it (type arguments as <c>[...]</c>).</param>
 internal readonly record struct GoWrapper(string Wrapper, string Wrapped);
 
@@ -115,7 +115,9 @@ internal sealed class GoSymbols
 
     /// <summary>
     /// A function name as Go tracebacks print it: the type arguments of a generic function become <c>[...]</c>
-    /// (the runtime's <c>funcNamePiecesForPrint</c>: from the first <c>[</c> to the last <c>]</c>).
+    /// (the runtime's <c>funcNamePiecesForPrint</c>: from the first <c>[</c> to the last <c>]</c>). The symbol lines are
+    /// written with it (a struct shape's blanks would split them); the engine reduces every name it reads the same way
+    /// (its <c>EventFieldParser.PrintedName</c>, on bytes, internal to the library).
     /// </summary>
     public static string PrintName(string name)
     {
@@ -124,18 +126,19 @@ internal sealed class GoSymbols
         return open < 0 || close <= open ? name : string.Concat(name.AsSpan(0, open), "[...]", name.AsSpan(close + 1));
     }
 
-    /// <summary>The function a start function runs as Go shows it: the wrapped function of a wrapper, else the name itself.</summary>
+    /// <summary>The function a start function runs as Go shows it: the wrapped function of a wrapper, else the name itself (printed).</summary>
     public string Unwrap(string startFunction)
     {
+        string printed = PrintName(startFunction);
         foreach (GoWrapper w in Wrappers)
         {
-            if (w.Wrapper == startFunction)
+            if (w.Wrapper == printed)
             {
                 return w.Wrapped;
             }
         }
 
-        return startFunction;
+        return printed;
     }
 
     /// <summary>
@@ -185,7 +188,7 @@ internal sealed class GoSymbols
 
     private static List<GoWrapper> FindWrappers(ElfImage elf, GoPclnTab table)
     {
-        // Several generic instantiations can share a name once cut at the first space; keep a name only when they agree.
+        // Instantiations of a generic function share their printed name; keep a name only when they agree.
         var byName = new Dictionary<string, string?>(StringComparer.Ordinal);
         for (int i = 0; i < table.Count; i++)
         {
@@ -201,8 +204,7 @@ internal sealed class GoSymbols
                 continue; // Runs deferred calls; never a goroutine's start function.
             }
 
-            int space = symbol.IndexOf(' ', StringComparison.Ordinal);
-            string key = space < 0 ? symbol : symbol[..space];
+            string key = PrintName(symbol);
             string name = PrintName(table.Name(wrapped));
             byName[key] = byName.TryGetValue(key, out string? seen) && seen != name ? null : name;
         }

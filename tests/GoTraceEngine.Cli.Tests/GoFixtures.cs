@@ -113,7 +113,8 @@ internal sealed partial record GoStackDump(IReadOnlyList<DumpedGoroutine> Gorout
     [GeneratedRegex(@"^goroutine (\d+) \[([^\],]*)")]
     private static partial Regex Header();
 
-    [GeneratedRegex(@"\(.*\)$")]
+    // The argument list closing a frame: "main.(*Pool[...]).worker(...)" keeps its receiver.
+    [GeneratedRegex(@"\([^()]*\)$")]
     private static partial Regex Arguments();
 
     [GeneratedRegex(@" in goroutine \d+$")]

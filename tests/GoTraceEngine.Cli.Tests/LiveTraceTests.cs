@@ -31,6 +31,7 @@ public sealed partial class LiveTraceTests
             ("select-timeout", "main.fetch.func1|main.fetch|main.go:12|chan send|5"),
             ("mutex-deadlock", "main.lockAB|main.main|main.go:41|sync|1;main.lockBA|main.main|main.go:42|sync|1;main.waiter|main.main|main.go:43|sync|1"),
             ("churn", "main.leak|main.main|main.go:44|chan receive|3"),
+            ("generic-pool", "main.(*Pool[...]).worker|main.(*Pool[...]).Start|main.go:24|chan receive|4;main.Gather[...].func1|main.Gather[...]|main.go:33|chan send|3"),
         ];
         var data = new TheoryData<string, string, string>();
         foreach (string version in GoFixtures.Versions)
@@ -501,12 +502,12 @@ public sealed partial class LiveTraceTests
                 }
                 else if (Create().Match(line) is { Success: true } c)
                 {
-                    trace._creates[long.Parse(c.Groups[1].Value, CultureInfo.InvariantCulture)] = (c.Groups[3].Value, c.Groups[2].Value);
+                    trace._creates[long.Parse(c.Groups[1].Value, CultureInfo.InvariantCulture)] = (GoSymbols.PrintName(c.Groups[3].Value), c.Groups[2].Value);
                 }
                 else if (NamingPark().Match(line) is { Success: true } p)
                 {
                     // A goroutine created before an attach is named by its first park.
-                    trace._creates.TryAdd(long.Parse(p.Groups[1].Value, CultureInfo.InvariantCulture), (p.Groups[3].Value, p.Groups[2].Value));
+                    trace._creates.TryAdd(long.Parse(p.Groups[1].Value, CultureInfo.InvariantCulture), (GoSymbols.PrintName(p.Groups[3].Value), p.Groups[2].Value));
                 }
             }
 
@@ -527,10 +528,11 @@ public sealed partial class LiveTraceTests
         [GeneratedRegex(@"^# gotrace site (0x[0-9a-f]+) (\S+) (.+:\d+)$")]
         private static partial Regex Site();
 
-        [GeneratedRegex(@"^newproc1: .*\bgoid=(\d+) gopc=(0x[0-9a-f]+) fn=(\S+)")]
+        // fn= as bpftrace's usym prints the symbol: a generic function's struct shape holds blanks, so it runs to creator=.
+        [GeneratedRegex(@"^newproc1: .*\bgoid=(\d+) gopc=(0x[0-9a-f]+) fn=(.+?) creator=")]
         private static partial Regex Create();
 
-        [GeneratedRegex(@"^gopark: .*\bgoid=(\d+) gopc=(0x[0-9a-f]+) fn=(\S+)")]
+        [GeneratedRegex(@"^gopark: .*\bgoid=(\d+) gopc=(0x[0-9a-f]+) fn=(.+?) creator=")]
         private static partial Regex NamingPark();
     }
 }

@@ -31,6 +31,40 @@ internal static class Ascii
     /// <summary>Whether <paramref name="s"/> is one or more decimal digits and nothing else.</summary>
     public static bool IsAllDigits(ReadOnlySpan<byte> s) => !s.IsEmpty && s.IndexOfAnyExceptInRange((byte)'0', (byte)'9') < 0;
 
+    /// <summary>
+    /// The end of a function name at <paramref name="i"/>: the first blank outside square brackets, or the length of
+    /// <paramref name="s"/>. A generic function's symbol, as a tracer prints it, holds its type arguments' shapes, and a
+    /// struct shape holds blanks: <c>main.Gather[go.shape.struct { main.a int; main.b int }].func1</c>.
+    /// </summary>
+    public static int EndOfName(ReadOnlySpan<byte> s, int i)
+    {
+        int end = EndOfToken(s, i);
+        if (s[i..end].IndexOf((byte)'[') < 0)
+        {
+            return end;
+        }
+
+        int depth = 0;
+        for (int j = i; j < s.Length; j++)
+        {
+            byte b = s[j];
+            if (b == (byte)'[')
+            {
+                depth++;
+            }
+            else if (b == (byte)']')
+            {
+                depth--;
+            }
+            else if (depth <= 0 && IsBlank(b))
+            {
+                return j;
+            }
+        }
+
+        return s.Length;
+    }
+
     /// <summary>The index of the first blank at or after <paramref name="i"/>, or the length of <paramref name="s"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int EndOfToken(ReadOnlySpan<byte> s, int i)

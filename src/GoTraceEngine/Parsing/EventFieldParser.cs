@@ -355,6 +355,46 @@ internal static class EventFieldParser
     }
 
     /// <summary>
+    /// A function's symbol as Go's tracebacks print it: a generic function's type arguments become <c>[...]</c>, from the
+    /// first <c>[</c> to the last <c>]</c> (the runtime's <c>funcNamePiecesForPrint</c>), so
+    /// <c>main.Gather[go.shape.int].func1</c> is <c>main.Gather[...].func1</c> and <c>main.(*Pool[go.shape.string]).run</c>
+    /// is <c>main.(*Pool[...]).run</c>. Anything else is returned as is.
+    /// </summary>
+    /// <param name="symbol">The symbol (see <see cref="FunctionName"/>).</param>
+    /// <param name="buffer">Where an elided name is written; it is cut to the buffer's length.</param>
+    /// <returns><paramref name="symbol"/>, or the elided name in <paramref name="buffer"/>.</returns>
+    internal static ReadOnlySpan<byte> PrintedName(ReadOnlySpan<byte> symbol, Span<byte> buffer)
+    {
+        int open = symbol.IndexOf((byte)'[');
+        int close = open < 0 ? -1 : symbol.LastIndexOf((byte)']');
+        if (close <= open)
+        {
+            return symbol;
+        }
+
+        var written = new SpanWriter(buffer);
+        written.Write(symbol[..open]);
+        written.Write("[...]"u8);
+        written.Write(symbol[(close + 1)..]);
+        return buffer[..written.Length];
+    }
+
+    /// <summary>Writes bytes into a buffer, dropping what does not fit.</summary>
+    private ref struct SpanWriter(Span<byte> buffer)
+    {
+        private readonly Span<byte> _buffer = buffer;
+
+        public int Length { get; private set; }
+
+        public void Write(ReadOnlySpan<byte> bytes)
+        {
+            int take = Math.Min(bytes.Length, _buffer.Length - Length);
+            bytes[..take].CopyTo(_buffer[Length..]);
+            Length += take;
+        }
+    }
+
+    /// <summary>
     /// A function name as a tracer prints it, reduced to the symbol: dtrace's <c>usym</c> prints <c>module`symbol</c>
     /// and <c>uaddr</c> adds <c>+0xoff</c>; bpftrace's <c>usym</c> prints the bare symbol.
     /// </summary>
@@ -419,7 +459,7 @@ internal static class EventFieldParser
     private static void Name(ReadOnlySpan<byte> s, ref int i, NameTable? names, ref int id, TraceEventFields field, ref TraceEventFields present)
     {
         int start = i;
-        i = Ascii.EndOfToken(s, i);
+        i = Ascii.EndOfName(s, i);
         int interned = names is null ? 0 : names.InternPrinted(s[start..i]);
         if (interned != 0)
         {

@@ -105,7 +105,7 @@ internal sealed class NameTable
     {
         if ((uint)(printed.Length - 1) >= CacheWidth)
         {
-            return Intern(EventFieldParser.FunctionName(printed));
+            return InternSymbol(EventFieldParser.FunctionName(printed));
         }
 
         int slot = CacheSlot(printed);
@@ -115,7 +115,7 @@ internal sealed class NameTable
             return cached;
         }
 
-        int id = Intern(EventFieldParser.FunctionName(printed));
+        int id = InternSymbol(EventFieldParser.FunctionName(printed));
         if (id > OverflowId)
         {
             // The overflow id is not cached: each sighting of a name past the cap is counted.
@@ -125,6 +125,19 @@ internal sealed class NameTable
         }
 
         return id;
+    }
+
+    /// <summary>The id of a symbol as Go's tracebacks print it (<see cref="EventFieldParser.PrintedName"/>): instantiations of a generic function share one name.</summary>
+    private int InternSymbol(ReadOnlySpan<byte> symbol)
+    {
+        if (symbol.IndexOf((byte)'[') < 0)
+        {
+            // Most names: nothing to elide, and no buffer to clear (a name past the cache's width takes this path on every sighting).
+            return Intern(symbol);
+        }
+
+        Span<byte> buffer = stackalloc byte[MaxNameLength];
+        return Intern(EventFieldParser.PrintedName(symbol, buffer));
     }
 
     /// <summary>Returns the id of <paramref name="name"/>, adding it on first sighting.</summary>

@@ -28,13 +28,20 @@ internal sealed class GoNames
     {
         if (SymbolLineParser.TryParseWrapper(line, out WrapperSymbol wrapper, out _))
         {
-            _wrapped[Encoding.UTF8.GetString(wrapper.Wrapper)] = Encoding.UTF8.GetString(wrapper.Wrapped);
+            _wrapped[Printed(wrapper.Wrapper)] = Printed(wrapper.Wrapped);
         }
         else if (SymbolLineParser.TryParseSite(line, out SiteSymbol site, out _))
         {
-            _sites[site.Pc] = (Encoding.UTF8.GetString(site.Function),
+            _sites[site.Pc] = (Printed(site.Function),
                 Encoding.UTF8.GetString(site.File) + ":" + site.Line.ToString(CultureInfo.InvariantCulture));
         }
+    }
+
+    /// <summary>A symbol line's function as tracebacks print it, as the trace's <c>fn=</c> names are interned.</summary>
+    private static string Printed(ReadOnlySpan<byte> symbol)
+    {
+        Span<byte> buffer = stackalloc byte[1024];
+        return Encoding.UTF8.GetString(EventFieldParser.PrintedName(symbol, buffer));
     }
 
     /// <summary>

@@ -48,6 +48,44 @@ public sealed class FullFormatParserTests
         Assert.Equal(expected, names.GetName(e.StartFunction));
     }
 
+    [Theory]
+    [InlineData("main.Gather[go.shape.int].func1", "main.Gather[...].func1")]
+    [InlineData("main.(*Pool[go.shape.string]).worker", "main.(*Pool[...]).worker")]
+    [InlineData("main.Map[go.shape.int,go.shape.[]uint8]", "main.Map[...]")]
+    [InlineData("main.Gather[...].func1", "main.Gather[...].func1")]
+    [InlineData("leaky`main.Gather[go.shape.int].func1+0x28", "main.Gather[...].func1")]
+    [InlineData("main.broken]name[", "main.broken]name[")]
+    public void Parse_GenericFunctionNames_AreNamedAsGoTracebacksPrintThem(string printed, string expected)
+    {
+        // The runtime's funcNamePiecesForPrint: from the first '[' to the last ']' becomes "[...]".
+        var names = new NameTable();
+        Parse($"newproc1: goroutine=c000 fn={printed}", names, out TraceEvent e);
+        Assert.Equal(expected, names.GetName(e.StartFunction));
+        byte[] symbol = EventFieldParser.FunctionName(Encoding.UTF8.GetBytes(printed)).ToArray();
+        Assert.Equal(expected, Encoding.UTF8.GetString(EventFieldParser.PrintedName(symbol, new byte[64])));
+    }
+
+    [Theory]
+    [InlineData("newproc1: ts=7 goroutine=c000 parent=0x1 goid=25 gopc=0x4deecb fn=main.Gather[go.shape.struct { main.a int; main.b int }].func1 creator=main.Gather[go.shape.struct { main.a int; main.b int }]")]
+    [InlineData("newproc1: ts=7 goroutine=c000 parent=0x1 goid=25 gopc=0x4deecb fn=main.Gather[go.shape.struct { main.a int; main.b int }_0].func1 creator=main.Gather[go.shape.struct { main.a int; main.b int }_0]")]
+    public void Parse_GenericNamesWithBlanksInTheirShapes_AreReadWholeWithTheFieldsAfterThem(string line)
+    {
+        // bpftrace's usym prints a struct shape's blanks (Go 1.19 adds _0): the name runs to the blank after its brackets.
+        var names = new NameTable();
+        Assert.Equal(LineCategory.Event, Parse(line, names, out TraceEvent e));
+        Assert.Equal(("main.Gather[...].func1", "main.Gather[...]"), (names.GetName(e.StartFunction), names.GetName(e.Creator)));
+        Assert.Equal((25L, 0x4deecbUL, 7L), (e.GoId, e.CreatorPc, e.Timestamp));
+    }
+
+    [Fact]
+    public void Parse_InstantiationsOfOneGenericFunction_ShareAName()
+    {
+        var names = new NameTable();
+        Parse("newproc1: goroutine=c000 fn=main.Gather[go.shape.int].func1 creator=main.main", names, out TraceEvent ints);
+        Parse("newproc1: goroutine=c100 fn=main.Gather[go.shape.string].func1 creator=main.main", names, out TraceEvent strings);
+        Assert.Equal(ints.StartFunction, strings.StartFunction);
+    }
+
     [Fact]
     public void Parse_SameNameTwice_InternsOnceWithoutAllocating()
     {
@@ -106,6 +144,7 @@ public sealed class FullFormatParserTests
             printed.Add($"main.worker{i:D3}.func1");
             printed.Add($"leaky`main.worker{i:D3}.func1+0x{i:x}");
             printed.Add($"main.(*server).handle{i % 7}");
+            printed.Add($"main.Map[go.shape.int,go.shape.{i % 5}].func{i % 3}");
         }
 
         printed.AddRange(["a", "ab", "main.go", "12345678", "x`y", "f+0x1", new string('n', NameTable.CacheWidth - 1) + "1", new string('n', NameTable.CacheWidth), new string('n', NameTable.CacheWidth) + "2", new string('m', 300)]);
@@ -116,7 +155,7 @@ public sealed class FullFormatParserTests
         {
             byte[] name = Encoding.UTF8.GetBytes(printed[random.Next(printed.Count)]);
             int id = cached.InternPrinted(name);
-            int expected = model.Intern(EventFieldParser.FunctionName(name));
+            int expected = model.Intern(EventFieldParser.PrintedName(EventFieldParser.FunctionName(name), new byte[1024]));
             Assert.Equal(model.GetName(expected), cached.GetName(id));
             Assert.Equal(expected, id);
         }
