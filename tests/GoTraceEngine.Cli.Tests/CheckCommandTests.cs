@@ -70,6 +70,31 @@ public sealed class CheckCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Check_BaselineOfAnEarlierVersion_WithTypeArgumentsInItsNames_StillAcceptsItsGroups()
+    {
+        // Earlier versions kept a generic function's type arguments (main.Gather[go.shape.int].func1); reports now name it
+        // as Go does (main.Gather[...].func1), and a baseline written then must not fail every CI run after an upgrade.
+        string trace = Path.Combine(_directory, "generic.txt");
+        await File.WriteAllLinesAsync(
+            trace,
+            [
+                "newproc1: ts=1000 goroutine=c000 fn=main.Gather[go.shape.int].func1 creator=main.Gather[go.shape.int]",
+                "gopark: ts=2000 goroutine=c000 reason=6 obj=c1",
+                "END: ts=3000000000",
+            ],
+            TestContext.Current.CancellationToken);
+        string baseline = Path.Combine(_directory, "old-baseline.json");
+        await File.WriteAllTextAsync(
+            baseline,
+            "{\"version\": 1, \"groups\": [{\"startFunction\": \"main.Gather[go.shape.int].func1\", \"creator\": \"main.Gather[go.shape.int]\", \"reason\": \"chan send\", \"count\": 1}]}",
+            TestContext.Current.CancellationToken);
+
+        (int exit, string output, _) = await RunAsync("check", trace, "--baseline", baseline);
+        Assert.True(exit == 0, output);
+        Assert.Contains("accepted       1  main.Gather[...].func1 created by main.Gather[...]: chan send (6)", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Check_JUnit_IsValidXmlWithOneFailingCasePerOffendingGroup()
     {
         string junit = Path.Combine(_directory, "leaks.xml");

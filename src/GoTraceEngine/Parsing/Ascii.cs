@@ -33,7 +33,7 @@ internal static class Ascii
 
     /// <summary>
     /// The end of a function name at <paramref name="i"/>: the first blank outside square brackets, or the length of
-    /// <paramref name="s"/>. A generic function's symbol, as a tracer prints it, holds its type arguments' shapes, and a
+    /// <paramref name="s"/>; the first blank when a bracket is left open to the end. A generic function's symbol, as a tracer prints it, holds its type arguments' shapes, and a
     /// struct shape holds blanks: <c>main.Gather[go.shape.struct { main.a int; main.b int }].func1</c>.
     /// </summary>
     public static int EndOfName(ReadOnlySpan<byte> s, int i)
@@ -62,7 +62,8 @@ internal static class Ascii
             }
         }
 
-        return s.Length;
+        // A bracket that never closes is no shape: the name is its token, and the fields after it are read as fields.
+        return depth > 0 ? end : s.Length;
     }
 
     /// <summary>The index of the first blank at or after <paramref name="i"/>, or the length of <paramref name="s"/>.</summary>

@@ -210,14 +210,14 @@ internal static class EventFieldParser
         return NumberParser.ScanHex(s, ref i, out value);
     }
 
-    /// <summary>An optional name field of a printed line: where its token is (to the next blank or the end).</summary>
+    /// <summary>An optional name field of a printed line: where it is (<see cref="Ascii.EndOfName"/>, as <see cref="ParseFields"/> reads it).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool Token(ReadOnlySpan<byte> s, ref int i, ReadOnlySpan<byte> key, ref int start, ref int end)
     {
         if (Key(s, ref i, key))
         {
             start = i;
-            i = Ascii.EndOfToken(s, i);
+            i = Ascii.EndOfName(s, i);
             end = i;
         }
 

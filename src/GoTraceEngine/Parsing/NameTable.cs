@@ -132,7 +132,7 @@ internal sealed class NameTable
     {
         if (symbol.IndexOf((byte)'[') < 0)
         {
-            // Most names: nothing to elide, and no buffer to clear (a name past the cache's width takes this path on every sighting).
+            // Most names: nothing to elide (a name past the cache's width takes this path on every sighting).
             return Intern(symbol);
         }
 

@@ -45,6 +45,13 @@ internal sealed class GoNames
     }
 
     /// <summary>
+    /// A name from elsewhere (a baseline written by an earlier version, which kept a generic function's type
+    /// arguments) as the engine names functions now; null stays null.
+    /// </summary>
+    public static string? Printed(string? name) =>
+        name is null || !name.Contains('[', StringComparison.Ordinal) ? name : Printed(Encoding.UTF8.GetBytes(name));
+
+    /// <summary>
     /// A goroutine's start function as a traceback shows it: the function its wrapper calls, with the wrapper as
     /// the tracer saw it (null when it is not a wrapper).
     /// </summary>

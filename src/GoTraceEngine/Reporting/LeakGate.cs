@@ -48,7 +48,9 @@ public sealed class LeakGate
         var remaining = new Dictionary<(string?, string?, string?), long>();
         foreach (BaselineGroup group in _options.Baseline?.Groups ?? [])
         {
-            var key = (group.StartFunction, group.Creator, group.Reason);
+            // Names as reports print them: a baseline written before generic functions were named as Go prints them
+            // (type arguments as [...]) still accepts its groups.
+            var key = (GoNames.Printed(group.StartFunction), GoNames.Printed(group.Creator), group.Reason);
             long sum = remaining.GetValueOrDefault(key) + group.Count;
             remaining[key] = sum < 0 ? long.MaxValue : sum;
         }

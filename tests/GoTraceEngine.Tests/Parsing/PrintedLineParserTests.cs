@@ -28,6 +28,10 @@ public sealed class PrintedLineParserTests
         "gopark: goroutine=c000039f20 blocked=1 reason=7 blocked_count=1",
         "godestroy: goroutine=c00005ada0 count=999 blocked_count=1",
         "ready: goroutine=c000054400",
+
+        // Generic functions as bpftrace's usym prints them (a struct shape holds blanks), and brackets that pair across fields.
+        "newproc1: ts=7 goroutine=c000010000 parent=0x1 goid=25 gopc=0x4deecb fn=main.Gather[go.shape.struct { main.a int; main.b int }].func1 creator=main.Gather[go.shape.struct { main.a int; main.b int }]",
+        "newproc1: ts=7 goroutine=c000010000 parent=0x1 goid=25 gopc=0x4deecb fn=main.F[x creator=main.G]",
     ];
 
     [Fact]
@@ -180,7 +184,8 @@ public sealed class PrintedLineParserTests
             }
 
             string key = fields[at][..(equals + 1)];
-            foreach (string value in new[] { "", "x1", "1x", "0", "-5", "0x10", "0X1f", "99999999999999999999", "18446744073709551615", "123456789012345678", "ffffffffffffffff1", "a`b+0x1" })
+            // Names of generic functions too: shapes with blanks, and brackets left open, closed early or nested.
+            foreach (string value in new[] { "", "x1", "1x", "0", "-5", "0x10", "0X1f", "99999999999999999999", "18446744073709551615", "123456789012345678", "ffffffffffffffff1", "a`b+0x1", "a[b", "a[b c]", "a]b[", "a[[b]", "f[go.shape.struct { a int }].func1", "x][[y z" })
             {
                 yield return Join(fields.Select((field, j) => j == at ? key + value : field));
             }
