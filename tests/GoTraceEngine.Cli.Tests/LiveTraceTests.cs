@@ -31,7 +31,7 @@ public sealed partial class LiveTraceTests
             ("select-timeout", "main.fetch.func1|main.fetch|main.go:12|chan send|5"),
             ("mutex-deadlock", "main.lockAB|main.main|main.go:41|sync|1;main.lockBA|main.main|main.go:42|sync|1;main.waiter|main.main|main.go:43|sync|1"),
             ("churn", "main.leak|main.main|main.go:44|chan receive|3"),
-            ("generic-pool", "main.(*Pool[...]).worker|main.(*Pool[...]).Start|main.go:24|chan receive|4;main.Gather[...].func1|main.Gather[...]|main.go:33|chan send|3"),
+            ("generic-pool", "main.(*Pool[...]).worker|main.(*Pool[...]).Start|main.go:25|chan receive|4;main.Gather[...].func1|main.Gather[...]|main.go:34|chan send|3"),
         ];
         var data = new TheoryData<string, string, string>();
         foreach (string version in GoFixtures.Versions)
