@@ -159,13 +159,17 @@ internal static class MultiReplay
     {
         // Keyed by the reason's name: traces read with different reason tables agree on names, not codes.
         var groups = new Dictionary<(string?, string?, string), CombinedGroup>();
+        var inThisTrace = new HashSet<(string?, string?, string)>();
         foreach (TraceSummary summary in summaries)
         {
+            // A trace's groups that share these names (two go statements of one function in one creator) count it once.
+            inThisTrace.Clear();
             foreach (LeakGroup group in summary.LeakGroups)
             {
                 var key = (group.StartFunction, group.Creator, group.Reason);
+                int trace = inThisTrace.Add(key) ? 1 : 0;
                 groups[key] = groups.TryGetValue(key, out CombinedGroup? seen)
-                    ? seen with { Count = seen.Count + group.Count, Traces = seen.Traces + 1, OldestBlockedNs = Max(seen.OldestBlockedNs, group.OldestBlockedNs) }
+                    ? seen with { Count = seen.Count + group.Count, Traces = seen.Traces + trace, OldestBlockedNs = Max(seen.OldestBlockedNs, group.OldestBlockedNs) }
                     : new CombinedGroup(group.StartFunction, group.Creator, group.Reason, group.ReasonCode, group.Count, 1, group.OldestBlockedNs);
             }
         }

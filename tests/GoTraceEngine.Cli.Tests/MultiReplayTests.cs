@@ -32,6 +32,31 @@ public sealed class MultiReplayTests : IDisposable
     }
 
     [Fact]
+    public void Combine_TwoGroupsOfOneTraceWithTheSameNames_CountTheTraceOnce()
+    {
+        // Two go statements of main.worker in main.startPool (lines 19 and 23): two groups of one trace, one combined line.
+        string trace = string.Join('\n',
+            "# gotrace site 0x10 main.startPool /src/main.go:19",
+            "# gotrace site 0x20 main.startPool /src/main.go:23",
+            "newproc1: ts=1000 goroutine=c100 gopc=0x10 fn=main.worker creator=main.startPool",
+            "gopark: ts=1001 goroutine=c100 reason=7 obj=e1",
+            "newproc1: ts=2000 goroutine=c200 gopc=0x20 fn=main.worker creator=main.startPool",
+            "gopark: ts=2001 goroutine=c200 reason=7 obj=e2",
+            "newproc1: ts=3000 goroutine=c300 gopc=0x20 fn=main.worker creator=main.startPool",
+            "gopark: ts=3001 goroutine=c300 reason=7 obj=e3",
+            "END: ts=5000000000",
+            string.Empty);
+        var engine = new TraceEngine();
+        engine.Feed(System.Text.Encoding.UTF8.GetBytes(trace));
+        engine.Complete();
+        TraceSummary summary = engine.GetSummary();
+        Assert.Equal(2, summary.LeakGroups.Count);
+
+        CombinedGroup combined = Assert.Single(MultiReplay.Combine([summary, summary]));
+        Assert.Equal(("main.worker", 6L, 2), (combined.StartFunction, combined.Count, combined.Traces));
+    }
+
+    [Fact]
     public async Task Replay_Directory_ReplaysItsFilesInNameOrder_BigFirstFileStillPrintedFirst()
     {
         // The first file by name is the biggest: the small ones finish first, yet the reports come in name order.

@@ -239,8 +239,38 @@ internal static class SummaryBuilder
             result.Add(GroupOf(example, count, oldest));
         }
 
+        result = MergeAlike(result);
         SortGroups(result);
         return [.. result];
+    }
+
+    /// <summary>
+    /// Groups that print alike are one group: the instantiations of a generic function each have their own <c>go</c>
+    /// statement in the binary (their own gopc, so their own <see cref="LeakGroupKey"/> and verdict history), but one in
+    /// the source, and Go's dump prints them alike (<c>main.(*Pool[...]).worker</c> created by
+    /// <c>main.(*Pool[...]).Start</c> at <c>pool.go:20</c>). Their counts add; the longest blocked gives the example,
+    /// and with it the rule and evidence.
+    /// </summary>
+    private static List<LeakGroup> MergeAlike(List<LeakGroup> groups)
+    {
+        var at = new Dictionary<(string?, string?, string?, string, int), int>(groups.Count);
+        var merged = new List<LeakGroup>(groups.Count);
+        foreach (LeakGroup group in groups)
+        {
+            var key = (group.StartFunction, group.Creator, group.CreatedAt, group.Reason, group.ReasonCode);
+            if (!at.TryGetValue(key, out int index))
+            {
+                at[key] = merged.Count;
+                merged.Add(group);
+                continue;
+            }
+
+            LeakGroup seen = merged[index];
+            LeakGroup example = (group.OldestBlockedNs ?? -1) > (seen.OldestBlockedNs ?? -1) ? group : seen;
+            merged[index] = example with { Count = seen.Count + group.Count };
+        }
+
+        return merged;
     }
 
     /// <summary>
@@ -258,6 +288,7 @@ internal static class SummaryBuilder
             result.Add(GroupOf(example, count, example.BlockedNs));
         }
 
+        result = MergeAlike(result);
         SortGroups(result);
         return [.. result];
     }

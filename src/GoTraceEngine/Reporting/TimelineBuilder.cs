@@ -34,14 +34,15 @@ internal static class TimelineBuilder
         // Where each leak parked, on the timeline's axis. A park without ts= in a timed trace cannot be placed: it is
         // counted from the start, as blocked since before anything the timeline shows.
         long start = samples.Count > 0 ? samples[0].X : end;
-        var parks = new Dictionary<(string?, string?, string), List<long>>();
+        // Keyed as groups print (the go statement's file:line too): two go statements of one function in one creator are two groups.
+        var parks = new Dictionary<(string?, string?, string?, string), List<long>>();
         var all = new long[summary.Leaks.Count];
         for (int i = 0; i < summary.Leaks.Count; i++)
         {
             LeakSuspect leak = summary.Leaks[i];
             long x = !timed ? leak.Line : leak.BlockedNs is { } blocked ? end - blocked : start;
             all[i] = x;
-            var key = (leak.StartFunction, leak.Creator, leak.Reason);
+            var key = (leak.StartFunction, leak.Creator, leak.CreatedAt, leak.Reason);
             if (!parks.TryGetValue(key, out List<long>? list))
             {
                 parks[key] = list = [];
@@ -63,22 +64,30 @@ internal static class TimelineBuilder
             points.Add(new TimelinePoint { X = x, Live = live, Blocked = blocked, BlockedByReason = byReason, Leaked = parked });
         }
 
-        // Groups differ by creator too: the creator joins the label only where start function and reason are shared.
+        // Groups differ by creator too: the creator joins the label only where start function and reason are shared, and
+        // the go statement's file:line where the creator is shared as well.
         var sameLabel = new Dictionary<(string?, string), int>();
+        var sameCreator = new Dictionary<(string?, string?, string), int>();
         foreach (LeakGroup group in summary.LeakGroups)
         {
             sameLabel[(group.StartFunction, group.Reason)] = sameLabel.GetValueOrDefault((group.StartFunction, group.Reason)) + 1;
+            sameCreator[(group.StartFunction, group.Creator, group.Reason)] = sameCreator.GetValueOrDefault((group.StartFunction, group.Creator, group.Reason)) + 1;
         }
 
         var markers = new List<TimelineMarker>(summary.LeakGroups.Count);
         foreach (LeakGroup group in summary.LeakGroups)
         {
-            List<long> at = parks.TryGetValue((group.StartFunction, group.Creator, group.Reason), out List<long>? found) ? found : [];
+            List<long> at = parks.TryGetValue((group.StartFunction, group.Creator, group.CreatedAt, group.Reason), out List<long>? found) ? found : [];
             at.Sort();
             string label = (group.StartFunction ?? "(start function unknown)") + ": " + group.Reason;
             if (sameLabel[(group.StartFunction, group.Reason)] > 1)
             {
                 label += " from " + (group.Creator ?? "(creator unknown)");
+            }
+
+            if (sameCreator[(group.StartFunction, group.Creator, group.Reason)] > 1 && group.CreatedAt is { } createdAt)
+            {
+                label += " at " + createdAt;
             }
 
             markers.Add(new TimelineMarker { X = at.Count > 0 ? at[0] : start, Label = label, Count = group.Count, Group = group, ParkedAt = at });
