@@ -3,8 +3,8 @@ using GoTraceEngine.State;
 namespace GoTraceEngine.Reporting;
 
 /// <summary>
-/// Finds the groups of blocked goroutines (by <see cref="LeakGroupKey"/>, the report's own grouping) with the most
-/// leaks by the verdict (then the most blocked), for a dashboard that refreshes several times a second: reuse one
+/// Finds the groups of blocked goroutines (by <see cref="LeakGroupKey"/>, the report's own grouping, joined where they
+/// print alike) with the most leaks by the verdict (then the most blocked), for a dashboard that refreshes several times a second: reuse one
 /// counter, and after the first refreshes counting allocates nothing.
 /// </summary>
 /// <param name="top">How many groups to keep (the biggest).</param>
@@ -12,6 +12,7 @@ namespace GoTraceEngine.Reporting;
 public sealed class BlockedGroupCounter(int top)
 {
     private readonly Dictionary<LeakGroupKey, (long Count, long Leaked, long OldestPark)> _groups = new(64);
+    private readonly Dictionary<(string? StartFunction, string? Creator, byte Reason), (long Count, long Leaked, long OldestPark)> _printed = new(64);
     private readonly BlockedGroupCount[] _top = new BlockedGroupCount[Math.Max(1, top)];
     private int _count;
 
@@ -52,10 +53,23 @@ public sealed class BlockedGroupCounter(int top)
             _groups[key] = _groups.TryGetValue(key, out var group) ? (group.Count + 1, group.Leaked + leak, Math.Min(group.OldestPark, park)) : (1, leak, park);
         }
 
+        // Rows as they print: the instantiations of a generic function's go statement are one row, as in the report.
+        _printed.Clear();
+        foreach ((LeakGroupKey key, (long count, long leaked, long oldest)) in _groups)
+        {
+            var printed = (
+                engine.GoNames.StartFunction(key.StartFunction == 0 ? null : engine.GetFunctionName(key.StartFunction)).Function,
+                engine.GoNames.Creator(key.Creator, state.Sites, engine.Names).Creator,
+                key.Reason);
+            _printed[printed] = _printed.TryGetValue(printed, out var seen)
+                ? (seen.Count + count, seen.Leaked + leaked, Math.Min(seen.OldestPark, oldest))
+                : (count, leaked, oldest);
+        }
+
         // Keep the biggest few without sorting the rest (no allocation): insertion into the small fixed array.
         _count = 0;
         TotalLeaked = 0;
-        foreach ((LeakGroupKey key, (long count, long leaked, long oldest)) in _groups)
+        foreach (((string? startFunction, string? creator, byte reason), (long count, long leaked, long oldest)) in _printed)
         {
             TotalLeaked += leaked;
             int at = _count < _top.Length ? _count++ : _top.Length - 1;
@@ -66,9 +80,9 @@ public sealed class BlockedGroupCounter(int top)
 
             _top[at] = new BlockedGroupCount
             {
-                StartFunction = engine.GoNames.StartFunction(key.StartFunction == 0 ? null : engine.GetFunctionName(key.StartFunction)).Function,
-                Creator = engine.GoNames.Creator(key.Creator, state.Sites, engine.Names).Creator,
-                Reason = ReasonKeys.Name(key.Reason),
+                StartFunction = startFunction,
+                Creator = creator,
+                Reason = ReasonKeys.Name(reason),
                 Count = count,
                 Leaked = leaked,
                 OldestParkTimestamp = oldest == long.MaxValue ? null : oldest,

@@ -33,6 +33,18 @@ public sealed class AlikeGroupsTests
     }
 
     [Fact]
+    public void InstantiationsOfOneGenericGoStatement_AreOneDashboardRow()
+    {
+        var engine = new TraceEngine();
+        engine.Feed(Encoding.UTF8.GetBytes(Symbols + Leaks(("0x10", "main.Gather[go.shape.int].func1", 2), ("0x20", "main.Gather[go.shape.string].func1", 1))));
+        engine.Complete();
+
+        var counter = new BlockedGroupCounter(10);
+        BlockedGroupCount row = Assert.Single(counter.Count(engine).ToArray());
+        Assert.Equal(("main.Gather[...].func1", "main.Gather[...]", 3L, 3L), (row.StartFunction, row.Creator, row.Count, row.Leaked));
+    }
+
+    [Fact]
     public void TwoGoStatementsOfOneFunctionInOneCreator_AreTwoGroups_AndTheTimelineKeepsTheirParksApart()
     {
         var engine = new TraceEngine(new TraceEngineOptions { TimelinePoints = 64 });
