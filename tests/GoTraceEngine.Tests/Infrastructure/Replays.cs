@@ -8,6 +8,23 @@ internal static class Replays
 {
     public static IEnumerable<string> Ways => ["whole", "three", "bytewise", "random", "chunked-stream", "pipe-reader"];
 
+    /// <summary>The report of a trace written out in a test, fed whole to a default engine.</summary>
+    public static TraceSummary Whole(string trace)
+    {
+        var engine = new TraceEngine();
+        engine.Feed(System.Text.Encoding.UTF8.GetBytes(trace));
+        engine.Complete();
+        return engine.GetSummary();
+    }
+
+    /// <summary>A report's text form, with <c>\n</c> line ends.</summary>
+    public static string Text(TraceSummary summary)
+    {
+        using var writer = new StringWriter { NewLine = "\n" };
+        ReportWriter.WriteText(summary, writer);
+        return writer.ToString();
+    }
+
     public static async Task<TraceSummary> RunAsync(byte[] data, string way, TraceEngineOptions options = default)
     {
         var engine = new TraceEngine(options);

@@ -1,5 +1,6 @@
 using System.Text;
 using GoTraceEngine.Reporting;
+using GoTraceEngine.Tests.Infrastructure;
 
 namespace GoTraceEngine.Tests.Reporting;
 
@@ -21,7 +22,7 @@ public sealed class AlikeGroupsTests
     public void InstantiationsOfOneGenericGoStatement_AreOneGroup_OfTheirSummedCount()
     {
         // Gather[int] leaks 2 from its copy of the go statement at main.go:27, Gather[string] 1 from its own copy.
-        TraceSummary summary = Replay(Symbols + Leaks(("0x10", "main.Gather[go.shape.int].func1", 2), ("0x20", "main.Gather[go.shape.string].func1", 1)));
+        TraceSummary summary = Replays.Whole(Symbols + Leaks(("0x10", "main.Gather[go.shape.int].func1", 2), ("0x20", "main.Gather[go.shape.string].func1", 1)));
 
         LeakGroup group = Assert.Single(summary.LeakGroups);
         Assert.Equal(("main.Gather[...].func1", "main.Gather[...]", "/src/main.go:27", 3L), (group.StartFunction, group.Creator, group.CreatedAt, group.Count));
@@ -29,7 +30,7 @@ public sealed class AlikeGroupsTests
         // The example is the longest blocked of them all: the first to park, from the int instantiation.
         Assert.Equal(0xc0000000000UL, group.ExampleG);
         Assert.Equal(3, summary.Leaks.Count);
-        Assert.StartsWith("gotrace: 3 leaked goroutines in 1 group ", Text(summary), StringComparison.Ordinal);
+        Assert.StartsWith("gotrace: 3 leaked goroutines in 1 group ", Replays.Text(summary), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -78,20 +79,5 @@ public sealed class AlikeGroupsTests
 
         text.Append($"END: ts={ts + 5_000_000_000}\n");
         return text.ToString();
-    }
-
-    private static TraceSummary Replay(string trace)
-    {
-        var engine = new TraceEngine();
-        engine.Feed(Encoding.UTF8.GetBytes(trace));
-        engine.Complete();
-        return engine.GetSummary();
-    }
-
-    private static string Text(TraceSummary summary)
-    {
-        using var writer = new StringWriter { NewLine = "\n" };
-        ReportWriter.WriteText(summary, writer);
-        return writer.ToString();
     }
 }

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using GoTraceEngine.Reporting;
+using GoTraceEngine.Tests.Infrastructure;
 
 namespace GoTraceEngine.Tests.Reporting;
 
@@ -31,7 +32,7 @@ public sealed partial class WaitObjectReportTests
         }
 
         trace.AppendLine($"END: ts={ts + 5_000_000_000}");
-        TraceSummary summary = Replay(trace.ToString());
+        TraceSummary summary = Replays.Whole(trace.ToString());
 
         Assert.Equal(43, summary.Leaks.Count);
         WaitObjectGroup shared = Assert.Single(summary.WaitObjects);
@@ -39,7 +40,7 @@ public sealed partial class WaitObjectReportTests
 
         // Each fetcher's own channel is still on its leak line, in text and JSON.
         Assert.All(summary.Leaks.Where(l => l.StartFunction == "main.fetch"), l => Assert.True(l.Obj >> 24 == 0xe1, $"{l.Obj:x}"));
-        string text = Text(summary);
+        string text = Replays.Text(summary);
         Assert.Equal(["      3  on 0xe2000000  chan receive (7)  main.worker  e.g. g 0xc2000000"], text.Split('\n').Where(l => ObjectLine().IsMatch(l)));
         JsonElement json = JsonDocument.Parse(ReportWriter.ToJson(summary)).RootElement;
         Assert.Equal(1, json.GetProperty("waitObjects").GetArrayLength());
@@ -62,11 +63,11 @@ public sealed partial class WaitObjectReportTests
         }
 
         trace.AppendLine($"END: ts={ts + 5_000_000_000}");
-        TraceSummary summary = Replay(trace.ToString());
+        TraceSummary summary = Replays.Whole(trace.ToString());
 
         Assert.Equal(15, summary.WaitObjects.Count);
         Assert.Equal(Enumerable.Range(2, 15).Reverse().Select(n => (long)n), summary.WaitObjects.Select(o => o.Count));
-        string[] lines = Text(summary).Split('\n');
+        string[] lines = Replays.Text(summary).Split('\n');
         int header = Array.IndexOf(lines, "  waiting on the same object");
         Assert.True(header >= 0, string.Join('\n', lines));
         Assert.All(lines.Skip(header + 1).Take(ReportWriter.MaxGroupsShown), l => Assert.Matches(@"^\s+\d+  on 0xe3[0-9a-f]+  chan receive \(7\)  main\.update  e\.g\. g 0x", l));
@@ -93,26 +94,11 @@ public sealed partial class WaitObjectReportTests
         }
 
         trace.AppendLine($"END: ts={ts + 5_000_000_000}");
-        TraceSummary summary = Replay(trace.ToString());
+        TraceSummary summary = Replays.Whole(trace.ToString());
 
         Assert.Equal(4, summary.Leaks.Count);
         Assert.All(summary.Leaks, l => Assert.Equal(0x5915c0UL, l.Obj));
         Assert.Empty(summary.WaitObjects);
-        Assert.DoesNotContain("waiting on the same object", Text(summary), StringComparison.Ordinal);
-    }
-
-    private static TraceSummary Replay(string trace)
-    {
-        var engine = new TraceEngine();
-        engine.Feed(Encoding.UTF8.GetBytes(trace));
-        engine.Complete();
-        return engine.GetSummary();
-    }
-
-    private static string Text(TraceSummary summary)
-    {
-        using var writer = new StringWriter { NewLine = "\n" };
-        ReportWriter.WriteText(summary, writer);
-        return writer.ToString();
+        Assert.DoesNotContain("waiting on the same object", Replays.Text(summary), StringComparison.Ordinal);
     }
 }

@@ -1,5 +1,6 @@
 using System.Text;
 using GoTraceEngine.Reporting;
+using GoTraceEngine.Tests.Infrastructure;
 
 namespace GoTraceEngine.Tests.Verdict;
 
@@ -15,7 +16,7 @@ public sealed class AttachVerdictTests
     [Fact]
     public void NamedParkOfAGoroutineNeverSeenCreated_IsFollowedFromThere()
     {
-        TraceSummary summary = Replay(Header
+        TraceSummary summary = Replays.Whole(Header
             + "gopark: ts=1000000 goroutine=c000001000 reason=3 obj=0 goid=7 fn=main.poll creator=main.main\n"
             + "ready: ts=2000000 goroutine=c000001000\n"
             + "gopark: ts=3000000 goroutine=c000001000 reason=3 obj=0 goid=7 fn=main.poll creator=main.main\n"
@@ -56,7 +57,7 @@ public sealed class AttachVerdictTests
             }
         }
 
-        TraceSummary summary = Replay(text.ToString());
+        TraceSummary summary = Replays.Whole(text.ToString());
         LeakGroup leaked = Assert.Single(summary.LeakGroups);
         Assert.Equal(("main.audit", 4), (leaked.StartFunction, leaked.Count));
         LeakGroup polls = Assert.Single(summary.LikelyGroups);
@@ -90,7 +91,7 @@ public sealed class AttachVerdictTests
             text.Append(line).Append('\n');
         }
 
-        TraceSummary summary = Replay(text.ToString());
+        TraceSummary summary = Replays.Whole(text.ToString());
         LeakSuspect worker = Assert.Single(summary.Leaks.Concat(summary.Likely));
         Assert.Equal(("main.poolWorker", expected), (worker.StartFunction, worker.Verdict));
         if (olderThanTheTrace)
@@ -127,7 +128,7 @@ public sealed class AttachVerdictTests
             text.Append(line).Append('\n');
         }
 
-        TraceSummary summary = Replay(text.ToString());
+        TraceSummary summary = Replays.Whole(text.ToString());
         LeakSuspect dispatch = Assert.Single(summary.Leaks.Concat(summary.Likely));
         Assert.Equal(("main.dispatch", expected), (dispatch.StartFunction, dispatch.Verdict));
     }
@@ -158,7 +159,7 @@ public sealed class AttachVerdictTests
         events.Add(((150 * Ms) + 1, "gopark: ts=150000001 goroutine=c0000ff000 reason=3 obj=0 goid=99 fn=main.poll creator=main.main"));
         events.AddRange(Handlers(2 * Ms, 3_200 * Ms));
 
-        TraceSummary summary = Replay(Header + string.Concat(events.OrderBy(e => e.Ts).Select(e => e.Line + "\n")));
+        TraceSummary summary = Replays.Whole(Header + string.Concat(events.OrderBy(e => e.Ts).Select(e => e.Line + "\n")));
         LeakSuspect stuck = Assert.Single(summary.Leaks.Concat(summary.Likely));
         Assert.Equal((99L, "main.poll", expected), (stuck.GoId!.Value, stuck.StartFunction, stuck.Verdict));
         Assert.Contains($"({5 * pollers} releases over {(5 * pollers) + 1} parks)", stuck.Evidence, StringComparison.Ordinal);
@@ -188,7 +189,7 @@ public sealed class AttachVerdictTests
         events.Add(((200 * Ms) + 1, $"gopark: ts={(200 * Ms) + 1} goroutine=e000001000 reason=3 obj=0"));
         events.AddRange(Handlers(2 * Ms, endMs * Ms));
 
-        TraceSummary summary = Replay(Header + string.Concat(events.Where(e => e.Ts < endMs * Ms).OrderBy(e => e.Ts).Select(e => e.Line + "\n")));
+        TraceSummary summary = Replays.Whole(Header + string.Concat(events.Where(e => e.Ts < endMs * Ms).OrderBy(e => e.Ts).Select(e => e.Line + "\n")));
         LeakSuspect audit = Assert.Single(summary.Leaks.Concat(summary.Likely), l => l.StartFunction == "main.audit");
         Assert.Equal(expected, audit.Verdict);
         Assert.Contains("goroutines older than the trace were seen waiting 3 s and still woke", audit.Evidence, StringComparison.Ordinal);
@@ -208,13 +209,5 @@ public sealed class AttachVerdictTests
             yield return (ts + (Ms / 2), $"ready: ts={ts + (Ms / 2)} goroutine=d000{ts / Ms % 50:x3}000");
             yield return (ts + (Ms / 2) + 1, $"godestroy: ts={ts + (Ms / 2) + 1} goroutine=d000{ts / Ms % 50:x3}000");
         }
-    }
-
-    private static TraceSummary Replay(string trace)
-    {
-        var engine = new TraceEngine();
-        engine.Feed(Encoding.UTF8.GetBytes(trace));
-        engine.Complete();
-        return engine.GetSummary();
     }
 }

@@ -1,5 +1,6 @@
 using System.Text;
 using GoTraceEngine.Reporting;
+using GoTraceEngine.Tests.Infrastructure;
 
 namespace GoTraceEngine.Tests.Verdict;
 
@@ -18,7 +19,7 @@ public sealed class MainGoroutineVerdictTests
     [InlineData("# exit signal=15 ts=20000000001\n")]
     public void ProgramStillRunningOrKilled_ItsBlockedMainIsWaiting_WhileAnotherNeverReleasedGoroutineLeaks(string ending)
     {
-        TraceSummary summary = Replay(Header + Server() + ending + $"END: ts={20_300 * Ms}\n");
+        TraceSummary summary = Replays.Whole(Header + Server() + ending + $"END: ts={20_300 * Ms}\n");
 
         LeakGroup leaked = Assert.Single(summary.LeakGroups);
         Assert.Equal(("main.audit", 1), (leaked.StartFunction, leaked.Count));
@@ -37,7 +38,7 @@ public sealed class MainGoroutineVerdictTests
         // Ended with main blocked: another goroutine called os.Exit, or the runtime found every goroutine asleep. A
         // trace without the header's convention does not say whether the program ended. The end comes 1 ms after the
         // last event, too soon for the program to count as quiesced (rule 1): main's own history decides.
-        TraceSummary summary = Replay((header ? Header : string.Empty) + Server() + ending + $"END: ts={20_000 * Ms}\n");
+        TraceSummary summary = Replays.Whole((header ? Header : string.Empty) + Server() + ending + $"END: ts={20_000 * Ms}\n");
 
         Assert.Equal(["main.audit", "runtime.main"], summary.LeakGroups.Select(g => g.StartFunction).Order(StringComparer.Ordinal));
         Assert.Equal(("sync", "groupNeverReleased"), summary.LeakGroups.Where(g => g.StartFunction == "runtime.main").Select(g => (g.Reason, g.Rule)).Single());
@@ -54,7 +55,7 @@ public sealed class MainGoroutineVerdictTests
                 $"gopark: ts={2 * Ms} goroutine=c000000100 reason=5 wait=25 obj=5915c0\n",
                 $"gopark: ts={2 * Ms} goroutine=c000000100 reason=5 wait=25 obj=5915c0 goid=1 fn=runtime.main creator=runtime.newproc\n",
                 StringComparison.Ordinal);
-        TraceSummary summary = Replay(Header + attached + $"END: ts={20_000 * Ms}\n");
+        TraceSummary summary = Replays.Whole(Header + attached + $"END: ts={20_000 * Ms}\n");
 
         Assert.Equal(1, summary.Anomalies.Adopted);
         Assert.Equal("mainGoroutine", Assert.Single(summary.WaitingGroups, g => g.StartFunction == "runtime.main").Rule);
@@ -82,13 +83,5 @@ public sealed class MainGoroutineVerdictTests
         }
 
         return text.ToString();
-    }
-
-    private static TraceSummary Replay(string trace)
-    {
-        var engine = new TraceEngine();
-        engine.Feed(Encoding.UTF8.GetBytes(trace));
-        engine.Complete();
-        return engine.GetSummary();
     }
 }
