@@ -87,6 +87,9 @@ public sealed partial class LiveTraceTests
         Assert.Equal(dumped.Keys.Order(), report["leaks"]!.AsArray().Select(l => l!["goid"]!.GetValue<long>()).Order());
         string[] counted = [.. groups.GroupBy(g => g, StringComparer.Ordinal).Select(g => $"{g.Key}|{g.Count()}").Order(StringComparer.Ordinal)];
         Assert.Equal(expected.Split(';', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal), counted);
+
+        // And the report's groups are those: one per go statement as the dump buckets them (a generic one's instantiations joined).
+        Assert.Equal(counted.Length, report["leakGroups"]!.AsArray().Count);
     }
 
     [Theory]

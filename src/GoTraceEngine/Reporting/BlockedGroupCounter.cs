@@ -3,8 +3,8 @@ using GoTraceEngine.State;
 namespace GoTraceEngine.Reporting;
 
 /// <summary>
-/// Finds the groups of blocked goroutines (by <see cref="LeakGroupKey"/>, the report's own grouping, joined where they
-/// print alike) with the most leaks by the verdict (then the most blocked), for a dashboard that refreshes several times a second: reuse one
+/// Finds the groups of blocked goroutines (by <see cref="LeakGroupKey"/>, the report's own grouping, joined by what a
+/// row prints: start function, creator and reason) with the most leaks by the verdict (then the most blocked), for a dashboard that refreshes several times a second: reuse one
 /// counter, and after the first refreshes counting allocates nothing.
 /// </summary>
 /// <param name="top">How many groups to keep (the biggest).</param>
@@ -72,11 +72,15 @@ public sealed class BlockedGroupCounter(int top)
         foreach (((string? startFunction, string? creator, byte reason), (long count, long leaked, long oldest)) in _printed)
         {
             TotalLeaked += leaked;
-            int at = _count < _top.Length ? _count++ : _top.Length - 1;
-            if (at == _top.Length - 1 && _count == _top.Length && !Before(leaked, count, _top[at]))
+
+            // Only a full array compares with its last row: until then that slot holds the previous count's row.
+            bool full = _count == _top.Length;
+            if (full && !Before(leaked, count, _top[^1]))
             {
                 continue;
             }
+
+            int at = full ? _top.Length - 1 : _count++;
 
             _top[at] = new BlockedGroupCount
             {

@@ -2,7 +2,11 @@ using System.Text.Json.Serialization;
 
 namespace GoTraceEngine.Reporting;
 
-/// <summary>Blocked goroutines that started in the same function, from the same creator, blocked for the same reason, and the verdict calls alike.</summary>
+/// <summary>
+/// Blocked goroutines that started in the same function, at the same <c>go</c> statement (creator and <c>file:line</c>),
+/// blocked for the same reason, and the verdict calls alike. Groups that print alike are one (the instantiations of a
+/// generic function).
+/// </summary>
 /// <remarks>Members are <c>required init</c>, so the type can grow without breaking binary compatibility.</remarks>
 public sealed record LeakGroup
 {

@@ -233,13 +233,8 @@ internal static class SummaryBuilder
             }
         }
 
-        var result = new List<LeakGroup>(groups.Count);
-        foreach ((long count, long? oldest, LeakSuspect example) in groups.Values)
-        {
-            result.Add(GroupOf(example, count, oldest));
-        }
-
-        result = MergeAlike(result);
+        // A group's example is its longest blocked, so its oldest is the example's.
+        List<LeakGroup> result = MergeAlike(groups.Values.Select(static g => (g.Count, g.Example)));
         SortGroups(result);
         return [.. result];
     }
@@ -248,29 +243,29 @@ internal static class SummaryBuilder
     /// Groups that print alike are one group: the instantiations of a generic function each have their own <c>go</c>
     /// statement in the binary (their own gopc, so their own <see cref="LeakGroupKey"/> and verdict history), but one in
     /// the source, and Go's dump prints them alike (<c>main.(*Pool[...]).worker</c> created by
-    /// <c>main.(*Pool[...]).Start</c> at <c>pool.go:20</c>). Their counts add; the longest blocked gives the example,
-    /// and with it the rule and evidence.
+    /// <c>main.(*Pool[...]).Start</c> at <c>pool.go:20</c>). Their counts add; the longest blocked (without timestamps,
+    /// the first to park) gives the example, and with it the rule and evidence.
     /// </summary>
-    private static List<LeakGroup> MergeAlike(List<LeakGroup> groups)
+    private static List<LeakGroup> MergeAlike(IEnumerable<(long Count, LeakSuspect Example)> groups)
     {
-        var at = new Dictionary<(string?, string?, string?, string, int), int>(groups.Count);
-        var merged = new List<LeakGroup>(groups.Count);
-        foreach (LeakGroup group in groups)
+        var at = new Dictionary<(string?, string?, string?, string, int), int>();
+        var merged = new List<(long Count, LeakSuspect Example)>();
+        foreach ((long count, LeakSuspect example) in groups)
         {
-            var key = (group.StartFunction, group.Creator, group.CreatedAt, group.Reason, group.ReasonCode);
+            var key = (example.StartFunction, example.Creator, example.CreatedAt, example.Reason, example.ReasonCode);
             if (!at.TryGetValue(key, out int index))
             {
                 at[key] = merged.Count;
-                merged.Add(group);
+                merged.Add((count, example));
                 continue;
             }
 
-            LeakGroup seen = merged[index];
-            LeakGroup example = (group.OldestBlockedNs ?? -1) > (seen.OldestBlockedNs ?? -1) ? group : seen;
-            merged[index] = example with { Count = seen.Count + group.Count };
+            (long seenCount, LeakSuspect seen) = merged[index];
+            bool replaces = ExampleKey(example.BlockedNs, example.Line) > ExampleKey(seen.BlockedNs, seen.Line);
+            merged[index] = (seenCount + count, replaces ? example : seen);
         }
 
-        return merged;
+        return [.. merged.Select(static m => GroupOf(m.Example, m.Count, m.Example.BlockedNs))];
     }
 
     /// <summary>
@@ -282,13 +277,7 @@ internal static class SummaryBuilder
     /// <summary>Waiting goroutines by group, each with its longest blocked as the example; biggest first.</summary>
     private static LeakGroup[] WaitingGroups(Dictionary<LeakGroupKey, (long Count, LeakSuspect Example)> waiting)
     {
-        var result = new List<LeakGroup>(waiting.Count);
-        foreach ((long count, LeakSuspect example) in waiting.Values)
-        {
-            result.Add(GroupOf(example, count, example.BlockedNs));
-        }
-
-        result = MergeAlike(result);
+        List<LeakGroup> result = MergeAlike(waiting.Values);
         SortGroups(result);
         return [.. result];
     }

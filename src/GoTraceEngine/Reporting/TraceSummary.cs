@@ -32,7 +32,7 @@ public sealed record TraceSummary
     public required IReadOnlyList<ReasonCount> BlockedReasons { get; init; }
 
     /// <summary>
-    /// Leak suspects grouped by (start function, creator, reason), biggest group first: where to look. Groups of
+    /// Leak suspects grouped by (start function, <c>go</c> statement, reason), biggest group first: where to look. Groups of
     /// unknown functions (traces without <c>fn=</c>/<c>creator=</c>) have null names.
     /// </summary>
     public required IReadOnlyList<LeakGroup> LeakGroups { get; init; }

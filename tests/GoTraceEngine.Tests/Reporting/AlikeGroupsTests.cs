@@ -45,6 +45,40 @@ public sealed class AlikeGroupsTests
         Assert.Equal(("main.Gather[...].func1", "main.Gather[...]", 3L, 3L), (row.StartFunction, row.Creator, row.Count, row.Leaked));
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void WithoutTimestamps_AJoinedWaitingGroupsExample_IsTheFirstToPark(bool intsFirst)
+    {
+        // Two instantiations' goroutines wait (young, and a release came after their parks); whichever parked first is
+        // the joined group's example, wherever the blocked table happens to hold it.
+        string ints = "newproc1: goroutine=c100 gopc=0x10 fn=main.Gather[go.shape.int].func1 creator=main.Gather[go.shape.int]\ngopark: goroutine=c100 reason=6 obj=e1\n";
+        string strings = "newproc1: goroutine=c200 gopc=0x20 fn=main.Gather[go.shape.string].func1 creator=main.Gather[go.shape.string]\ngopark: goroutine=c200 reason=6 obj=e2\n";
+        const string Released = "newproc1: goroutine=c900 fn=main.handle creator=main.serve\ngopark: goroutine=c900 reason=6 obj=e9\nready: goroutine=c900\n";
+        TraceSummary summary = Replays.Whole(Symbols + (intsFirst ? ints + strings : strings + ints) + Released);
+
+        LeakGroup waiting = Assert.Single(summary.WaitingGroups, g => g.StartFunction == "main.Gather[...].func1");
+        Assert.Equal((2L, intsFirst ? 0xc100UL : 0xc200UL), (waiting.Count, waiting.ExampleG));
+    }
+
+    [Fact]
+    public void Dashboard_ARowGoneSinceTheLastCount_IsNotShownAgain()
+    {
+        // Three groups, then the biggest is released and the second grows: two rows, both as they are now.
+        // Without timestamps, so that each feed is applied at once (no reorder window holds it).
+        string before = string.Concat(Blocked("a1", "main.a"), Blocked("a2", "main.a"), Blocked("a3", "main.a"), Blocked("b1", "main.b"), Blocked("b2", "main.b"), Blocked("c1", "main.c"));
+        string after = "ready: goroutine=a1\nready: goroutine=a2\nready: goroutine=a3\n" + Blocked("b3", "main.b");
+        var engine = new TraceEngine();
+        var counter = new BlockedGroupCounter(2);
+        engine.Feed(Encoding.UTF8.GetBytes(before));
+        Assert.Equal(["main.a", "main.b"], counter.Count(engine).ToArray().Select(r => r.StartFunction));
+        engine.Feed(Encoding.UTF8.GetBytes(after));
+        Assert.Equal([("main.b", 3L), ("main.c", 1L)], counter.Count(engine).ToArray().Select(r => (r.StartFunction!, r.Count)));
+
+        static string Blocked(string g, string function) =>
+            $"newproc1: goroutine={g} fn={function} creator=main.main\ngopark: goroutine={g} reason=7 obj=e{function[^1]}\n";
+    }
+
     [Fact]
     public void TwoGoStatementsOfOneFunctionInOneCreator_AreTwoGroups_AndTheTimelineKeepsTheirParksApart()
     {
