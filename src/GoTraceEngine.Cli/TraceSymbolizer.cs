@@ -8,8 +8,8 @@ namespace GoTraceEngine.Cli;
 /// Names the raw pcs of create lines (and of parks that name their goroutine, in an attach) as the tracer's symboliser would have: <c>fn=0x4826c0</c> becomes
 /// <c>fn=main.main.gowrap2</c> and <c>creator=0x482514</c> <c>creator=main.main</c> (the ELF symbol holding the pc,
 /// as bpftrace's <c>usym</c> prints it, but with a generic function's type arguments as <c>[...]</c>, as Go's tracebacks
-/// print them: a struct shape's blanks never split the line). Everything else passes through byte for byte. Used by <c>gotrace trace</c>,
-/// whose script prints raw pcs (see <see cref="ScriptCatalog.Render"/>). Single-threaded; names are cached per pc.
+/// print them: a struct shape's blanks never split the line). Everything else passes through byte for byte. Used by
+/// <c>gotrace trace</c>, whose script prints raw pcs (see <see cref="ScriptCatalog.Render"/>). Single-threaded; names are cached per pc.
 /// </summary>
 internal sealed class TraceSymbolizer(GoSymbols names)
 {

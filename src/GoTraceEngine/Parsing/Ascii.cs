@@ -33,8 +33,9 @@ internal static class Ascii
 
     /// <summary>
     /// The end of a function name at <paramref name="i"/>: the first blank outside square brackets, or the length of
-    /// <paramref name="s"/>; the first blank when a bracket is left open to the end. A generic function's symbol, as a tracer prints it, holds its type arguments' shapes, and a
-    /// struct shape holds blanks: <c>main.Gather[go.shape.struct { main.a int; main.b int }].func1</c>.
+    /// <paramref name="s"/>; the first blank when a bracket is left open to the end. A generic function's symbol, as a
+    /// tracer prints it, holds its type arguments' shapes, and a struct shape holds blanks:
+    /// <c>main.Gather[go.shape.struct { main.a int; main.b int }].func1</c>.
     /// </summary>
     public static int EndOfName(ReadOnlySpan<byte> s, int i)
     {

@@ -4,8 +4,9 @@ namespace GoTraceEngine.Reporting;
 
 /// <summary>
 /// Finds the groups of blocked goroutines (by <see cref="LeakGroupKey"/>, the report's own grouping, joined by what a
-/// row prints: start function, creator and reason) with the most leaks by the verdict (then the most blocked), for a dashboard that refreshes several times a second: reuse one
-/// counter, and after the first refreshes counting allocates nothing.
+/// row prints: start function, creator and reason) with the most leaks by the verdict (then the most blocked), for a
+/// dashboard that refreshes several times a second: reuse one counter, and after the first refreshes counting allocates
+/// nothing.
 /// </summary>
 /// <param name="top">How many groups to keep (the biggest).</param>
 /// <remarks>Not thread-safe; call it between feeds, from the thread that feeds the engine.</remarks>

@@ -34,7 +34,8 @@ internal static class TimelineBuilder
         // Where each leak parked, on the timeline's axis. A park without ts= in a timed trace cannot be placed: it is
         // counted from the start, as blocked since before anything the timeline shows.
         long start = samples.Count > 0 ? samples[0].X : end;
-        // Keyed as groups print (the go statement's file:line too): two go statements of one function in one creator are two groups.
+        // Keyed as groups print (the go statement's file:line too): two go statements of one function in one creator are
+        // two groups.
         var parks = new Dictionary<(string?, string?, string?, string), List<long>>();
         var all = new long[summary.Leaks.Count];
         for (int i = 0; i < summary.Leaks.Count; i++)
@@ -71,7 +72,8 @@ internal static class TimelineBuilder
         foreach (LeakGroup group in summary.LeakGroups)
         {
             sameLabel[(group.StartFunction, group.Reason)] = sameLabel.GetValueOrDefault((group.StartFunction, group.Reason)) + 1;
-            sameCreator[(group.StartFunction, group.Creator, group.Reason)] = sameCreator.GetValueOrDefault((group.StartFunction, group.Creator, group.Reason)) + 1;
+            var creatorKey = (group.StartFunction, group.Creator, group.Reason);
+            sameCreator[creatorKey] = sameCreator.GetValueOrDefault(creatorKey) + 1;
         }
 
         var markers = new List<TimelineMarker>(summary.LeakGroups.Count);
