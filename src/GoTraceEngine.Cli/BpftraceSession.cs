@@ -124,7 +124,14 @@ internal sealed class BpftraceSession : IDisposable
     /// time on its clock (CLOCK_MONOTONIC ns): what the trace shows after it is incomplete (probes detach one by one).
     /// </param>
     /// <param name="stop">Ctrl-C.</param>
-    public async Task<BpftraceEnd> RunAsync(Action<ReadOnlySpan<byte>> trace, Action<ReadOnlySpan<byte>> programStdout, Action<ReadOnlySpan<byte>> programStderr, TimeSpan? duration, Action<long>? stopping, CancellationToken stop)
+    /// <param name="attached">
+    /// Called on this loop's thread, between chunks of <paramref name="trace"/>, once the probes are attached (the
+    /// trace's first line is written in bpftrace's BEGIN, after they all are), and again after each round of the trace
+    /// until it returns false: work that must see the program after the probes attached, done in steps. A
+    /// <paramref name="duration"/> waits for it to finish; Ctrl-C does not.
+    /// </param>
+    public async Task<BpftraceEnd> RunAsync(
+        Action<ReadOnlySpan<byte>> trace, Action<ReadOnlySpan<byte>> programStdout, Action<ReadOnlySpan<byte>> programStderr, TimeSpan? duration, Action<long>? stopping, CancellationToken stop, Func<bool>? attached = null)
     {
         using var traceFile = new Tail(TracePath);
         using Tail? stdoutFile = _target.CommandLine is null ? null : new Tail(ProgramStdoutPath);
@@ -154,6 +161,11 @@ internal sealed class BpftraceSession : IDisposable
             if (_attached)
             {
                 ForwardMessages();
+                if (attached is not null && sinceStop is null)
+                {
+                    // More to do: the next round comes without the idle pause.
+                    any |= attached() || (attached = null) is not null;
+                }
             }
 
             if (any)
@@ -171,7 +183,7 @@ internal sealed class BpftraceSession : IDisposable
                 stoppedEarly = true;
                 sinceStop = Stopwatch.StartNew();
             }
-            else if (sinceStop is null && duration is { } limit && sinceStart.Elapsed >= limit)
+            else if (sinceStop is null && duration is { } limit && sinceStart.Elapsed >= limit && (attached is null || !_attached))
             {
                 stoppedAtDuration = true;
                 sinceStop = Stopwatch.StartNew();

@@ -9,7 +9,17 @@ namespace GoTraceEngine.Cli;
 /// <param name="GoId">g.goid.</param>
 /// <param name="GoPc">g.gopc: the PC of the go statement.</param>
 /// <param name="StartPc">g.startpc: the goroutine's function.</param>
-internal sealed record GOffsets(int GoId, int GoPc, int StartPc);
+internal sealed record GOffsets(int GoId, int GoPc, int StartPc)
+{
+    /// <summary>g.atomicstatus (a uint32: 4 is waiting), for reading goroutines out of a running process; null when the DWARF lacks it.</summary>
+    public int? Status { get; init; }
+
+    /// <summary>g.waitreason (a uint8 of the runtime's waitReason enum), or null.</summary>
+    public int? WaitReason { get; init; }
+
+    /// <summary>g.waitsince (an int64 on the runtime's nanotime clock: when a GC first saw the goroutine waiting), or null.</summary>
+    public int? WaitSince { get; init; }
+}
 
 /// <summary>Reads what tracing needs from a Go executable: its architecture, its Go version, the g struct layout.</summary>
 internal static class GoBinary
@@ -65,7 +75,10 @@ internal static class GoBinary
         return length is > 0 and < 64 && i + (int)length <= rest.Length ? Encoding.ASCII.GetString(rest.Slice(i, (int)length)) : null;
     }
 
-    /// <summary>Reads the offsets of g.goid, g.gopc and g.startpc with <c>readelf --debug-dump=info</c>.</summary>
+    /// <summary>
+    /// Reads the offsets of g.goid, g.gopc and g.startpc (and of g.atomicstatus, g.waitreason and g.waitsince when the
+    /// DWARF has them) with <c>readelf --debug-dump=info</c>.
+    /// </summary>
     public static GOffsets? ReadGOffsets(string path, out string? error)
     {
         error = null;
@@ -94,7 +107,7 @@ internal static class GoBinary
 
         using (process)
         {
-            int? goid = null, gopc = null, startpc = null;
+            int? goid = null, gopc = null, startpc = null, status = null, waitReason = null, waitSince = null;
             bool inG = false;
             string? member = null;
             string? line;
@@ -138,6 +151,9 @@ internal static class GoBinary
                         case "goid": goid = offset; break;
                         case "gopc": gopc = offset; break;
                         case "startpc": startpc = offset; break;
+                        case "atomicstatus": status = offset; break;
+                        case "waitreason": waitReason = offset; break;
+                        case "waitsince": waitSince = offset; break;
                         default: break;
                     }
 
@@ -149,7 +165,7 @@ internal static class GoBinary
             process.WaitForExit();
             if (goid is { } a && gopc is { } b && startpc is { } c)
             {
-                return new GOffsets(a, b, c);
+                return new GOffsets(a, b, c) { Status = status, WaitReason = waitReason, WaitSince = waitSince };
             }
 
             error = "the binary has no DWARF for runtime.g (built with -ldflags=-w or stripped?)";

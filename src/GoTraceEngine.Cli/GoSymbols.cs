@@ -151,6 +151,9 @@ internal sealed class GoSymbols
         return f < 0 ? null : _elf.FunctionAt(_table.Entry(f)) ?? _table.Name(f);
     }
 
+    /// <summary>The address of a symbol (a function or a variable, such as <c>runtime.allgs</c>), or null.</summary>
+    public ulong? Symbol(string name) => _elf.Symbol(name);
+
     /// <summary>What a Go traceback prints under <c>created by</c> for a goroutine whose <c>g.gopc</c> is <paramref name="gopc"/>, or null.</summary>
     public GoStatementSite? ResolveCreator(ulong gopc) => ResolveCreator(_table, gopc);
 

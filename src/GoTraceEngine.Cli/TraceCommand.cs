@@ -216,6 +216,44 @@ internal static class TraceCommand
         return null;
     }
 
+    /// <summary>
+    /// Reads the goroutines an attached process holds blocked (<see cref="GoroutineSnapshot"/>) in steps between the
+    /// trace's chunks, names their pcs as the trace's are named, and feeds them to the engine; says on stderr what it
+    /// read, or why it could not.
+    /// </summary>
+    private sealed class SnapshotReader(int pid, Preflight preflight, Action<ReadOnlySpan<byte>> feed, TextWriter stderr)
+    {
+        // Its own symbolizer: the trace's may hold back a partial line, and the snapshot's lines must not join it.
+        private readonly TraceSymbolizer _symbolizer = new(preflight.Names!);
+        private GoroutineSnapshot? _snapshot;
+        private long _started;
+
+        /// <summary>One step; false when the snapshot is read (or cannot be).</summary>
+        public bool Step()
+        {
+            if (_snapshot is null)
+            {
+                _started = Posix.MonotonicNanoseconds();
+                _snapshot = GoroutineSnapshot.Open(pid, preflight.Names!, preflight.Offsets!, preflight.Version, out string? error);
+                if (_snapshot is null)
+                {
+                    stderr.WriteLine($"gotrace: cannot read the goroutines process {pid} held blocked before the attach: {error}; the trace sees those only if they park again");
+                    return false;
+                }
+            }
+
+            if (_snapshot.Step(lines => _symbolizer.Process(lines, feed)))
+            {
+                return true;
+            }
+
+            stderr.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"gotrace: {_snapshot.Blocked} of process {pid}'s {_snapshot.Goroutines} goroutines were blocked when the probes attached (read from its memory in {ReportWriter.FormatDuration(Posix.MonotonicNanoseconds() - _started)}): the trace follows them from there"));
+            _snapshot.Dispose();
+            return false;
+        }
+    }
+
     /// <summary>One <c>gotrace trace</c> run, from the preflight to the exit status.</summary>
     private sealed class TraceRun(
         CliContext context, string[] commandLine, int? pid, TimeSpan duration, bool json, string? output, string? save, Func<CliContext, TraceSummary, bool, Task<int>>? gate, MetricsExport? metrics, bool watch)
@@ -254,7 +292,7 @@ internal static class TraceCommand
                 if (pid is { } id)
                 {
                     await context.Stderr.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                        $"gotrace: attaching to process {id} ({preflight.Binary}){(duration > TimeSpan.Zero ? " for " + ReportWriter.FormatDuration((long)duration.TotalNanoseconds) : ", until Ctrl-C")}: goroutines it created before the attach join the trace at their first park")).ConfigureAwait(false);
+                        $"gotrace: attaching to process {id} ({preflight.Binary}){(duration > TimeSpan.Zero ? " for " + ReportWriter.FormatDuration((long)duration.TotalNanoseconds) : ", until Ctrl-C")}: goroutines blocked before the attach are read from its memory, the others join the trace at their first park")).ConfigureAwait(false);
                 }
 
                 // The engine, and the copy --save keeps, get the binary's names first, then the trace with its pcs named.
@@ -282,7 +320,8 @@ internal static class TraceCommand
                 // detach one by one (readies stop while parks still arrive), so the engine applies nothing stamped later.
                 void Stopping(long ts) => Named(Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"# tracer stopped ts={ts}\n")));
                 Task<BpftraceEnd> tracing = session.RunAsync(
-                    chunk => symbolizer.Process(chunk, Named), toStdout, toStderr, duration > TimeSpan.Zero ? duration : null, Stopping, cancellationToken);
+                    chunk => symbolizer.Process(chunk, Named), toStdout, toStderr, duration > TimeSpan.Zero ? duration : null, Stopping, cancellationToken,
+                    pid is { } attachedTo ? new SnapshotReader(attachedTo, preflight, Named, context.Stderr).Step : null);
                 BpftraceEnd end = await (watch ? WatchAsync(engine, feedLock, tracing, above) : tracing).ConfigureAwait(false);
                 symbolizer.Flush(Named);
                 copy?.Flush();
