@@ -124,14 +124,14 @@ internal sealed class BpftraceSession : IDisposable
     /// time on its clock (CLOCK_MONOTONIC ns): what the trace shows after it is incomplete (probes detach one by one).
     /// </param>
     /// <param name="stop">Ctrl-C.</param>
-    /// <param name="attached">
-    /// Called on this loop's thread, between chunks of <paramref name="trace"/>, once the probes are attached (the
-    /// trace's first line is written in bpftrace's BEGIN, after they all are), and again after each round of the trace
-    /// until it returns false: work that must see the program after the probes attached, done in steps. A
-    /// <paramref name="duration"/> waits for it to finish; Ctrl-C does not.
+    /// <param name="sideWork">
+    /// Called on this loop's thread, between chunks of <paramref name="trace"/>, every round until it says
+    /// <see cref="SideWork.Done"/>, with whether the trace's first line (written in bpftrace's BEGIN, after every probe
+    /// is in) has been seen: work that must see the program once the probes are attached, done in steps. A
+    /// <paramref name="duration"/> waits for it once it has begun (<see cref="SideWork.More"/>); Ctrl-C does not.
     /// </param>
     public async Task<BpftraceEnd> RunAsync(
-        Action<ReadOnlySpan<byte>> trace, Action<ReadOnlySpan<byte>> programStdout, Action<ReadOnlySpan<byte>> programStderr, TimeSpan? duration, Action<long>? stopping, CancellationToken stop, Func<bool>? attached = null)
+        Action<ReadOnlySpan<byte>> trace, Action<ReadOnlySpan<byte>> programStdout, Action<ReadOnlySpan<byte>> programStderr, TimeSpan? duration, Action<long>? stopping, CancellationToken stop, Func<bool, SideWork>? sideWork = null)
     {
         using var traceFile = new Tail(TracePath);
         using Tail? stdoutFile = _target.CommandLine is null ? null : new Tail(ProgramStdoutPath);
@@ -142,6 +142,7 @@ internal sealed class BpftraceSession : IDisposable
         bool stoppedEarly = false, stoppedAtDuration = false;
         Stopwatch? sinceStop = null;
         bool interruptSent = false;
+        SideWork side = SideWork.Done;
         while (true)
         {
             bool any = false;
@@ -161,11 +162,15 @@ internal sealed class BpftraceSession : IDisposable
             if (_attached)
             {
                 ForwardMessages();
-                if (attached is not null && sinceStop is null)
-                {
-                    // More to do: the next round comes without the idle pause.
-                    any |= attached() || (attached = null) is not null;
-                }
+            }
+
+            if (sideWork is not null && sinceStop is null)
+            {
+                side = sideWork(_attached);
+                sideWork = side == SideWork.Done ? null : sideWork;
+
+                // More to do: the next round comes without the idle pause.
+                any |= side == SideWork.More;
             }
 
             if (any)
@@ -183,7 +188,7 @@ internal sealed class BpftraceSession : IDisposable
                 stoppedEarly = true;
                 sinceStop = Stopwatch.StartNew();
             }
-            else if (sinceStop is null && duration is { } limit && sinceStart.Elapsed >= limit && (attached is null || !_attached))
+            else if (sinceStop is null && duration is { } limit && sinceStart.Elapsed >= limit && side != SideWork.More)
             {
                 stoppedAtDuration = true;
                 sinceStop = Stopwatch.StartNew();
@@ -361,4 +366,17 @@ internal static class OutputSink
             writer.Write(chars, 0, count);
         };
     }
+}
+
+/// <summary>What a step of <see cref="BpftraceSession.RunAsync"/>'s side work says.</summary>
+internal enum SideWork
+{
+    /// <summary>Finished: not called again.</summary>
+    Done,
+
+    /// <summary>Not begun yet (waiting for the probes): called again after the usual pause.</summary>
+    Waiting,
+
+    /// <summary>Begun, with more to do: called again at once, and a duration waits for it.</summary>
+    More,
 }

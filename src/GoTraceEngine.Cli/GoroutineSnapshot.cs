@@ -40,31 +40,35 @@ internal sealed class GoroutineSnapshot : IDisposable
     private readonly Dictionary<ulong, bool> _system = [];
     private readonly GOffsets _offsets;
     private readonly byte[] _traceReasonOf;
-    private readonly ulong[] _gs;
+    private readonly ulong _allgs;
+    private readonly ulong[] _probes;
+    private ulong[]? _gs;
     private readonly byte[] _window = new byte[WindowSize];
     private readonly int _gSize;
     private readonly StringBuilder _lines = new();
     private int _next;
 
-    private GoroutineSnapshot(SafeFileHandle memory, GoSymbols names, GOffsets offsets, byte[] traceReasonOf, ulong[] gs, int gSize)
+    private GoroutineSnapshot(SafeFileHandle memory, GoSymbols names, GOffsets offsets, byte[] traceReasonOf, ulong allgs, ulong[] probes, int gSize)
     {
         _memory = memory;
         _names = names;
         _offsets = offsets;
         _traceReasonOf = traceReasonOf;
-        _gs = gs;
+        _allgs = allgs;
+        _probes = probes;
         _gSize = gSize;
     }
 
     /// <summary>How many goroutines (g's, live or dead) the process had when the snapshot began.</summary>
-    public int Goroutines => _gs.Length;
+    public int Goroutines => _gs?.Length ?? 0;
 
     /// <summary>How many blocked goroutines the snapshot has written so far.</summary>
     public int Blocked { get; private set; }
 
     /// <summary>
-    /// Opens the snapshot of process <paramref name="pid"/>: finds <c>runtime.allgs</c> and reads the slice of g
-    /// pointers. Null, with one line saying why, when the binary or the machine does not allow it (a
+    /// Opens the snapshot of process <paramref name="pid"/>: finds <c>runtime.allgs</c> and opens the process's memory
+    /// (the g's are read from the first <see cref="Step"/> on, once <see cref="ProbesAttached"/>). Null, with one line
+    /// saying why, when the binary or the machine does not allow it (a
     /// position-independent executable, DWARF without the fields, a Go release whose waitReason numbering is unknown,
     /// or the process's memory cannot be read).
     /// </summary>
@@ -106,53 +110,66 @@ internal sealed class GoroutineSnapshot : IDisposable
             return null;
         }
 
-        try
+        ulong[] probes = [.. new[] { "runtime.gopark", "runtime.ready" }.Select(names.Symbol).OfType<ulong>()];
+        int size = 8 + Math.Max(
+            Math.Max(offsets.GoId, Math.Max(offsets.GoPc, offsets.StartPc)),
+            Math.Max(offsets.Status.Value, offsets.WaitReason.Value));
+        return new GoroutineSnapshot(memory, names, offsets, TraceReasons(waits, ReasonTable.For(ReasonNumbering.Trace, version)), allgs, probes, size);
+    }
+
+    /// <summary>
+    /// Whether the tracer's probes on <c>runtime.gopark</c> and <c>runtime.ready</c> are in: a uprobe is a breakpoint
+    /// (<c>int3</c>, 0xCC) written over the first byte of the function in the process's own copy of the page. Read
+    /// before the probes are in, a goroutine released before they are would stay blocked in the report for good.
+    /// </summary>
+    public bool ProbesAttached()
+    {
+        Span<byte> first = stackalloc byte[1];
+        foreach (ulong probe in _probes)
         {
-            Span<byte> slice = stackalloc byte[16];
-            if (!TryRead(memory, allgs, slice))
+            if (!TryRead(_memory, probe, first) || first[0] != 0xCC)
             {
-                error = "runtime.allgs cannot be read from its memory";
-                memory.Dispose();
-                return null;
+                return false;
             }
-
-            ulong array = BinaryPrimitives.ReadUInt64LittleEndian(slice);
-            long length = BinaryPrimitives.ReadInt64LittleEndian(slice[8..]);
-            if (length is < 0 or > 1 << 26 || (length > 0 && array == 0))
-            {
-                error = $"runtime.allgs reads as a slice of {length} goroutines at 0x{array:x}: not a layout this version knows";
-                memory.Dispose();
-                return null;
-            }
-
-            byte[] pointers = new byte[length * 8];
-            if (length > 0 && !TryRead(memory, array, pointers))
-            {
-                error = "runtime.allgs's goroutines cannot be read from its memory";
-                memory.Dispose();
-                return null;
-            }
-
-            List<ulong> gs = new((int)length);
-            for (int i = 0; i < length; i++)
-            {
-                if (BinaryPrimitives.ReadUInt64LittleEndian(pointers.AsSpan(i * 8)) is var g and not 0 and < long.MaxValue)
-                {
-                    gs.Add(g);
-                }
-            }
-
-            gs.Sort();
-            int size = 8 + Math.Max(
-                Math.Max(offsets.GoId, Math.Max(offsets.GoPc, offsets.StartPc)),
-                Math.Max(offsets.Status.Value, offsets.WaitReason.Value));
-            return new GoroutineSnapshot(memory, names, offsets, TraceReasons(waits, ReasonTable.For(ReasonNumbering.Trace, version)), [.. gs], size);
         }
-        catch
+
+        return _probes.Length > 0;
+    }
+
+    /// <summary>Reads the slice of g pointers (<c>runtime.allgs</c>); null, or one line saying why it cannot.</summary>
+    private string? ReadGoroutines()
+    {
+        Span<byte> slice = stackalloc byte[16];
+        if (!TryRead(_memory, _allgs, slice))
         {
-            memory.Dispose();
-            throw;
+            return "runtime.allgs cannot be read from its memory";
         }
+
+        ulong array = BinaryPrimitives.ReadUInt64LittleEndian(slice);
+        long length = BinaryPrimitives.ReadInt64LittleEndian(slice[8..]);
+        if (length is < 0 or > 1 << 26 || (length > 0 && array == 0))
+        {
+            return $"runtime.allgs reads as a slice of {length} goroutines at 0x{array:x}: not a layout this version knows";
+        }
+
+        byte[] pointers = new byte[length * 8];
+        if (length > 0 && !TryRead(_memory, array, pointers))
+        {
+            return "runtime.allgs's goroutines cannot be read from its memory";
+        }
+
+        List<ulong> gs = new((int)length);
+        for (int i = 0; i < length; i++)
+        {
+            if (BinaryPrimitives.ReadUInt64LittleEndian(pointers.AsSpan(i * 8)) is var g and not 0 and < long.MaxValue)
+            {
+                gs.Add(g);
+            }
+        }
+
+        gs.Sort();
+        _gs = [.. gs];
+        return null;
     }
 
     /// <summary>
@@ -160,28 +177,35 @@ internal sealed class GoroutineSnapshot : IDisposable
     /// attach script's raw form: <c>fn=</c> and <c>creator=</c> are pcs, for <see cref="TraceSymbolizer"/>). Returns
     /// false once every g is read.
     /// </summary>
+    /// <exception cref="IOException">The g pointers cannot be read (the message says why).</exception>
     public bool Step(Action<ReadOnlySpan<byte>> sink)
     {
-        int end = Math.Min(_gs.Length, _next + StepSize);
+        if (_gs is null && ReadGoroutines() is { } error)
+        {
+            throw new IOException(error);
+        }
+
+        ulong[] gs = _gs!;
+        int end = Math.Min(gs.Length, _next + StepSize);
         _lines.Clear();
         while (_next < end)
         {
             // The g's sit in the heap's spans, sorted here by address: one read takes every g of a window.
-            ulong first = _gs[_next];
+            ulong first = gs[_next];
             int count = 1;
-            while (_next + count < end && _gs[_next + count] + (ulong)_gSize - first <= (ulong)_window.Length)
+            while (_next + count < end && gs[_next + count] + (ulong)_gSize - first <= (ulong)_window.Length)
             {
                 count++;
             }
 
             // Stamped before the read: whatever a g does after it reaches the trace later than its park here.
             long ts = Posix.MonotonicNanoseconds();
-            int length = (int)(_gs[_next + count - 1] + (ulong)_gSize - first);
+            int length = (int)(gs[_next + count - 1] + (ulong)_gSize - first);
             if (count > 1 && TryRead(_memory, first, _window.AsSpan(0, length)))
             {
                 for (int i = 0; i < count; i++)
                 {
-                    Write(_gs[_next + i], _window.AsSpan((int)(_gs[_next + i] - first), _gSize), ts);
+                    Write(gs[_next + i], _window.AsSpan((int)(gs[_next + i] - first), _gSize), ts);
                 }
             }
             else
@@ -189,7 +213,7 @@ internal sealed class GoroutineSnapshot : IDisposable
                 // A window that crosses memory the process has not mapped: each g on its own.
                 for (int i = 0; i < count; i++)
                 {
-                    ulong g = _gs[_next + i];
+                    ulong g = gs[_next + i];
                     if (TryRead(_memory, g, _window.AsSpan(0, _gSize)))
                     {
                         Write(g, _window.AsSpan(0, _gSize), i == 0 ? ts : Posix.MonotonicNanoseconds());
@@ -205,7 +229,7 @@ internal sealed class GoroutineSnapshot : IDisposable
             sink(Encoding.ASCII.GetBytes(_lines.ToString()));
         }
 
-        return _next < _gs.Length;
+        return _next < gs.Length;
     }
 
     /// <summary>Writes the line of one g read at <paramref name="ts"/> when it is blocked.</summary>

@@ -228,29 +228,54 @@ internal static class TraceCommand
         private GoroutineSnapshot? _snapshot;
         private long _started;
 
-        /// <summary>One step; false when the snapshot is read (or cannot be).</summary>
-        public bool Step()
+        /// <summary>
+        /// One step: waits until the probes are in (the trace has begun, or the breakpoints are in the process's
+        /// text), then reads the goroutines a step at a time.
+        /// </summary>
+        public SideWork Step(bool traceBegun)
         {
             if (_snapshot is null)
             {
-                _started = Posix.MonotonicNanoseconds();
                 _snapshot = GoroutineSnapshot.Open(pid, preflight.Names!, preflight.Offsets!, preflight.Version, out string? error);
                 if (_snapshot is null)
                 {
-                    stderr.WriteLine($"gotrace: cannot read the goroutines process {pid} held blocked before the attach: {error}; the trace sees those only if they park again");
-                    return false;
+                    return Fail(error!);
                 }
             }
 
-            if (_snapshot.Step(lines => _symbolizer.Process(lines, feed)))
+            if (_started == 0)
             {
-                return true;
+                if (!traceBegun && !_snapshot.ProbesAttached())
+                {
+                    return SideWork.Waiting;
+                }
+
+                _started = Posix.MonotonicNanoseconds();
+            }
+
+            try
+            {
+                if (_snapshot.Step(lines => _symbolizer.Process(lines, feed)))
+                {
+                    return SideWork.More;
+                }
+            }
+            catch (IOException e)
+            {
+                _snapshot.Dispose();
+                return Fail(e.Message);
             }
 
             stderr.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"gotrace: {_snapshot.Blocked} of process {pid}'s {_snapshot.Goroutines} goroutines were blocked when the probes attached (read from its memory in {ReportWriter.FormatDuration(Posix.MonotonicNanoseconds() - _started)}): the trace follows them from there"));
             _snapshot.Dispose();
-            return false;
+            return SideWork.Done;
+        }
+
+        private SideWork Fail(string error)
+        {
+            stderr.WriteLine($"gotrace: cannot read the goroutines process {pid} held blocked before the attach: {error}; the trace sees those only if they park again");
+            return SideWork.Done;
         }
     }
 
