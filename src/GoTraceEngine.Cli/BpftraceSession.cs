@@ -128,7 +128,8 @@ internal sealed class BpftraceSession : IDisposable
     /// Called on this loop's thread, between chunks of <paramref name="trace"/>, every round until it says
     /// <see cref="SideWork.Done"/>, with whether the trace's first line (written in bpftrace's BEGIN, after every probe
     /// is in) has been seen: work that must see the program once the probes are attached, done in steps. A
-    /// <paramref name="duration"/> waits for it once it has begun (<see cref="SideWork.More"/>); Ctrl-C does not.
+    /// <paramref name="duration"/> waits for it once it has begun (<see cref="SideWork.More"/>); Ctrl-C stops it
+    /// between two steps.
     /// </param>
     public async Task<BpftraceEnd> RunAsync(
         Action<ReadOnlySpan<byte>> trace, Action<ReadOnlySpan<byte>> programStdout, Action<ReadOnlySpan<byte>> programStderr, TimeSpan? duration, Action<long>? stopping, CancellationToken stop, Func<bool, SideWork>? sideWork = null)
@@ -168,9 +169,6 @@ internal sealed class BpftraceSession : IDisposable
             {
                 side = sideWork(_attached);
                 sideWork = side == SideWork.Done ? null : sideWork;
-
-                // More to do: the next round comes without the idle pause.
-                any |= side == SideWork.More;
             }
 
             if (any)
@@ -215,7 +213,11 @@ internal sealed class BpftraceSession : IDisposable
                 }
             }
 
-            await Task.Delay(20, CancellationToken.None).ConfigureAwait(false);
+            if (side != SideWork.More || sinceStop is not null)
+            {
+                // Side work with more to do comes back without the idle pause; a stop is still seen between its steps.
+                await Task.Delay(20, CancellationToken.None).ConfigureAwait(false);
+            }
         }
 
         await _tracer.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);

@@ -14,7 +14,8 @@ namespace GoTraceEngine.Cli;
 /// </summary>
 /// <remarks>
 /// <para>The runtime keeps every g it ever made in <c>runtime.allgs</c> (a <c>[]*g</c> that only grows; a g's memory
-/// is never freed). A g whose <c>atomicstatus</c> (less the GC's scan bit) is <c>_Gwaiting</c> and whose
+/// is never freed). A g whose <c>atomicstatus</c> (less the GC's scan bit) is <c>_Gwaiting</c> (or Go 1.26's
+/// <c>_Gleaked</c>) and whose
 /// <c>waitreason</c> is one of the blocking reasons (channels, select, the sync package) is written; running, runnable,
 /// dead and otherwise waiting ones (network, sleep, the runtime's own) are not, nor are the runtime's own goroutines,
 /// which Go's dumps leave out too.</para>
@@ -23,6 +24,7 @@ namespace GoTraceEngine.Cli;
 /// the snapshot's park. A park the trace saw before the read is the same park (the engine keeps its start).</para>
 /// <para>The read is done in steps (<see cref="Step"/>) between the trace's own chunks, so a snapshot of a million
 /// goroutines never holds the trace back by more than a step: the engine's reorder window covers the rest.</para>
+/// <para>Not thread-safe: one reader, on the tracing loop's thread.</para>
 /// </remarks>
 internal sealed class GoroutineSnapshot : IDisposable
 {
@@ -32,7 +34,16 @@ internal sealed class GoroutineSnapshot : IDisposable
     /// <summary>How many bytes one read of the process's memory takes at most (a few g's, a few hundred bytes each).</summary>
     private const int WindowSize = 64 * 1024;
 
+    /// <summary>The most goroutines a snapshot reads (the runtime's own limit is memory: 16 M g's are several GB).</summary>
+    private const long MaxGoroutines = 1 << 24;
+
     private const uint Waiting = 4;
+    private const uint Dead = 6;
+
+    /// <summary>Go 1.26's <c>_Gleaked</c>: a waiting goroutine its GC proved can never wake (the goroutineleak profile).</summary>
+    private const uint Leaked = 10;
+
+    /// <summary>The GC is scanning the stack: a status change waits for the scan to end (<c>casgstatus</c> spins).</summary>
     private const uint ScanBit = 0x1000;
 
     private readonly SafeFileHandle _memory;
@@ -40,27 +51,32 @@ internal sealed class GoroutineSnapshot : IDisposable
     private readonly Dictionary<ulong, bool> _system = [];
     private readonly GOffsets _offsets;
     private readonly byte[] _traceReasonOf;
-    private readonly ulong _allgs;
+    private readonly ulong _allgLength;
+    private readonly ulong _allgPointer;
     private readonly ulong[] _probes;
+    private readonly bool _hasLeaked;
+    private readonly List<ulong> _scanned = [];
     private ulong[]? _gs;
     private readonly byte[] _window = new byte[WindowSize];
     private readonly int _gSize;
-    private readonly StringBuilder _lines = new();
+    private StringBuilder _lines = new();
     private int _next;
 
-    private GoroutineSnapshot(SafeFileHandle memory, GoSymbols names, GOffsets offsets, byte[] traceReasonOf, ulong allgs, ulong[] probes, int gSize)
+    private GoroutineSnapshot(
+        SafeFileHandle memory, GoSymbols names, GOffsets offsets, byte[] traceReasonOf, (ulong Length, ulong Pointer) allgs, ulong[] probes, int gSize, bool hasLeaked)
     {
         _memory = memory;
         _names = names;
         _offsets = offsets;
         _traceReasonOf = traceReasonOf;
-        _allgs = allgs;
+        (_allgLength, _allgPointer) = allgs;
         _probes = probes;
         _gSize = gSize;
+        _hasLeaked = hasLeaked;
     }
 
-    /// <summary>How many goroutines (g's, live or dead) the process had when the snapshot began.</summary>
-    public int Goroutines => _gs?.Length ?? 0;
+    /// <summary>How many goroutines (g's not dead) the snapshot has read so far.</summary>
+    public int Goroutines { get; private set; }
 
     /// <summary>How many blocked goroutines the snapshot has written so far.</summary>
     public int Blocked { get; private set; }
@@ -77,7 +93,7 @@ internal sealed class GoroutineSnapshot : IDisposable
         error = null;
         if (names.IsPositionIndependent)
         {
-            error = "it is a position-independent executable, whose variables' addresses are chosen at run time";
+            error = "it is a position-independent executable, whose variables' addresses are chosen at run time (build it with -buildmode=exe)";
             return null;
         }
 
@@ -93,9 +109,10 @@ internal sealed class GoroutineSnapshot : IDisposable
             return null;
         }
 
-        if (names.Symbol("runtime.allgs") is not { } allgs)
+        // The runtime's lock-free view of allgs (atomicAllG): its length, then its array, each one word.
+        if (names.Symbol("runtime.allglen") is not { } allgLength || names.Symbol("runtime.allgptr") is not { } allgPointer)
         {
-            error = "it has no runtime.allgs symbol";
+            error = "it has no runtime.allglen and runtime.allgptr symbols";
             return null;
         }
 
@@ -106,7 +123,7 @@ internal sealed class GoroutineSnapshot : IDisposable
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            error = $"its memory cannot be read ({e.Message})";
+            error = $"its memory cannot be read ({e.Message}; reading another process's memory needs root, or CAP_SYS_PTRACE)";
             return null;
         }
 
@@ -114,7 +131,8 @@ internal sealed class GoroutineSnapshot : IDisposable
         int size = 8 + Math.Max(
             Math.Max(offsets.GoId, Math.Max(offsets.GoPc, offsets.StartPc)),
             Math.Max(offsets.Status.Value, offsets.WaitReason.Value));
-        return new GoroutineSnapshot(memory, names, offsets, TraceReasons(waits, ReasonTable.For(ReasonNumbering.Trace, version)), allgs, probes, size);
+        return new GoroutineSnapshot(
+            memory, names, offsets, TraceReasons(waits, ReasonTable.For(ReasonNumbering.Trace, version)), (allgLength, allgPointer), probes, size, version >= new GoVersion(1, 26));
     }
 
     /// <summary>
@@ -136,32 +154,42 @@ internal sealed class GoroutineSnapshot : IDisposable
         return _probes.Length > 0;
     }
 
-    /// <summary>Reads the slice of g pointers (<c>runtime.allgs</c>); null, or one line saying why it cannot.</summary>
+    /// <summary>
+    /// Reads the g pointers as the runtime's <c>atomicAllG</c> does: <c>runtime.allglen</c>, then
+    /// <c>runtime.allgptr</c>. The runtime stores the array before the length, and an array it outgrows is never freed,
+    /// so the first <c>allglen</c> entries of <c>allgptr</c> are always g's. Null, or one line saying why it cannot.
+    /// </summary>
     private string? ReadGoroutines()
     {
-        Span<byte> slice = stackalloc byte[16];
-        if (!TryRead(_memory, _allgs, slice))
+        Span<byte> word = stackalloc byte[8];
+        if (!TryRead(_memory, _allgLength, word))
         {
-            return "runtime.allgs cannot be read from its memory";
+            return "runtime.allglen cannot be read from its memory";
         }
 
-        ulong array = BinaryPrimitives.ReadUInt64LittleEndian(slice);
-        long length = BinaryPrimitives.ReadInt64LittleEndian(slice[8..]);
-        if (length is < 0 or > 1 << 26 || (length > 0 && array == 0))
+        ulong length = BinaryPrimitives.ReadUInt64LittleEndian(word);
+        if (!TryRead(_memory, _allgPointer, word))
         {
-            return $"runtime.allgs reads as a slice of {length} goroutines at 0x{array:x}: not a layout this version knows";
+            return "runtime.allgptr cannot be read from its memory";
+        }
+
+        ulong array = BinaryPrimitives.ReadUInt64LittleEndian(word);
+        if (length > MaxGoroutines || (length > 0 && array == 0))
+        {
+            return $"runtime.allglen reads {length} goroutines at 0x{array:x}, more than {MaxGoroutines} or none";
         }
 
         byte[] pointers = new byte[length * 8];
         if (length > 0 && !TryRead(_memory, array, pointers))
         {
-            return "runtime.allgs's goroutines cannot be read from its memory";
+            return "the goroutines of runtime.allgptr cannot be read from its memory";
         }
 
         List<ulong> gs = new((int)length);
-        for (int i = 0; i < length; i++)
+        for (int i = 0; i < (int)length; i++)
         {
-            if (BinaryPrimitives.ReadUInt64LittleEndian(pointers.AsSpan(i * 8)) is var g and not 0 and < long.MaxValue)
+            // A g is 8-byte aligned, in the user half of the address space.
+            if (BinaryPrimitives.ReadUInt64LittleEndian(pointers.AsSpan(i * 8)) is var g and not 0 and < long.MaxValue / 2 && g % 8 == 0)
             {
                 gs.Add(g);
             }
@@ -173,13 +201,14 @@ internal sealed class GoroutineSnapshot : IDisposable
     }
 
     /// <summary>
-    /// Reads the next g's and hands the lines of the blocked ones to <paramref name="sink"/> (complete lines, in the
-    /// attach script's raw form: <c>fn=</c> and <c>creator=</c> are pcs, for <see cref="TraceSymbolizer"/>). Returns
-    /// false once every g is read.
+    /// Reads the next g's and appends the lines of the blocked ones to <paramref name="lines"/> (complete lines, in
+    /// the attach script's raw form: <c>fn=</c> and <c>creator=</c> are pcs, for <see cref="TraceSymbolizer"/>).
+    /// Returns false once every g is read.
     /// </summary>
     /// <exception cref="IOException">The g pointers cannot be read (the message says why).</exception>
-    public bool Step(Action<ReadOnlySpan<byte>> sink)
+    public bool Step(StringBuilder lines)
     {
+        _lines = lines;
         if (_gs is null && ReadGoroutines() is { } error)
         {
             throw new IOException(error);
@@ -187,7 +216,22 @@ internal sealed class GoroutineSnapshot : IDisposable
 
         ulong[] gs = _gs!;
         int end = Math.Min(gs.Length, _next + StepSize);
-        _lines.Clear();
+        if (_next == gs.Length)
+        {
+            // Last, the g's whose stacks the GC was scanning: once more each, after the scan has had time to end.
+            foreach (ulong g in _scanned)
+            {
+                long stamp = Posix.MonotonicNanoseconds();
+                if (TryRead(_memory, g, _window.AsSpan(0, _gSize)))
+                {
+                    Write(g, _window.AsSpan(0, _gSize), stamp, lastLook: true);
+                }
+            }
+
+            _scanned.Clear();
+            return false;
+        }
+
         while (_next < end)
         {
             // The g's sit in the heap's spans, sorted here by address: one read takes every g of a window.
@@ -205,7 +249,7 @@ internal sealed class GoroutineSnapshot : IDisposable
             {
                 for (int i = 0; i < count; i++)
                 {
-                    Write(gs[_next + i], _window.AsSpan((int)(gs[_next + i] - first), _gSize), ts);
+                    Write(gs[_next + i], _window.AsSpan((int)(gs[_next + i] - first), _gSize), ts, lastLook: false);
                 }
             }
             else
@@ -214,9 +258,10 @@ internal sealed class GoroutineSnapshot : IDisposable
                 for (int i = 0; i < count; i++)
                 {
                     ulong g = gs[_next + i];
+                    ts = Posix.MonotonicNanoseconds();
                     if (TryRead(_memory, g, _window.AsSpan(0, _gSize)))
                     {
-                        Write(g, _window.AsSpan(0, _gSize), i == 0 ? ts : Posix.MonotonicNanoseconds());
+                        Write(g, _window.AsSpan(0, _gSize), ts, lastLook: false);
                     }
                 }
             }
@@ -224,32 +269,44 @@ internal sealed class GoroutineSnapshot : IDisposable
             _next += count;
         }
 
-        if (_lines.Length > 0)
-        {
-            sink(Encoding.ASCII.GetBytes(_lines.ToString()));
-        }
-
-        return _next < gs.Length;
+        return true;
     }
 
-    /// <summary>Writes the line of one g read at <paramref name="ts"/> when it is blocked.</summary>
-    private void Write(ulong g, ReadOnlySpan<byte> fields, long ts)
+    /// <summary>
+    /// Writes the line of one g read at <paramref name="ts"/> when it is blocked. A g whose stack the GC is scanning is
+    /// looked at again at the end (unless this is that <paramref name="lastLook"/>): a ready of it may have begun (its
+    /// probe fired, with an earlier timestamp than this read's) and be waiting for the scan to change its status.
+    /// </summary>
+    private void Write(ulong g, ReadOnlySpan<byte> fields, long ts, bool lastLook)
     {
-        uint status = BinaryPrimitives.ReadUInt32LittleEndian(fields[_offsets.Status!.Value..]) & ~ScanBit;
+        uint word = BinaryPrimitives.ReadUInt32LittleEndian(fields[_offsets.Status!.Value..]);
+        uint status = word & ~ScanBit;
+        if (status == Dead || status == 0)
+        {
+            return;
+        }
+
+        Goroutines++;
         byte wait = fields[_offsets.WaitReason!.Value];
         byte reason = _traceReasonOf[wait];
         ulong startPc = BinaryPrimitives.ReadUInt64LittleEndian(fields[_offsets.StartPc..]);
-        if (status != Waiting || reason == 0 || IsSystem(startPc))
+        long goid = BinaryPrimitives.ReadInt64LittleEndian(fields[_offsets.GoId..]);
+        if ((status != Waiting && !(status == Leaked && _hasLeaked)) || reason == 0 || goid <= 0 || IsSystem(startPc))
         {
+            return;
+        }
+
+        if ((word & ScanBit) != 0 && !lastLook)
+        {
+            Goroutines--;
+            _scanned.Add(g);
             return;
         }
 
         Blocked++;
         ulong gopc = BinaryPrimitives.ReadUInt64LittleEndian(fields[_offsets.GoPc..]);
-        _lines.Append(CultureInfo.InvariantCulture,
-            $"gopark: ts={ts} goroutine={g:x} reason={reason} wait={wait} obj=0 goid={BinaryPrimitives.ReadInt64LittleEndian(fields[_offsets.GoId..])} ");
-        _lines.Append(CultureInfo.InvariantCulture,
-            $"gopc=0x{gopc:x} fn=0x{startPc:x} creator=0x{gopc:x}\n");
+        _lines.Append(CultureInfo.InvariantCulture, $"gopark: ts={ts} goroutine={g:x} reason={reason} wait={wait} obj=0 goid={goid} ");
+        _lines.Append(CultureInfo.InvariantCulture, $"gopc=0x{gopc:x} fn=0x{startPc:x} creator=0x{gopc:x}\n");
     }
 
     public void Dispose() => _memory.Dispose();
@@ -317,8 +374,9 @@ internal sealed class GoroutineSnapshot : IDisposable
         {
             return address + (ulong)buffer.Length < long.MaxValue && RandomAccess.Read(memory, buffer, (long)address) == buffer.Length;
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentOutOfRangeException)
         {
+            // EIO for memory the process has not mapped; EACCES or EPERM once it has exited or changed hands.
             return false;
         }
     }

@@ -221,19 +221,26 @@ internal static class TraceCommand
     /// trace's chunks, names their pcs as the trace's are named, and feeds them to the engine; says on stderr what it
     /// read, or why it could not.
     /// </summary>
-    private sealed class SnapshotReader(int pid, Preflight preflight, Action<ReadOnlySpan<byte>> feed, TextWriter stderr)
+    private sealed class SnapshotReader(int pid, Preflight preflight, Action<ReadOnlySpan<byte>> feed, Action<string> say) : IDisposable
     {
         // Its own symbolizer: the trace's may hold back a partial line, and the snapshot's lines must not join it.
         private readonly TraceSymbolizer _symbolizer = new(preflight.Names!);
+        private readonly StringBuilder _lines = new();
         private GoroutineSnapshot? _snapshot;
         private long _started;
+        private bool _done;
 
         /// <summary>
         /// One step: waits until the probes are in (the trace has begun, or the breakpoints are in the process's
-        /// text), then reads the goroutines a step at a time.
+        /// text), then reads the goroutines a step at a time and feeds their lines to the engine.
         /// </summary>
         public SideWork Step(bool traceBegun)
         {
+            if (_done)
+            {
+                return SideWork.Done;
+            }
+
             if (_snapshot is null)
             {
                 _snapshot = GoroutineSnapshot.Open(pid, preflight.Names!, preflight.Offsets!, preflight.Version, out string? error);
@@ -253,28 +260,44 @@ internal static class TraceCommand
                 _started = Posix.MonotonicNanoseconds();
             }
 
+            bool more;
+            _lines.Clear();
             try
             {
-                if (_snapshot.Step(lines => _symbolizer.Process(lines, feed)))
-                {
-                    return SideWork.More;
-                }
+                more = _snapshot.Step(_lines);
             }
-            catch (IOException e)
+            catch (Exception e) when (e is not OutOfMemoryException)
             {
-                _snapshot.Dispose();
+                // The read is an addition to the trace: whatever stops it, the trace goes on without it.
                 return Fail(e.Message);
             }
 
-            stderr.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            if (_lines.Length > 0)
+            {
+                _symbolizer.Process(Encoding.ASCII.GetBytes(_lines.ToString()), feed);
+            }
+
+            if (more)
+            {
+                return SideWork.More;
+            }
+
+            say(string.Create(CultureInfo.InvariantCulture,
                 $"gotrace: {_snapshot.Blocked} of process {pid}'s {_snapshot.Goroutines} goroutines were blocked when the probes attached (read from its memory in {ReportWriter.FormatDuration(Posix.MonotonicNanoseconds() - _started)}): the trace follows them from there"));
-            _snapshot.Dispose();
+            Dispose();
             return SideWork.Done;
+        }
+
+        public void Dispose()
+        {
+            _done = true;
+            _snapshot?.Dispose();
         }
 
         private SideWork Fail(string error)
         {
-            stderr.WriteLine($"gotrace: cannot read the goroutines process {pid} held blocked before the attach: {error}; the trace sees those only if they park again");
+            say($"gotrace: cannot read the goroutines process {pid} held blocked before the attach: {error}; the trace sees those only if they park again");
+            Dispose();
             return SideWork.Done;
         }
     }
@@ -344,9 +367,12 @@ internal static class TraceCommand
                 // The moment bpftrace is told to stop goes into the trace, between complete lines: after it, its probes
                 // detach one by one (readies stop while parks still arrive), so the engine applies nothing stamped later.
                 void Stopping(long ts) => Named(Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"# tracer stopped ts={ts}\n")));
+                using SnapshotReader? snapshot = pid is { } attachedTo
+                    ? new SnapshotReader(attachedTo, preflight, Named, above is null ? context.Stderr.WriteLine : above.WriteLine)
+                    : null;
                 Task<BpftraceEnd> tracing = session.RunAsync(
                     chunk => symbolizer.Process(chunk, Named), toStdout, toStderr, duration > TimeSpan.Zero ? duration : null, Stopping, cancellationToken,
-                    pid is { } attachedTo ? new SnapshotReader(attachedTo, preflight, Named, context.Stderr).Step : null);
+                    snapshot is null ? null : snapshot.Step);
                 BpftraceEnd end = await (watch ? WatchAsync(engine, feedLock, tracing, above) : tracing).ConfigureAwait(false);
                 symbolizer.Flush(Named);
                 copy?.Flush();
