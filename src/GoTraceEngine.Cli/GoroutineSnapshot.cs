@@ -130,7 +130,7 @@ internal sealed class GoroutineSnapshot : IDisposable
         ulong[] probes = [.. new[] { "runtime.gopark", "runtime.ready" }.Select(names.Symbol).OfType<ulong>()];
         int size = 8 + Math.Max(
             Math.Max(offsets.GoId, Math.Max(offsets.GoPc, offsets.StartPc)),
-            Math.Max(offsets.Status.Value, offsets.WaitReason.Value));
+            Math.Max(offsets.Status.Value, Math.Max(offsets.WaitReason.Value, offsets.WaitSince ?? 0)));
         return new GoroutineSnapshot(
             memory, names, offsets, TraceReasons(waits, ReasonTable.For(ReasonNumbering.Trace, version)), (allgLength, allgPointer), probes, size, version >= new GoVersion(1, 26));
     }
@@ -306,7 +306,16 @@ internal sealed class GoroutineSnapshot : IDisposable
         Blocked++;
         ulong gopc = BinaryPrimitives.ReadUInt64LittleEndian(fields[_offsets.GoPc..]);
         _lines.Append(CultureInfo.InvariantCulture, $"gopark: ts={ts} goroutine={g:x} reason={reason} wait={wait} obj=0 goid={goid} ");
-        _lines.Append(CultureInfo.InvariantCulture, $"gopc=0x{gopc:x} fn=0x{startPc:x} creator=0x{gopc:x}\n");
+        _lines.Append(CultureInfo.InvariantCulture, $"gopc=0x{gopc:x} fn=0x{startPc:x} creator=0x{gopc:x}");
+
+        // g.waitsince: the start of the first GC that saw it waiting (0 when none has since it parked), on the runtime's
+        // nanotime, CLOCK_MONOTONIC as bpftrace's nsecs: it has waited since then at least.
+        if (_offsets.WaitSince is { } at && BinaryPrimitives.ReadInt64LittleEndian(fields[at..]) is > 0 and var since && since < ts)
+        {
+            _lines.Append(CultureInfo.InvariantCulture, $" since={since}");
+        }
+
+        _lines.Append('\n');
     }
 
     public void Dispose() => _memory.Dispose();

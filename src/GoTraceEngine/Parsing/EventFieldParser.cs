@@ -233,7 +233,7 @@ internal static class EventFieldParser
         failure = ParseFailure.None;
         ReadOnlySpan<byte> s = fields;
         ulong g = presetG, parent = 0, reason = 0, count = 0, blockedCount = 0, blocked = 0, timestamp = 0, goId = 0;
-        ulong waitObject = 0, waitReason = 0, creatorPc = 0;
+        ulong waitObject = 0, waitReason = 0, creatorPc = 0, since = 0;
         int startFunction = 0, creator = 0;
         TraceEventFields present = TraceEventFields.None;
         ParseFailure badReason = ParseFailure.None;
@@ -308,6 +308,10 @@ internal static class EventFieldParser
                     i += Keywords.WaitReason.Length;
                     Number(s, ref i, hex: false, ref waitReason, TraceEventFields.WaitReason, ParseFailure.BadWaitReason, ref present, ref failure);
                     continue;
+                case (byte)'s' when rest.StartsWith(Keywords.BlockedSince):
+                    i += Keywords.BlockedSince.Length;
+                    Number(s, ref i, hex: false, ref since, TraceEventFields.BlockedSince, ParseFailure.BadBlockedSince, ref present, ref failure);
+                    continue;
                 case (byte)'f' when rest.StartsWith(Keywords.StartFunction):
                     i += Keywords.StartFunction.Length;
                     Name(s, ref i, names, ref startFunction, TraceEventFields.StartFunction, ref present);
@@ -346,6 +350,19 @@ internal static class EventFieldParser
         }
 
         failure = failure == ParseFailure.None ? badReason : failure;
+        if ((present & TraceEventFields.BlockedSince) != 0)
+        {
+            // Only a park has waited since: there it takes the parent's slot (a park has none; see TraceEvent).
+            if (kind == TraceEventKind.Park && since != 0)
+            {
+                parent = since;
+                present &= ~TraceEventFields.Parent;
+            }
+            else
+            {
+                present &= ~TraceEventFields.BlockedSince;
+            }
+        }
 
         // The reason is a uint8 in the runtime; a tracer printing the whole register may carry junk above it.
         e = new TraceEvent(

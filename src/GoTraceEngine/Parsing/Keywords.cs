@@ -93,6 +93,9 @@ internal static class Keywords
     /// <summary>The runtime's waitReason code.</summary>
     public static ReadOnlySpan<byte> WaitReason => "wait="u8;
 
+    /// <summary>The time a goroutine found blocked as the trace began has waited since at least.</summary>
+    public static ReadOnlySpan<byte> BlockedSince => "since="u8;
+
     /// <summary>The goroutine's start function.</summary>
     public static ReadOnlySpan<byte> StartFunction => "fn="u8;
 

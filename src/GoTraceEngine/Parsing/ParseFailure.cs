@@ -20,6 +20,7 @@ internal enum ParseFailure : byte
     BadGoId,
     BadWaitObject,
     BadWaitReason,
+    BadBlockedSince,
     BadCreatorPc,
     WrapperMissingName,
     WrapperExtraText,

@@ -18,6 +18,7 @@ internal static class ParseFailureText
         ParseFailure.BadGoId => "goid= is not an integer",
         ParseFailure.BadWaitObject => "obj= is not a hex pointer",
         ParseFailure.BadWaitReason => "wait= is not an integer",
+        ParseFailure.BadBlockedSince => "since= is not an integer",
         ParseFailure.BadCreatorPc => "gopc= is not a hex pc",
         ParseFailure.WrapperMissingName => "# gotrace wrapper needs two names: the wrapper and the function it calls",
         ParseFailure.WrapperExtraText => "# gotrace wrapper has text after its two names",

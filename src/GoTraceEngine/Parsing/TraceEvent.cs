@@ -16,12 +16,20 @@ namespace GoTraceEngine.Parsing;
 [StructLayout(LayoutKind.Auto)]
 public readonly struct TraceEvent
 {
+    // A create's parent= and a park's since=: one slot, as no event has both (an 8-byte field would grow every event
+    // the engine copies and holds in its reorder window, for a value only a snapshot's parks carry).
+    private readonly ulong _parentOrSince;
+
     /// <summary>Creates an event. Parsers and tests use this; the engine never needs to.</summary>
     /// <param name="kind">What happened.</param>
     /// <param name="gPointer">The address of the goroutine's <c>g</c> struct (0 for ticks).</param>
     /// <param name="lineNumber">The 1-based line number the event was read from.</param>
     /// <param name="fields">Which optional values are present.</param>
-    /// <param name="parent">The creator's g pointer (<c>parent=</c>).</param>
+    /// <param name="parent">
+    /// The creator's g pointer (<c>parent=</c>); for a park whose <paramref name="fields"/> hold
+    /// <see cref="TraceEventFields.BlockedSince"/>, that time instead (<see cref="BlockedSince"/>: the two share their
+    /// storage, as a park has no parent).
+    /// </param>
     /// <param name="reason">The park reason code, masked to 8 bits (<c>reason=</c>).</param>
     /// <param name="scriptCount">The script's live counter (<c>count=</c>).</param>
     /// <param name="scriptBlockedCount">The script's blocked counter (<c>blocked_count=</c>).</param>
@@ -56,7 +64,7 @@ public readonly struct TraceEvent
         GPointer = gPointer;
         LineNumber = lineNumber;
         Fields = fields;
-        Parent = parent;
+        _parentOrSince = parent;
         Reason = reason;
         ScriptCount = scriptCount;
         ScriptBlockedCount = scriptBlockedCount;
@@ -95,7 +103,14 @@ public readonly struct TraceEvent
     public ulong GPointer { get; }
 
     /// <summary>The creating goroutine's g pointer, printed by the seed script as <c>parent=%d</c>.</summary>
-    public ulong Parent { get; }
+    public ulong Parent => (Fields & TraceEventFields.BlockedSince) != 0 ? 0 : _parentOrSince;
+
+    /// <summary>
+    /// For a park of a goroutine that was found blocked when the trace began (<c>since=</c>, written by
+    /// <c>gotrace trace -p</c> from the runtime's <c>g.waitsince</c>): the time on the tracer's clock it has waited
+    /// since at least; otherwise 0.
+    /// </summary>
+    public long BlockedSince => (Fields & TraceEventFields.BlockedSince) != 0 ? (long)_parentOrSince : 0;
 
     /// <summary>The address the goroutine parked on (<c>obj=</c>: <c>gopark</c>'s lock argument), or 0.</summary>
     public ulong WaitObject { get; }
@@ -130,6 +145,6 @@ public readonly struct TraceEvent
     /// <param name="timestamp">The timestamp.</param>
     /// <returns>The copy; <see cref="Fields"/> is unchanged.</returns>
     internal TraceEvent WithTimestamp(long timestamp) => new(
-        Kind, GPointer, LineNumber, Fields, Parent, Reason, ScriptCount, ScriptBlockedCount, ScriptBlocked,
+        Kind, GPointer, LineNumber, Fields, _parentOrSince, Reason, ScriptCount, ScriptBlockedCount, ScriptBlocked,
         timestamp, GoId, StartFunction, Creator, WaitObject, WaitReason, CreatorPc);
 }

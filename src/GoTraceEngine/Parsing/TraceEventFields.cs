@@ -46,4 +46,10 @@ public enum TraceEventFields : ushort
 
     /// <summary><see cref="TraceEvent.CreatorPc"/> was printed (<c>gopc=</c>).</summary>
     CreatorPc = 1 << 11,
+
+    /// <summary>
+    /// <see cref="TraceEvent.BlockedSince"/> was printed (<c>since=</c>): a park of a goroutine found blocked when the
+    /// trace began, which has waited since at least then.
+    /// </summary>
+    BlockedSince = 1 << 12,
 }

@@ -308,7 +308,9 @@ internal sealed class GoroutineState
                 value.Reason = reason;
                 value.Key = key;
                 value.ParkLineNumber = e.LineNumber;
-                value.ParkTimestamp = e.Timestamp;
+
+                // Found blocked as the trace began (since=): it has waited since then at least, not since the line.
+                value.ParkTimestamp = e.BlockedSince is > 0 and var since && since < e.Timestamp ? since : e.Timestamp;
                 value.WaitObject = e.WaitObject;
                 value.WaitReason = e.WaitReason;
                 value.Flags = BlockedFlagsOf(e.Fields);

@@ -36,6 +36,38 @@ public sealed class FullFormatParserTests
         Assert.True(e.Has(TraceEventFields.WaitObject | TraceEventFields.WaitReason | TraceEventFields.Timestamp));
     }
 
+    [Fact]
+    public void Parse_SnapshotPark_CarriesBlockedSince_AndNoParent()
+    {
+        Assert.Equal(LineCategory.Event, Parse(
+            "gopark: ts=9000 goroutine=c0000071a0 reason=6 wait=15 obj=0 goid=7 gopc=0x4a10 fn=main.fetch creator=main.request since=4000",
+            new NameTable(),
+            out TraceEvent e));
+        Assert.Equal((4000L, 0UL, 9000L, 7L), (e.BlockedSince, e.Parent, e.Timestamp, e.GoId));
+        Assert.True(e.Has(TraceEventFields.BlockedSince));
+        Assert.False(e.Has(TraceEventFields.Parent));
+    }
+
+    [Theory]
+    [InlineData("newproc1: ts=9000 goroutine=c0000071a0 parent=0x5 goid=7 fn=main.worker since=4000", 5UL)]
+    [InlineData("ready: ts=9000 goroutine=c0000071a0 since=4000", 0UL)]
+    [InlineData("gopark: ts=9000 goroutine=c0000071a0 reason=6 since=0", 0UL)]
+    public void Parse_BlockedSince_OnlyANonZeroOneOnAPark(string line, ulong parent)
+    {
+        Assert.Equal(LineCategory.Event, Parse(line, new NameTable(), out TraceEvent e));
+        Assert.Equal((0L, parent), (e.BlockedSince, e.Parent));
+        Assert.False(e.Has(TraceEventFields.BlockedSince));
+    }
+
+    [Fact]
+    public void Parse_BadBlockedSince_DropsTheFieldNotThePark()
+    {
+        Assert.Equal(LineCategory.Event, TraceLineParser.Parse(
+            Encoding.UTF8.GetBytes("gopark: ts=9000 goroutine=c0000071a0 reason=6 since=soon"), 3, new NameTable(), out TraceEvent e, out ParseFailure failure));
+        Assert.Equal((TraceEventKind.Park, 0L), (e.Kind, e.BlockedSince));
+        Assert.Equal(ParseFailure.BadBlockedSince, failure);
+    }
+
     [Theory]
     [InlineData("leaky`main.Gather.func1", "main.Gather.func1")]
     [InlineData("leaky`main.Gather.func1+0x28", "main.Gather.func1")]
