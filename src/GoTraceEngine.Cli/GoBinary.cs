@@ -17,7 +17,7 @@ internal sealed record GOffsets(int GoId, int GoPc, int StartPc)
     /// <summary>g.waitreason (a uint8 of the runtime's waitReason enum), or null.</summary>
     public int? WaitReason { get; init; }
 
-    /// <summary>g.waitsince (an int64 on the runtime's nanotime clock: when a GC first saw the goroutine waiting), or null.</summary>
+    /// <summary>g.waitsince (an int64 on the runtime's nanotime clock: about when the goroutine began to wait, set by a GC), or null.</summary>
     public int? WaitSince { get; init; }
 }
 

@@ -308,8 +308,9 @@ internal sealed class GoroutineSnapshot : IDisposable
         _lines.Append(CultureInfo.InvariantCulture, $"gopark: ts={ts} goroutine={g:x} reason={reason} wait={wait} obj=0 goid={goid} ");
         _lines.Append(CultureInfo.InvariantCulture, $"gopc=0x{gopc:x} fn=0x{startPc:x} creator=0x{gopc:x}");
 
-        // g.waitsince: the start of the first GC that saw it waiting (0 when none has since it parked), on the runtime's
-        // nanotime, CLOCK_MONOTONIC as bpftrace's nsecs: it has waited since then at least.
+        // g.waitsince, on the runtime's nanotime (CLOCK_MONOTONIC, as bpftrace's nsecs): the first GC cycle whose stack
+        // scan sees it waiting sets it to the end of the cycle before (work.tstart), so it is when the goroutine began
+        // to wait, to within a GC cycle; 0 until such a cycle (the process's first GC has no cycle before it).
         if (_offsets.WaitSince is { } at && BinaryPrimitives.ReadInt64LittleEndian(fields[at..]) is > 0 and var since && since < ts)
         {
             _lines.Append(CultureInfo.InvariantCulture, $" since={since}");

@@ -380,6 +380,12 @@ public sealed partial class LiveTraceTests
             Assert.Equal(2, prefetchers.Length);
             long[] reported = [.. leaks.Select(l => l["goid"]!.GetValue<long>()).Where(prefetchers.Contains).Order()];
             Assert.Equal(readsMemory ? prefetchers : [], reported);
+
+            // A GC saw them waiting before the server served (g.waitsince): they have been blocked for longer than the
+            // trace lasted, and the report says so.
+            long traced = report["timing"]!["durationNs"]!.GetValue<long>();
+            Assert.All(leaks.Where(l => prefetchers.Contains(l["goid"]!.GetValue<long>())), l => Assert.True(
+                l["blockedNs"]!.GetValue<long>() > traced, $"a prefetcher blocked {l["blockedNs"]} ns in a trace of {traced} ns"));
             JsonNode[] lookups = [.. leaks.Where(l => !prefetchers.Contains(l["goid"]!.GetValue<long>()))];
             foreach (JsonNode leak in leaks)
             {
@@ -391,7 +397,7 @@ public sealed partial class LiveTraceTests
                 Assert.Equal((dumped[goid].Bottom, dumped[goid].Creator, dumped[goid].CreatorLocation), (startFunction, creator, location));
             }
 
-            Assert.Matches(@"/leaky-server/main\.go:27$", trace.GoNames(lookups[0]["goid"]!.GetValue<long>()).Location);
+            Assert.Matches(@"/leaky-server/main\.go:28$", trace.GoNames(lookups[0]["goid"]!.GetValue<long>()).Location);
         }
         finally
         {

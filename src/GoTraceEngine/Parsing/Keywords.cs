@@ -93,7 +93,7 @@ internal static class Keywords
     /// <summary>The runtime's waitReason code.</summary>
     public static ReadOnlySpan<byte> WaitReason => "wait="u8;
 
-    /// <summary>The time a goroutine found blocked as the trace began has waited since at least.</summary>
+    /// <summary>About when a goroutine found blocked as the trace began started waiting.</summary>
     public static ReadOnlySpan<byte> BlockedSince => "since="u8;
 
     /// <summary>The goroutine's start function.</summary>

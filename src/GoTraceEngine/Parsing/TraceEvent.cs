@@ -107,8 +107,8 @@ public readonly struct TraceEvent
 
     /// <summary>
     /// For a park of a goroutine that was found blocked when the trace began (<c>since=</c>, written by
-    /// <c>gotrace trace -p</c> from the runtime's <c>g.waitsince</c>): the time on the tracer's clock it has waited
-    /// since at least; otherwise 0.
+    /// <c>gotrace trace -p</c> from the runtime's <c>g.waitsince</c>): about when, on the tracer's clock, it began to
+    /// wait; otherwise 0.
     /// </summary>
     public long BlockedSince => (Fields & TraceEventFields.BlockedSince) != 0 ? (long)_parentOrSince : 0;
 

@@ -49,7 +49,7 @@ public enum TraceEventFields : ushort
 
     /// <summary>
     /// <see cref="TraceEvent.BlockedSince"/> was printed (<c>since=</c>): a park of a goroutine found blocked when the
-    /// trace began, which has waited since at least then.
+    /// trace began, which has waited since about then.
     /// </summary>
     BlockedSince = 1 << 12,
 }

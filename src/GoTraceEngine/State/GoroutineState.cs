@@ -309,7 +309,7 @@ internal sealed class GoroutineState
                 value.Key = key;
                 value.ParkLineNumber = e.LineNumber;
 
-                // Found blocked as the trace began (since=): it has waited since then at least, not since the line.
+                // Found blocked as the trace began (since=): it has waited since about then, not since the line.
                 value.ParkTimestamp = e.BlockedSince is > 0 and var since && since < e.Timestamp ? since : e.Timestamp;
                 value.WaitObject = e.WaitObject;
                 value.WaitReason = e.WaitReason;

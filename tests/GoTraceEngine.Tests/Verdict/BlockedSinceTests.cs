@@ -5,7 +5,7 @@ namespace GoTraceEngine.Tests.Verdict;
 
 /// <summary>
 /// A park with <c>since=</c> (what <c>gotrace trace -p</c> writes for a goroutine it finds blocked in the process's
-/// memory as the probes attach, from the runtime's <c>g.waitsince</c>): the goroutine has waited since then at least,
+/// memory as the probes attach, from the runtime's <c>g.waitsince</c>): the goroutine has waited since about then,
 /// so its blocked time, and the wait its release ends, count from there, not from the line.
 /// </summary>
 public sealed class BlockedSinceTests
