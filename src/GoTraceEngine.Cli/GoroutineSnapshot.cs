@@ -310,13 +310,10 @@ internal sealed class GoroutineSnapshot : IDisposable
 
         // g.waitsince, on the runtime's nanotime (CLOCK_MONOTONIC, as bpftrace's nsecs): the first GC cycle whose stack
         // scan sees it waiting sets it to the end of the cycle before (work.tstart), so it is when the goroutine began
-        // to wait, to within a GC cycle; 0 until such a cycle (the process's first GC has no cycle before it).
-        if (_offsets.WaitSince is { } at && BinaryPrimitives.ReadInt64LittleEndian(fields[at..]) is > 0 and var since && since < ts)
-        {
-            _lines.Append(CultureInfo.InvariantCulture, $" since={since}");
-        }
-
-        _lines.Append('\n');
+        // to wait, to within a GC cycle; 0 until such a cycle (the process's first GC has no cycle before it). Without
+        // it, since= is the line's own time: found blocked, since when unknown.
+        long since = _offsets.WaitSince is { } at && BinaryPrimitives.ReadInt64LittleEndian(fields[at..]) is > 0 and var waited && waited < ts ? waited : ts;
+        _lines.Append(CultureInfo.InvariantCulture, $" since={since}\n");
     }
 
     public void Dispose() => _memory.Dispose();

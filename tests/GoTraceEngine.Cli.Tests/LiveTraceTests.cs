@@ -408,6 +408,56 @@ public sealed partial class LiveTraceTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(Versions))]
+    public async Task Trace_AttachToAnIdleServer_FindsTheWorkersBlockedBeforeIt_AndCallsNoneLeaked(string version)
+    {
+        SkipUnlessTracingWorks();
+        string binary = GoFixtures.Build(version, "idle-pool");
+        string dumpPath = Path.Combine(s_work, $"idle-pool-{version}.dump");
+        var start = new ProcessStartInfo(binary) { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.Environment["GOTRACE_STACKDUMP"] = dumpPath;
+        using Process server = Process.Start(start)!;
+        try
+        {
+            Assert.StartsWith("idle, pid", await server.StandardOutput.ReadLineAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
+            Task<string> rest = server.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+            string pid = server.Id.ToString(CultureInfo.InvariantCulture);
+
+            // Nothing happens in the window: bpftrace's output holds only its first line, written when it stops, so
+            // the read must not wait for the trace to begin.
+            (int exit, string output, string error) = await RunAsync("trace", "-p", pid, "--duration", "2s", "--format", "json");
+            Assert.True(exit == 0, error);
+            bool readsMemory = version != "1.19";
+            Assert.Contains(
+                readsMemory ? " goroutines were blocked when the probes attached (read from its memory in " : "held blocked before the attach: the runtime's waitReason numbering of go1.19 is not known",
+                error,
+                StringComparison.Ordinal);
+            Assert.True(Posix.Signal(server.Id, 15));
+            await server.WaitForExitAsync(TestContext.Current.CancellationToken);
+            await rest;
+
+            // The three workers, as the server's own dump names them, found blocked; an idle program and a hung one
+            // release nothing alike, so none is called leaked while it runs.
+            GoStackDump dump = GoStackDump.Parse(File.ReadAllText(dumpPath));
+            Assert.Equal(3, dump.Goroutines.Count(g => g.Bottom == "main.worker" && g.Creator == "main.main"));
+            JsonNode report = JsonNode.Parse(output)!;
+            Assert.Empty(report["leaks"]!.AsArray());
+            JsonNode[] workers = [.. report["likelyGroups"]!.AsArray().Concat(report["waitingGroups"]!.AsArray())
+                .Select(g => g!).Where(g => g["startFunction"]!.GetValue<string>() == "main.worker")];
+            Assert.Equal(
+                readsMemory ? [(3L, "main.main", "chan receive")] : [],
+                workers.Select(g => (g["count"]!.GetValue<long>(), g["creator"]!.GetValue<string>(), g["reason"]!.GetValue<string>())));
+        }
+        finally
+        {
+            if (!server.HasExited)
+            {
+                server.Kill();
+            }
+        }
+    }
+
     [Fact]
     public async Task Trace_NotAGoProgram_ExitsTwoWithOneLine()
     {

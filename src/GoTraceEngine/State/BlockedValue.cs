@@ -33,4 +33,10 @@ internal enum BlockedFlags : byte
     /// no independent episode of its group (<see cref="Verdict.LeakVerdict.OnRelease"/>).
     /// </summary>
     OlderRepeat = 8,
+
+    /// <summary>
+    /// Found blocked as the trace began (a park with <c>since=</c>: read from the process's memory as the probes
+    /// attached): it was not seen to park, so a trace that releases nothing says nothing about it while the program runs.
+    /// </summary>
+    FoundBlocked = 16,
 }

@@ -385,7 +385,8 @@ internal sealed class GoroutineState
     private static BlockedFlags BlockedFlagsOf(TraceEventFields fields) =>
         ((fields & TraceEventFields.Timestamp) != 0 ? BlockedFlags.Timestamp : BlockedFlags.None)
         | ((fields & TraceEventFields.WaitObject) != 0 ? BlockedFlags.WaitObject : BlockedFlags.None)
-        | ((fields & TraceEventFields.WaitReason) != 0 ? BlockedFlags.WaitReason : BlockedFlags.None);
+        | ((fields & TraceEventFields.WaitReason) != 0 ? BlockedFlags.WaitReason : BlockedFlags.None)
+        | ((fields & TraceEventFields.BlockedSince) != 0 ? BlockedFlags.FoundBlocked : BlockedFlags.None);
 
     private void Ready(ulong g, long timestamp, long now)
     {

@@ -270,8 +270,12 @@ internal sealed class LeakVerdict
     /// <param name="group">The index <see cref="OnPark"/> returned for its park.</param>
     /// <param name="waitObject">The object it parked on, or 0.</param>
     /// <param name="parkTime">Its park's time.</param>
+    /// <param name="foundBlocked">
+    /// It was found blocked as the trace began (read from the process's memory), not seen to park: the silence rules
+    /// (1 and 2) do not apply to it while the program runs.
+    /// </param>
     /// <returns>The class, the rule and the numbers behind them.</returns>
-    public VerdictEvidence Classify(int group, ulong waitObject, long parkTime)
+    public VerdictEvidence Classify(int group, ulong waitObject, long parkTime, bool foundBlocked = false)
     {
         long now = _now;
         long age = Math.Max(0, now - parkTime);
@@ -315,8 +319,11 @@ internal sealed class LeakVerdict
         };
 
         // 1. Nothing runs any more: whatever is still blocked stays blocked (the quiesced end of a test or a program).
+        //    Not for a goroutine found blocked as an attach began, while the program runs: it was not seen to park, and
+        //    an idle program and a hung one are alike quiet (rule 2 says the same).
+        bool seenToPark = !foundBlocked || ProgramEndedByItself;
         long quietThreshold = QuietThreshold(events);
-        if (_lastActivity != long.MinValue && settledQuiet >= quietThreshold)
+        if (seenToPark && _lastActivity != long.MinValue && settledQuiet >= quietThreshold)
         {
             return evidence with { Class = VerdictClass.Leak, Rule = VerdictRule.Quiesced, Threshold = quietThreshold };
         }
@@ -332,7 +339,10 @@ internal sealed class LeakVerdict
 
         // 2. Nothing was released anywhere since it parked, and that says something: the trace never released
         //    anything, or releases were due several times over, or it was the last thing to happen before a silence.
-        if (_lastRelease <= parkTime
+        //    Not for a goroutine found blocked as an attach began, while the program runs: an idle program and a hung
+        //    one release nothing alike, and it was not seen to park; its group's history judges it below.
+        if (seenToPark
+            && _lastRelease <= parkTime
             && (_lastRelease == long.MinValue
                 || settled - parkTime >= _options.NothingReleasedGaps * MeanReleaseGap()
                 || (parkTime >= _lastActivity && settledQuiet >= (events ? _options.QuietEvents : _options.QuietNs))))

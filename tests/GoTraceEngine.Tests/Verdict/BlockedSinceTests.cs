@@ -60,6 +60,32 @@ public sealed class BlockedSinceTests
         Assert.Equal((2 * S) - 1, worker.BlockedNs);
     }
 
+    [Theory]
+    [InlineData(true, "", "", LeakClass.Likely)]
+    [InlineData(false, "", "", LeakClass.Leak)]
+    [InlineData(true, "# exit code=0\n", "", LeakClass.Leak)]
+    [InlineData(true, "", "profile-1s: ts=8000000000\nprofile-1s: ts=10000000000\n", LeakClass.Likely)]
+    [InlineData(false, "", "profile-1s: ts=8000000000\nprofile-1s: ts=10000000000\n", LeakClass.Leak)]
+    public void FoundBlocked_InATraceThatReleasesNothing_IsNoLeakWhileTheProgramRuns(bool found, string ending, string ticks, LeakClass expected)
+    {
+        // An idle pool read at the attach (found: since=, here 3 s before), or seen to park in the window (an attach
+        // park), and nothing released anywhere for 4 s (with ticks, the quiet is seen too). Idle and hung look alike
+        // to a trace: a park it saw says the pool ran into it; a goroutine found blocked says nothing, unless the
+        // program then ended by itself.
+        string since = found ? $" since={3 * S}" : string.Empty;
+        string trace = Header;
+        for (int i = 0; i < 3; i++)
+        {
+            trace += $"gopark: ts={(6 * S) + i} goroutine=c00000{i}000 reason=7 wait=14 obj=0 goid={7 + i} fn=main.worker creator=main.main{since}\n";
+        }
+
+        trace += ticks + ending + $"END: ts={10 * S}\n";
+        TraceSummary summary = Replays.Whole(trace);
+        Assert.Equal(3, summary.Blocked);
+        IReadOnlyList<LeakSuspect> suspects = expected == LeakClass.Leak ? summary.Leaks : summary.Likely;
+        Assert.Equal(3, suspects.Count(l => l.StartFunction == "main.worker"));
+    }
+
     /// <summary>Handlers created, parked for 1 ms and released every 10 ms from <paramref name="from"/> to <paramref name="to"/>.</summary>
     private static string Activity(long from, long to)
     {
