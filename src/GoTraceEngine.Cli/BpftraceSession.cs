@@ -25,6 +25,9 @@ internal sealed class BpftraceSession : IDisposable
 {
     private static ReadOnlySpan<byte> BeginMarker => "# gotrace tracer="u8;
 
+    /// <summary>How long past its duration a trace waits for side work that has not finished (the probes slow to attach).</summary>
+    private static readonly TimeSpan s_sideWorkGrace = TimeSpan.FromSeconds(30);
+
     private readonly string _work;
     private readonly Process _tracer;
     private readonly BpftraceTarget _target;
@@ -128,8 +131,8 @@ internal sealed class BpftraceSession : IDisposable
     /// Called on this loop's thread, between chunks of <paramref name="trace"/>, every round until it says
     /// <see cref="SideWork.Done"/>, with whether the trace's first line (written in bpftrace's BEGIN, after every probe
     /// is in) has been seen: work that must see the program once the probes are attached, done in steps. A
-    /// <paramref name="duration"/> waits for it once it has begun (<see cref="SideWork.More"/>); Ctrl-C stops it
-    /// between two steps.
+    /// <paramref name="duration"/> waits for it to finish (the probes may attach after the duration on a loaded
+    /// machine), up to 30 s more; Ctrl-C stops it between two steps.
     /// </param>
     public async Task<BpftraceEnd> RunAsync(
         Action<ReadOnlySpan<byte>> trace, Action<ReadOnlySpan<byte>> programStdout, Action<ReadOnlySpan<byte>> programStderr, TimeSpan? duration, Action<long>? stopping, CancellationToken stop, Func<bool, SideWork>? sideWork = null)
@@ -143,7 +146,7 @@ internal sealed class BpftraceSession : IDisposable
         bool stoppedEarly = false, stoppedAtDuration = false;
         Stopwatch? sinceStop = null;
         bool interruptSent = false;
-        SideWork side = SideWork.Done;
+        SideWork side = sideWork is null ? SideWork.Done : SideWork.Waiting;
         while (true)
         {
             bool any = false;
@@ -186,7 +189,7 @@ internal sealed class BpftraceSession : IDisposable
                 stoppedEarly = true;
                 sinceStop = Stopwatch.StartNew();
             }
-            else if (sinceStop is null && duration is { } limit && sinceStart.Elapsed >= limit && side != SideWork.More)
+            else if (sinceStop is null && duration is { } limit && sinceStart.Elapsed >= limit && (side == SideWork.Done || sinceStart.Elapsed >= limit + s_sideWorkGrace))
             {
                 stoppedAtDuration = true;
                 sinceStop = Stopwatch.StartNew();
@@ -376,9 +379,9 @@ internal enum SideWork
     /// <summary>Finished: not called again.</summary>
     Done,
 
-    /// <summary>Not begun yet (waiting for the probes): called again after the usual pause.</summary>
+    /// <summary>Not begun yet (waiting for the probes): called again after the usual pause; a duration waits for it.</summary>
     Waiting,
 
-    /// <summary>Begun, with more to do: called again at once, and a duration waits for it.</summary>
+    /// <summary>Begun, with more to do: called again at once; a duration waits for it.</summary>
     More,
 }

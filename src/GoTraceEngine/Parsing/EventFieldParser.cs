@@ -353,7 +353,7 @@ internal static class EventFieldParser
         if ((present & TraceEventFields.BlockedSince) != 0)
         {
             // Only a park has waited since: there it takes the parent's slot (a park has none; see TraceEvent).
-            if (kind == TraceEventKind.Park && since != 0)
+            if (kind == TraceEventKind.Park && (long)since > 0)
             {
                 parent = since;
                 present &= ~TraceEventFields.Parent;

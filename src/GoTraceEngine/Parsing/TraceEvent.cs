@@ -103,14 +103,17 @@ public readonly struct TraceEvent
     public ulong GPointer { get; }
 
     /// <summary>The creating goroutine's g pointer, printed by the seed script as <c>parent=%d</c>.</summary>
-    public ulong Parent => (Fields & TraceEventFields.BlockedSince) != 0 ? 0 : _parentOrSince;
+    public ulong Parent => IsFoundBlocked ? 0 : _parentOrSince;
 
     /// <summary>
     /// For a park of a goroutine that was found blocked when the trace began (<c>since=</c>, written by
     /// <c>gotrace trace -p</c> from the runtime's <c>g.waitsince</c>): about when, on the tracer's clock, it began to
     /// wait; otherwise 0.
     /// </summary>
-    public long BlockedSince => (Fields & TraceEventFields.BlockedSince) != 0 ? (long)_parentOrSince : 0;
+    public long BlockedSince => IsFoundBlocked ? (long)_parentOrSince : 0;
+
+    // Only a park carries since= (the parser drops it elsewhere; a caller's event of another kind keeps its parent).
+    private bool IsFoundBlocked => (Fields & TraceEventFields.BlockedSince) != 0 && Kind == TraceEventKind.Park;
 
     /// <summary>The address the goroutine parked on (<c>obj=</c>: <c>gopark</c>'s lock argument), or 0.</summary>
     public ulong WaitObject { get; }

@@ -48,8 +48,7 @@ public sealed class BlockedGroupCounter(int top)
             LeakGroupKey key = System.Runtime.CompilerServices.Unsafe.IsNullRef(ref live) ? new(0, 0, entry.Value.Key) : LeakGroupKey.Of(live, entry.Value);
             bool timed = (entry.Value.Flags & BlockedFlags.Timestamp) != 0;
             long park = timed ? entry.Value.ParkTimestamp : long.MaxValue;
-            bool leaked = state.Verdict.Classify(entry.Value.Group, entry.Value.WaitObject, state.ParkTime(entry.Value), (entry.Value.Flags & BlockedFlags.FoundBlocked) != 0).Class
-                    == Verdict.VerdictClass.Leak
+            bool leaked = state.Classify(entry.Value).Class == Verdict.VerdictClass.Leak
                 && (leakAfter == 0 || !timed || now - park >= leakAfter);
             long leak = leaked ? 1 : 0;
             _groups[key] = _groups.TryGetValue(key, out var group) ? (group.Count + 1, group.Leaked + leak, Math.Min(group.OldestPark, park)) : (1, leak, park);

@@ -53,7 +53,7 @@ internal static class SummaryBuilder
             ref readonly BlockedValue blocked = ref entry.Value;
             codeOfKey[blocked.Key] = reasons.CodeOf(blocked.Key) is >= 0 and var code ? code : blocked.Reason;
             long? blockedNs = (blocked.Flags & BlockedFlags.Timestamp) != 0 ? Math.Max(0, end - blocked.ParkTimestamp) : null;
-            VerdictEvidence evidence = verdict.Classify(blocked.Group, blocked.WaitObject, state.ParkTime(blocked), (blocked.Flags & BlockedFlags.FoundBlocked) != 0);
+            VerdictEvidence evidence = state.Classify(blocked);
             LeakClass leakClass = evidence.Class switch
             {
                 VerdictClass.Leak => LeakClass.Leak,

@@ -16,7 +16,10 @@ public readonly record struct BlockedGoroutine
     /// <summary>The 1-based line of the park that blocked it.</summary>
     public long ParkLineNumber { get; init; }
 
-    /// <summary>The park's <c>ts=</c> in nanoseconds, or null when the trace has no timestamps.</summary>
+    /// <summary>
+    /// The park's <c>ts=</c> in nanoseconds (its <c>since=</c> for a goroutine found blocked as the trace began), or null
+    /// when the trace has no timestamps.
+    /// </summary>
     public long? ParkTimestamp { get; init; }
 
     /// <summary>The address it parked on (<c>obj=</c>), or null.</summary>

@@ -135,6 +135,10 @@ internal sealed class GoroutineState
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public long ParkTime(in BlockedValue value) => _verdict.Clock == VerdictClock.Events ? value.ParkLineNumber : value.ParkTimestamp;
 
+    /// <summary>Judges a blocked goroutine at the verdict's <see cref="LeakVerdict.Now"/>: its group, object, park time and whether it was found blocked.</summary>
+    public VerdictEvidence Classify(in BlockedValue value) =>
+        _verdict.Classify(value.Group, value.WaitObject, ParkTime(value), (value.Flags & BlockedFlags.FoundBlocked) != 0);
+
     /// <summary>
     /// Whether a timestamped event that arrived too late to be put in order is older than its goroutine's current
     /// state: a ready before its park, a destroy or park before its create (the previous goroutine on a reused g).
@@ -336,6 +340,21 @@ internal sealed class GoroutineState
             }
             else
             {
+                if ((value.Flags & BlockedFlags.FoundBlocked) != 0 && (e.Fields & TraceEventFields.BlockedSince) == 0)
+                {
+                    // Found blocked, then seen to park with no ready between: the read caught it as a ready of it began
+                    // (its probe fired first), and this park, the trace's own, starts the block it is in.
+                    value.ParkLineNumber = e.LineNumber;
+                    value.ParkTimestamp = e.Timestamp;
+                    value.Flags = (value.Flags & BlockedFlags.OlderRepeat) | BlockedFlagsOf(e.Fields);
+                    value.WaitObject = e.WaitObject;
+                    value.WaitReason = e.WaitReason;
+                    if (e.WaitObject == 0)
+                    {
+                        value.Flags &= ~BlockedFlags.WaitObject;
+                    }
+                }
+
                 _verdict.OnActivity(now);
             }
 

@@ -275,7 +275,7 @@ internal sealed class LeakVerdict
     /// (1 and 2) do not apply to it while the program runs.
     /// </param>
     /// <returns>The class, the rule and the numbers behind them.</returns>
-    public VerdictEvidence Classify(int group, ulong waitObject, long parkTime, bool foundBlocked = false)
+    public VerdictEvidence Classify(int group, ulong waitObject, long parkTime, bool foundBlocked)
     {
         long now = _now;
         long age = Math.Max(0, now - parkTime);

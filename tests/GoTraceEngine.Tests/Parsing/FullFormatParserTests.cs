@@ -52,11 +52,24 @@ public sealed class FullFormatParserTests
     [InlineData("newproc1: ts=9000 goroutine=c0000071a0 parent=0x5 goid=7 fn=main.worker since=4000", 5UL)]
     [InlineData("ready: ts=9000 goroutine=c0000071a0 since=4000", 0UL)]
     [InlineData("gopark: ts=9000 goroutine=c0000071a0 reason=6 since=0", 0UL)]
+    [InlineData("gopark: ts=9000 goroutine=c0000071a0 reason=6 since=-5", 0UL)]
     public void Parse_BlockedSince_OnlyANonZeroOneOnAPark(string line, ulong parent)
     {
         Assert.Equal(LineCategory.Event, Parse(line, new NameTable(), out TraceEvent e));
         Assert.Equal((0L, parent), (e.BlockedSince, e.Parent));
         Assert.False(e.Has(TraceEventFields.BlockedSince));
+    }
+
+    [Fact]
+    public void TraceEvent_StaysEightyEightBytes_WithBlockedSinceInTheParentsSlot()
+    {
+        // Every event is copied through the pipeline and held in the reorder window: since= shares the parent's slot.
+        Assert.Equal(88, System.Runtime.CompilerServices.Unsafe.SizeOf<TraceEvent>());
+        var park = new TraceEvent(TraceEventKind.Park, 0xc000, 1, TraceEventFields.BlockedSince | TraceEventFields.Reason, parent: 4000, reason: 6);
+        var ready = new TraceEvent(TraceEventKind.Ready, 0xc000, 1, TraceEventFields.BlockedSince, parent: 4000);
+        Assert.Equal((4000L, 0UL), (park.BlockedSince, park.Parent));
+        Assert.Equal((0L, 4000UL), (ready.BlockedSince, ready.Parent));
+        Assert.Equal((4000L, 0UL), (park.WithTimestamp(9000).BlockedSince, park.WithTimestamp(9000).Parent));
     }
 
     [Fact]

@@ -104,7 +104,7 @@ public sealed class PrintedLineParserTests
         $"{e.Kind} g={e.GPointer:x} line={e.LineNumber} fields={e.Fields} parent={e.Parent} reason={e.Reason} count={e.ScriptCount} " +
         $"blockedCount={e.ScriptBlockedCount} blocked={e.ScriptBlocked} ts={e.Timestamp} goid={e.GoId} " +
         $"fn={e.StartFunction}:{names.GetName(e.StartFunction)} creator={e.Creator}:{names.GetName(e.Creator)} " +
-        $"obj={e.WaitObject:x} wait={e.WaitReason} gopc={e.CreatorPc:x}";
+        $"obj={e.WaitObject:x} wait={e.WaitReason} gopc={e.CreatorPc:x} since={e.BlockedSince}";
 
     /// <summary>The event lines of the recordings, of generated traces in both formats, and the printed shapes above.</summary>
     internal static IEnumerable<string> Corpus()
@@ -166,6 +166,7 @@ public sealed class PrintedLineParserTests
         yield return Join(fields, "\t");
         yield return keyword + "\t" + string.Join(' ', fields);
         yield return Join(fields.Append("foo=1"));
+        yield return Join(fields.Append("since=37670000000000")); // a park found blocked (gotrace trace -p): read in full
         yield return Join(new[] { "foo" }.Concat(fields));
         if (fields.Length >= 2)
         {

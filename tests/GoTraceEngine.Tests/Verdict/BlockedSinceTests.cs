@@ -61,12 +61,12 @@ public sealed class BlockedSinceTests
     }
 
     [Theory]
-    [InlineData(true, "", "", LeakClass.Likely)]
-    [InlineData(false, "", "", LeakClass.Leak)]
-    [InlineData(true, "# exit code=0\n", "", LeakClass.Leak)]
-    [InlineData(true, "", "profile-1s: ts=8000000000\nprofile-1s: ts=10000000000\n", LeakClass.Likely)]
-    [InlineData(false, "", "profile-1s: ts=8000000000\nprofile-1s: ts=10000000000\n", LeakClass.Leak)]
-    public void FoundBlocked_InATraceThatReleasesNothing_IsNoLeakWhileTheProgramRuns(bool found, string ending, string ticks, LeakClass expected)
+    [InlineData(true, "", "", LeakClass.Likely, "groupPredatesTrace")]
+    [InlineData(false, "", "", LeakClass.Leak, "nothingReleasedSincePark")]
+    [InlineData(true, "# exit code=0\n", "", LeakClass.Leak, "quiesced")]
+    [InlineData(true, "", "profile-1s: ts=8000000000\nprofile-1s: ts=10000000000\n", LeakClass.Likely, "groupPredatesTrace")]
+    [InlineData(false, "", "profile-1s: ts=8000000000\nprofile-1s: ts=10000000000\n", LeakClass.Leak, "quiesced")]
+    public void FoundBlocked_InATraceThatReleasesNothing_IsNoLeakWhileTheProgramRuns(bool found, string ending, string ticks, LeakClass expected, string rule)
     {
         // An idle pool read at the attach (found: since=, here 3 s before), or seen to park in the window (an attach
         // park), and nothing released anywhere for 4 s (with ticks, the quiet is seen too). Idle and hung look alike
@@ -84,6 +84,24 @@ public sealed class BlockedSinceTests
         Assert.Equal(3, summary.Blocked);
         IReadOnlyList<LeakSuspect> suspects = expected == LeakClass.Leak ? summary.Leaks : summary.Likely;
         Assert.Equal(3, suspects.Count(l => l.StartFunction == "main.worker"));
+        Assert.All(suspects, l => Assert.Equal(rule, l.Rule));
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void FoundBlocked_AndSeenToPark_TheTracesOwnParkStartsTheBlock(bool readFirst)
+    {
+        // The read and a park the trace saw, with no ready between, in either order. Read first: the read caught the
+        // goroutine as a ready of it began (its probe fired before the read's stamp), and the trace's later park
+        // starts the block it is in; seen first: the read finds the same park, whose start stays. Either way the
+        // block starts at the trace's park (11 s) and is judged as one seen to park.
+        string read = $"gopark: ts={(readFirst ? 10 : 12) * S} goroutine=c000001000 reason=7 wait=14 obj=0 goid=7 fn=main.worker creator=main.main since={2 * S}\n";
+        string seen = $"gopark: ts={11 * S} goroutine=c000001000 reason=7 wait=14 obj=0 goid=7 fn=main.worker creator=main.main\n";
+        TraceSummary summary = Replays.Whole(Header + (readFirst ? read + seen : seen + read) + $"profile-1s: ts={16 * S}\nEND: ts={16 * S}\n");
+
+        LeakSuspect worker = Assert.Single(summary.Leaks.Concat(summary.Likely), l => l.StartFunction == "main.worker");
+        Assert.Equal((5 * S, "nothingReleasedSincePark"), (worker.BlockedNs, worker.Rule));
     }
 
     /// <summary>Handlers created, parked for 1 ms and released every 10 ms from <paramref name="from"/> to <paramref name="to"/>.</summary>

@@ -59,11 +59,11 @@ public sealed class LeakVerdictTests
         Assert.Equal(group, old);
         Background(verdict, 8 * Sec, 9 * Sec);
 
-        VerdictEvidence waiting = verdict.Classify(group, 0, 9 * Sec - (80 * Ms));
+        VerdictEvidence waiting = verdict.Classify(group, 0, 9 * Sec - (80 * Ms), foundBlocked: false);
         Assert.Equal(VerdictClass.Waiting, waiting.Class);
         Assert.Equal(VerdictRule.WithinGroupReleases, waiting.Rule);
 
-        VerdictEvidence leak = verdict.Classify(group, 0, 1 * Sec);
+        VerdictEvidence leak = verdict.Classify(group, 0, 1 * Sec, foundBlocked: false);
         Assert.Equal(VerdictClass.Leak, leak.Class);
         Assert.Equal(VerdictRule.FarBeyondGroupReleases, leak.Rule);
         Assert.Equal(100 * Ms, leak.GroupMaxRelease);
@@ -89,13 +89,13 @@ public sealed class LeakVerdictTests
         verdict.OnPark(1, 2, s_chanSend, Obj, 1 * Sec);
         int other = verdict.OnPark(1, 2, s_chanSend, Obj, 10 * Sec);
         verdict.OnRelease(other, Obj, 10 * Sec, 10 * Sec + Ms);
-        VerdictEvidence evidence = verdict.Classify(group, Obj, 1 * Sec);
+        VerdictEvidence evidence = verdict.Classify(group, Obj, 1 * Sec, foundBlocked: false);
         Assert.Equal(VerdictClass.Waiting, evidence.Class);
         Assert.Equal(VerdictRule.ObjectStillReleasing, evidence.Rule);
 
         // The same, on an object nothing was released from since: a leak.
         verdict.OnPark(1, 2, s_chanSend, Obj + 0x60, 1 * Sec);
-        Assert.Equal(VerdictClass.Leak, verdict.Classify(group, Obj + 0x60, 1 * Sec).Class);
+        Assert.Equal(VerdictClass.Leak, verdict.Classify(group, Obj + 0x60, 1 * Sec, foundBlocked: false).Class);
     }
 
     [Fact]
@@ -106,11 +106,11 @@ public sealed class LeakVerdictTests
         long parked = (8 * Sec) - (90 * Ms);
         verdict.OnPark(1, 2, 7, 0, parked);
         Background(verdict, parked, 8 * Sec);
-        Assert.Equal(VerdictClass.Waiting, verdict.Classify(group, 0, parked).Class);
+        Assert.Equal(VerdictClass.Waiting, verdict.Classify(group, 0, parked, foundBlocked: false).Class);
 
         // Nothing at all for 2 s (ticks only): blocked within its group's usual wait, but nothing runs to release it.
         verdict.Advance(10 * Sec);
-        VerdictEvidence evidence = verdict.Classify(group, 0, parked);
+        VerdictEvidence evidence = verdict.Classify(group, 0, parked, foundBlocked: false);
         Assert.Equal(VerdictClass.Leak, evidence.Class);
         Assert.Equal(VerdictRule.Quiesced, evidence.Rule);
     }
@@ -127,7 +127,7 @@ public sealed class LeakVerdictTests
         verdict.OnPark(0, 0, 6, 0, 6);
         verdict.OnPark(0, 0, 6, 0, 7);
         verdict.Advance(8);
-        VerdictEvidence evidence = verdict.Classify(group, 0, 5);
+        VerdictEvidence evidence = verdict.Classify(group, 0, 5, foundBlocked: false);
         Assert.Equal(VerdictClass.Leak, evidence.Class);
         Assert.Equal(VerdictRule.NothingReleasedSincePark, evidence.Rule);
         Assert.Equal(3, evidence.Age);
@@ -145,7 +145,7 @@ public sealed class LeakVerdictTests
             verdict.OnUntrackedRelease(t);
         }
 
-        VerdictEvidence evidence = verdict.Classify(group, 0, 100 * Ms);
+        VerdictEvidence evidence = verdict.Classify(group, 0, 100 * Ms, foundBlocked: false);
         Assert.NotEqual(VerdictClass.Leak, evidence.Class);
         Assert.Equal(VerdictRule.GroupNeverReleasedYet, evidence.Rule);
         Assert.Equal(1899, evidence.UntrackedReleases);
@@ -161,12 +161,12 @@ public sealed class LeakVerdictTests
         verdict.OnRelease(slow, 0, 0, 1 * Sec);
         int stuck = verdict.OnPark(5, 6, 6, 0, 2 * Sec);
         Background(verdict, 2 * Sec, 3 * Sec);
-        VerdictEvidence young = verdict.Classify(stuck, 0, 2 * Sec);
+        VerdictEvidence young = verdict.Classify(stuck, 0, 2 * Sec, foundBlocked: false);
         Assert.Equal(VerdictClass.Likely, young.Class);
         Assert.Equal(VerdictRule.GroupNeverReleasedYet, young.Rule);
 
         Background(verdict, 3 * Sec, 4 * Sec);
-        VerdictEvidence old = verdict.Classify(stuck, 0, 2 * Sec);
+        VerdictEvidence old = verdict.Classify(stuck, 0, 2 * Sec, foundBlocked: false);
         Assert.Equal(VerdictClass.Leak, old.Class);
         Assert.Equal(VerdictRule.GroupNeverReleased, old.Rule);
         Assert.Equal(1 * Sec, old.SlowestFirstRelease);
@@ -195,7 +195,7 @@ public sealed class LeakVerdictTests
         int other = verdict.OnPark(9, 8, 6, 0, 1 * Sec);
         Background(verdict, 1 * Sec, 5 * Sec);
 
-        VerdictEvidence session = verdict.Classify(reopened, 0, 1 * Sec);
+        VerdictEvidence session = verdict.Classify(reopened, 0, 1 * Sec, foundBlocked: false);
         Assert.Equal(VerdictClass.Likely, session.Class);
         Assert.Equal(VerdictRule.SameFunctionElsewhere, session.Rule);
         Assert.Equal(4, session.KinAdopted);
@@ -204,7 +204,7 @@ public sealed class LeakVerdictTests
             "blocked 4 s; its go statement released none yet; its function's goroutines from other go statements were released after at most 2 s (2 releases), but they include goroutines created before the trace (4 parks), whose longer waits the trace has not seen end: too little history to call it leaked",
             VerdictText.Describe(session));
 
-        VerdictEvidence stranger = verdict.Classify(other, 0, 1 * Sec);
+        VerdictEvidence stranger = verdict.Classify(other, 0, 1 * Sec, foundBlocked: false);
         Assert.Equal(VerdictClass.Leak, stranger.Class);
         Assert.Equal(VerdictRule.GroupNeverReleased, stranger.Rule);
     }
@@ -226,7 +226,7 @@ public sealed class LeakVerdictTests
         // A restarted queue's drain at go statement 8 is never fed.
         int restarted = verdict.OnPark(5, 8, 6, 0, 4 * Sec);
         Background(verdict, 4 * Sec, 7 * Sec);
-        VerdictEvidence young = verdict.Classify(restarted, 0, 4 * Sec);
+        VerdictEvidence young = verdict.Classify(restarted, 0, 4 * Sec, foundBlocked: false);
         Assert.Equal(VerdictClass.Likely, young.Class);
         Assert.Equal(VerdictRule.GroupNeverReleasedYet, young.Rule);
         Assert.Equal(4_500 * Ms, young.Threshold);
@@ -236,7 +236,7 @@ public sealed class LeakVerdictTests
             VerdictText.Describe(young));
 
         Background(verdict, 7 * Sec, 9 * Sec);
-        VerdictEvidence old = verdict.Classify(restarted, 0, 4 * Sec);
+        VerdictEvidence old = verdict.Classify(restarted, 0, 4 * Sec, foundBlocked: false);
         Assert.Equal(VerdictClass.Leak, old.Class);
         Assert.Equal(VerdictRule.GroupNeverReleased, old.Rule);
     }
@@ -255,14 +255,14 @@ public sealed class LeakVerdictTests
         verdict.OnAdopted(unnamedOlder);
         int unnamed = verdict.OnPark(10, 8, 6, 0, 1 * Sec);
         Background(verdict, 1 * Sec, 5 * Sec);
-        Assert.Equal(VerdictRule.GroupNeverReleased, verdict.Classify(reopened, 0, 1 * Sec).Rule);
+        Assert.Equal(VerdictRule.GroupNeverReleased, verdict.Classify(reopened, 0, 1 * Sec, foundBlocked: false).Rule);
 
         verdict.StartFunctionName = id => id is 5 or 6 ? "main.(*server).session" : null;
-        VerdictEvidence evidence = verdict.Classify(reopened, 0, 1 * Sec);
+        VerdictEvidence evidence = verdict.Classify(reopened, 0, 1 * Sec, foundBlocked: false);
         Assert.Equal(VerdictClass.Likely, evidence.Class);
         Assert.Equal(VerdictRule.SameFunctionElsewhere, evidence.Rule);
         Assert.StartsWith("blocked 4 s; its go statement released none yet, and its function's goroutines from other go statements released none in the trace, but those created before the trace ran in it (1 parks)", VerdictText.Describe(evidence), StringComparison.Ordinal);
-        Assert.Equal(VerdictRule.GroupNeverReleased, verdict.Classify(unnamed, 0, 1 * Sec).Rule);
+        Assert.Equal(VerdictRule.GroupNeverReleased, verdict.Classify(unnamed, 0, 1 * Sec, foundBlocked: false).Rule);
     }
 
     [Fact]
@@ -285,19 +285,19 @@ public sealed class LeakVerdictTests
             Background(verdict, i * Sec, (i + 1) * Sec);
         }
 
-        VerdictEvidence evidence = verdict.Classify(group, Obj, 18 * Sec);
+        VerdictEvidence evidence = verdict.Classify(group, Obj, 18 * Sec, foundBlocked: false);
         Assert.Equal(VerdictClass.Leak, evidence.Class);
         Assert.Equal(17, evidence.GroupBlocked);
         Assert.True(evidence.Rule is VerdictRule.GroupAccumulating or VerdictRule.ObjectStalled, evidence.Rule.ToString());
 
         // The youngest on that lock too: the lock has released nothing for 17 s while goroutines piled onto it.
-        VerdictEvidence youngest = verdict.Classify(group, Obj, 19 * Sec);
+        VerdictEvidence youngest = verdict.Classify(group, Obj, 19 * Sec, foundBlocked: false);
         Assert.Equal(VerdictClass.Leak, youngest.Class);
         Assert.Equal(VerdictRule.ObjectStalled, youngest.Rule);
 
         // Younger than the group's longest release, on another object: waiting.
         verdict.OnPark(3, 4, s_chanSend, Obj + 0x60, 19_900 * Ms);
-        Assert.Equal(VerdictClass.Waiting, verdict.Classify(group, Obj + 0x60, 19_900 * Ms).Class);
+        Assert.Equal(VerdictClass.Waiting, verdict.Classify(group, Obj + 0x60, 19_900 * Ms, foundBlocked: false).Class);
     }
 
     [Fact]
@@ -322,7 +322,7 @@ public sealed class LeakVerdictTests
         int other = verdict.OnPark(5, 6, s_sync, Obj, 8_800 * Ms);
         verdict.OnRelease(other, Obj, 8_800 * Ms, 8_900 * Ms);
         Background(verdict, 8 * Sec, 9 * Sec);
-        VerdictEvidence stuck = verdict.Classify(group, Obj, 5 * Sec);
+        VerdictEvidence stuck = verdict.Classify(group, Obj, 5 * Sec, foundBlocked: false);
         Assert.Equal(VerdictClass.Leak, stuck.Class);
         Assert.Equal(VerdictRule.FarBeyondGroupReleases, stuck.Rule);
         Assert.Equal(-1, stuck.ObjectReleases);
@@ -340,7 +340,7 @@ public sealed class LeakVerdictTests
         other = channel.OnPark(5, 6, s_chanSend, Obj, 8_800 * Ms);
         channel.OnRelease(other, Obj, 8_800 * Ms, 8_900 * Ms);
         Background(channel, 8 * Sec, 9 * Sec);
-        Assert.Equal(VerdictRule.ObjectStillReleasing, channel.Classify(group, Obj, 5 * Sec).Rule);
+        Assert.Equal(VerdictRule.ObjectStillReleasing, channel.Classify(group, Obj, 5 * Sec, foundBlocked: false).Rule);
     }
 
     [Theory]
@@ -364,7 +364,7 @@ public sealed class LeakVerdictTests
         // A group that never releases, parked for 10 s while everything else keeps running.
         int stuck = verdict.OnPark(60, 60, s_chanSend, 0, 21 * Sec);
         Background(verdict, 21 * Sec, 31 * Sec);
-        VerdictEvidence evidence = verdict.Classify(stuck, 0, 21 * Sec);
+        VerdictEvidence evidence = verdict.Classify(stuck, 0, 21 * Sec, foundBlocked: false);
 
         // With the background's group, 8 groups have released: the daemon is the outlier and the second slowest (1.6 s)
         // sets the bar; with 7, its 20 s does.
@@ -479,10 +479,10 @@ public sealed class LeakVerdictTests
 
             foreach ((int group, ulong obj, long at) in parks)
             {
-                VerdictEvidence early = asked.Classify(group, obj, at);
+                VerdictEvidence early = asked.Classify(group, obj, at, foundBlocked: false);
                 if (step % 100 == 0)
                 {
-                    Assert.Equal(twin.Classify(group, obj, at), early);
+                    Assert.Equal(twin.Classify(group, obj, at, foundBlocked: false), early);
                 }
             }
         }
@@ -492,7 +492,7 @@ public sealed class LeakVerdictTests
         twin.Advance(now + (60 * Sec));
         foreach ((int group, ulong obj, long at) in parks)
         {
-            Assert.Equal(twin.Classify(group, obj, at), asked.Classify(group, obj, at));
+            Assert.Equal(twin.Classify(group, obj, at, foundBlocked: false), asked.Classify(group, obj, at, foundBlocked: false));
         }
     }
 }

@@ -208,7 +208,7 @@ public sealed class RecordedTraceVerdictTests
                 continue;
             }
 
-            VerdictEvidence evidence = state.Verdict.Classify(entry.Value.Group, entry.Value.WaitObject, state.ParkTime(entry.Value));
+            VerdictEvidence evidence = state.Classify(entry.Value);
             return $"{engine.GetFunctionName(live.StartFunction)} / {engine.GetFunctionName(live.Creator)} {ReasonKeys.Name(entry.Value.Key)}, {VerdictText.Name(evidence.Class)} {evidence.Rule}: {VerdictText.Describe(evidence)}";
         }
 

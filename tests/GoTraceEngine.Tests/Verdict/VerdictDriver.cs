@@ -189,7 +189,7 @@ internal sealed class VerdictDriver
     {
         if (_goroutines.TryGetValue(g, out GoroutineState state) && state.Blocked)
         {
-            evidence = Verdict.Classify(state.Group, state.WaitObject, state.ParkTime);
+            evidence = Verdict.Classify(state.Group, state.WaitObject, state.ParkTime, foundBlocked: false);
             return true;
         }
 

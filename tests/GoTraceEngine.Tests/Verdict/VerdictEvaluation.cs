@@ -71,7 +71,7 @@ internal static class VerdictEvaluation
             engine.Live.TryGet(entry.Key, out GoroutineRecord record);
             bool leaked = truth.IsLeakedAt(record.GoId, cutLine);
             VerdictClass reported = leaks.Contains(entry.Key) ? VerdictClass.Leak : likely.Contains(entry.Key) ? VerdictClass.Likely : VerdictClass.Waiting;
-            VerdictEvidence evidence = state.Verdict.Classify(entry.Value.Group, entry.Value.WaitObject, state.ParkTime(entry.Value)) with { Class = reported };
+            VerdictEvidence evidence = state.Classify(entry.Value) with { Class = reported };
             score.Blocked++;
             truthBlocked += leaked ? 1 : 0;
             score.Add(leaked, evidence, engine.GetFunctionName(record.StartFunction) + " / " + engine.GetFunctionName(record.Creator));
