@@ -23,6 +23,14 @@ public sealed record LeakSuspect
     /// <summary>The line number of the park.</summary>
     public required long Line { get; init; }
 
+    /// <summary>
+    /// Whether it was found blocked as the trace began (its park line has <c>since=</c>: <c>gotrace trace -p</c> read it
+    /// from the process's memory) rather than seen to park; <see cref="Line"/> is then where it was found. Written to
+    /// JSON only when true.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool FoundBlocked { get; init; }
+
     /// <summary>The line number of its creation; 0 for a goroutine created before the trace and followed from its first park.</summary>
     public required long CreateLine { get; init; }
 

@@ -336,13 +336,14 @@ public static class ReportWriter
             line.Append(c, $"  parent 0x{leak.Parent:x}");
         }
 
+        string parked = leak.FoundBlocked ? "found blocked at line" : "parked at line";
         if (leak.CreateLine == 0)
         {
-            line.Append(c, $"  parked at line {leak.Line}, created before the trace");
+            line.Append(c, $"  {parked} {leak.Line}, created before the trace");
         }
         else
         {
-            line.Append(c, $"  parked at line {leak.Line}, created at line {leak.CreateLine}");
+            line.Append(c, $"  {parked} {leak.Line}, created at line {leak.CreateLine}");
         }
 
         return line.ToString();

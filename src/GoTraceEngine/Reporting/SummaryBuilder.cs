@@ -100,6 +100,7 @@ internal static class SummaryBuilder
                 Reason = ReasonKeys.Name(blocked.Key),
                 Parent = record.Parent,
                 Line = blocked.ParkLineNumber,
+                FoundBlocked = (blocked.Flags & BlockedFlags.FoundBlocked) != 0,
                 CreateLine = record.CreateLineNumber,
                 GoId = record.GoId == 0 ? null : record.GoId,
                 StartFunction = start,

@@ -87,6 +87,25 @@ public sealed class BlockedSinceTests
         Assert.All(suspects, l => Assert.Equal(rule, l.Rule));
     }
 
+    [Fact]
+    public void FoundBlocked_TheReportSaysWhereItWasFound_NotWhereItParked()
+    {
+        // Found blocked by the read (line 2), then the program exits with it still blocked: a leak the trace never saw park.
+        TraceSummary summary = Replays.Whole(Header
+            + $"gopark: ts={6 * S} goroutine=c000001000 reason=7 wait=14 obj=0 goid=7 fn=main.worker creator=main.main since={3 * S}\n"
+            + $"gopark: ts={6 * S} goroutine=c000002000 reason=7 wait=14 obj=0 goid=8 fn=main.worker creator=main.main\n"
+            + $"# exit code=0\nEND: ts={10 * S}\n");
+
+        Assert.Equal([true, false], summary.Leaks.OrderBy(l => l.GoId).Select(l => l.FoundBlocked));
+        string text = Replays.Text(summary);
+        Assert.Contains("goroutine 7 [chan receive]: main.worker", text, StringComparison.Ordinal);
+        Assert.Contains("found blocked at line 2, created before the trace", text, StringComparison.Ordinal);
+        Assert.Contains("parked at line 3, created before the trace", text, StringComparison.Ordinal);
+        string json = ReportWriter.ToJson(summary);
+        Assert.Equal(1, json.Split("\"foundBlocked\": true").Length - 1);
+        Assert.DoesNotContain("\"foundBlocked\": false", json, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
