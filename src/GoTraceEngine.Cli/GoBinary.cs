@@ -19,6 +19,15 @@ internal sealed record GOffsets(int GoId, int GoPc, int StartPc)
 
     /// <summary>g.waitsince (an int64 on the runtime's nanotime clock: about when the goroutine began to wait, set by a GC), or null.</summary>
     public int? WaitSince { get; init; }
+
+    /// <summary>g.waiting (the <c>*sudog</c> a goroutine blocked on a channel waits in), or null.</summary>
+    public int? Waiting { get; init; }
+
+    /// <summary>sudog.c (the <c>*hchan</c> it waits on), or null.</summary>
+    public int? SudogChannel { get; init; }
+
+    /// <summary>hchan.lock: a channel operation parks with <c>&amp;c.lock</c> as gopark's lock argument, the trace's <c>obj=</c>.</summary>
+    public int? ChannelLock { get; init; }
 }
 
 /// <summary>Reads what tracing needs from a Go executable: its architecture, its Go version, the g struct layout.</summary>
@@ -76,8 +85,8 @@ internal static class GoBinary
     }
 
     /// <summary>
-    /// Reads the offsets of g.goid, g.gopc and g.startpc (and of g.atomicstatus, g.waitreason and g.waitsince when the
-    /// DWARF has them) with <c>readelf --debug-dump=info</c>.
+    /// Reads the offsets of g.goid, g.gopc and g.startpc (and of g.atomicstatus, g.waitreason, g.waitsince, g.waiting,
+    /// sudog.c and hchan.lock when the DWARF has them) with <c>readelf --debug-dump=info</c>.
     /// </summary>
     public static GOffsets? ReadGOffsets(string path, out string? error)
     {
@@ -107,70 +116,76 @@ internal static class GoBinary
 
         using (process)
         {
-            int? goid = null, gopc = null, startpc = null, status = null, waitReason = null, waitSince = null;
-            bool inG = false;
+            // The members of the structs read, by struct; a struct's DIE is at depth 1, its members at depth 2.
+            var members = new Dictionary<string, Dictionary<string, int>>(StringComparer.Ordinal)
+            {
+                ["runtime.g"] = [],
+                ["runtime.sudog"] = [],
+                ["runtime.hchan"] = [],
+            };
+            int left = members.Count;
+            Dictionary<string, int>? current = null;
+            bool structure = false;
             string? member = null;
             string? line;
-            while ((line = process.StandardOutput.ReadLine()) is not null)
+            while (left > 0 && (line = process.StandardOutput.ReadLine()) is not null)
             {
-                if (line.Contains("DW_TAG_structure_type", StringComparison.Ordinal))
+                if (line.StartsWith(" <1>", StringComparison.Ordinal))
                 {
-                    if (inG && goid is not null)
-                    {
-                        break;
-                    }
-
-                    inG = false;
-                    continue;
-                }
-
-                if (line.EndsWith("DW_AT_name        : runtime.g", StringComparison.Ordinal) || line.EndsWith("DW_AT_name        : runtime.g\t", StringComparison.Ordinal))
-                {
-                    inG = true;
-                    continue;
-                }
-
-                if (!inG)
-                {
+                    // A new top-level DIE: the struct being read, if any, is done.
+                    left -= current is { Count: > 0 } ? 1 : 0;
+                    current = null;
+                    structure = line.EndsWith("(DW_TAG_structure_type)", StringComparison.Ordinal);
                     continue;
                 }
 
                 int name = line.IndexOf("DW_AT_name        : ", StringComparison.Ordinal);
                 if (name >= 0)
                 {
-                    member = line[(name + 20)..].Trim();
+                    string text = line[(name + 20)..].Trim();
+                    if (structure && current is null)
+                    {
+                        structure = false;
+                        current = members.TryGetValue(text, out Dictionary<string, int>? wanted) && wanted.Count == 0 ? wanted : null;
+                    }
+                    else
+                    {
+                        member = text;
+                    }
+
                     continue;
                 }
 
                 int location = line.IndexOf("DW_AT_data_member_location: ", StringComparison.Ordinal);
-                if (location >= 0 && member is not null
+                if (location >= 0 && current is not null && member is not null
                     && int.TryParse(line.AsSpan(location + 28).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out int offset))
                 {
-                    switch (member)
-                    {
-                        case "goid": goid = offset; break;
-                        case "gopc": gopc = offset; break;
-                        case "startpc": startpc = offset; break;
-                        case "atomicstatus": status = offset; break;
-                        case "waitreason": waitReason = offset; break;
-                        case "waitsince": waitSince = offset; break;
-                        default: break;
-                    }
-
+                    current.TryAdd(member, offset);
                     member = null;
                 }
             }
 
             process.StandardOutput.ReadToEnd();
             process.WaitForExit();
-            if (goid is { } a && gopc is { } b && startpc is { } c)
+            Dictionary<string, int> g = members["runtime.g"];
+            if (g.TryGetValue("goid", out int a) && g.TryGetValue("gopc", out int b) && g.TryGetValue("startpc", out int c))
             {
-                return new GOffsets(a, b, c) { Status = status, WaitReason = waitReason, WaitSince = waitSince };
+                return new GOffsets(a, b, c)
+                {
+                    Status = Find(g, "atomicstatus"),
+                    WaitReason = Find(g, "waitreason"),
+                    WaitSince = Find(g, "waitsince"),
+                    Waiting = Find(g, "waiting"),
+                    SudogChannel = Find(members["runtime.sudog"], "c"),
+                    ChannelLock = Find(members["runtime.hchan"], "lock"),
+                };
             }
 
             error = "the binary has no DWARF for runtime.g (built with -ldflags=-w or stripped?)";
             return null;
         }
+
+        static int? Find(Dictionary<string, int> offsets, string name) => offsets.TryGetValue(name, out int offset) ? offset : null;
     }
 
     /// <summary>Parses a build-info version (<c>go1.19.8</c>, <c>devel go1.23-…</c>) into major.minor.</summary>

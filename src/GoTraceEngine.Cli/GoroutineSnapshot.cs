@@ -51,6 +51,9 @@ internal sealed class GoroutineSnapshot : IDisposable
     private readonly Dictionary<ulong, bool> _system = [];
     private readonly GOffsets _offsets;
     private readonly byte[] _traceReasonOf;
+
+    // The waitReasons of a channel operation (chan send, chan receive): its gopark's lock argument is the channel's lock.
+    private readonly bool[] _channelWait = new bool[256];
     private readonly ulong _allgLength;
     private readonly ulong _allgPointer;
     private readonly ulong[] _probes;
@@ -63,12 +66,16 @@ internal sealed class GoroutineSnapshot : IDisposable
     private int _next;
 
     private GoroutineSnapshot(
-        SafeFileHandle memory, GoSymbols names, GOffsets offsets, byte[] traceReasonOf, (ulong Length, ulong Pointer) allgs, ulong[] probes, int gSize, bool hasLeaked)
+        SafeFileHandle memory, GoSymbols names, GOffsets offsets, ReasonTable waits, byte[] traceReasonOf, (ulong Length, ulong Pointer) allgs, ulong[] probes, int gSize, bool hasLeaked)
     {
         _memory = memory;
         _names = names;
         _offsets = offsets;
         _traceReasonOf = traceReasonOf;
+        for (int code = 0; code < 256; code++)
+        {
+            _channelWait[code] = waits.IsKnown((byte)code) && waits.GetName((byte)code) is "chan send" or "chan receive";
+        }
         (_allgLength, _allgPointer) = allgs;
         _probes = probes;
         _gSize = gSize;
@@ -130,9 +137,9 @@ internal sealed class GoroutineSnapshot : IDisposable
         ulong[] probes = [.. new[] { "runtime.gopark", "runtime.ready" }.Select(names.Symbol).OfType<ulong>()];
         int size = 8 + Math.Max(
             Math.Max(offsets.GoId, Math.Max(offsets.GoPc, offsets.StartPc)),
-            Math.Max(offsets.Status.Value, Math.Max(offsets.WaitReason.Value, offsets.WaitSince ?? 0)));
+            Math.Max(Math.Max(offsets.Status.Value, offsets.WaitReason.Value), Math.Max(offsets.WaitSince ?? 0, offsets.Waiting ?? 0)));
         return new GoroutineSnapshot(
-            memory, names, offsets, TraceReasons(waits, ReasonTable.For(ReasonNumbering.Trace, version)), (allgLength, allgPointer), probes, size, version >= new GoVersion(1, 26));
+            memory, names, offsets, waits, TraceReasons(waits, ReasonTable.For(ReasonNumbering.Trace, version)), (allgLength, allgPointer), probes, size, version >= new GoVersion(1, 26));
     }
 
     /// <summary>
@@ -305,7 +312,7 @@ internal sealed class GoroutineSnapshot : IDisposable
 
         Blocked++;
         ulong gopc = BinaryPrimitives.ReadUInt64LittleEndian(fields[_offsets.GoPc..]);
-        _lines.Append(CultureInfo.InvariantCulture, $"gopark: ts={ts} goroutine={g:x} reason={reason} wait={wait} obj=0 goid={goid} ");
+        _lines.Append(CultureInfo.InvariantCulture, $"gopark: ts={ts} goroutine={g:x} reason={reason} wait={wait} obj={WaitObject(fields, wait):x} goid={goid} ");
         _lines.Append(CultureInfo.InvariantCulture, $"gopc=0x{gopc:x} fn=0x{startPc:x} creator=0x{gopc:x}");
 
         // g.waitsince, on the runtime's nanotime (CLOCK_MONOTONIC, as bpftrace's nsecs): the first GC cycle whose stack
@@ -317,6 +324,25 @@ internal sealed class GoroutineSnapshot : IDisposable
     }
 
     public void Dispose() => _memory.Dispose();
+
+    /// <summary>
+    /// What the trace's park of the same wait says as <c>obj=</c>: for a channel operation, the channel's lock
+    /// (<c>&amp;c.lock</c>, the lock argument chansend and chanrecv give gopark), found through the sudog the goroutine
+    /// waits in (<c>g.waiting.c</c>); 0 for any other wait, or when it cannot be read.
+    /// </summary>
+    private ulong WaitObject(ReadOnlySpan<byte> fields, byte wait)
+    {
+        if (!_channelWait[wait] || _offsets.Waiting is not { } waiting || _offsets.SudogChannel is not { } channel || _offsets.ChannelLock is not { } lockAt)
+        {
+            return 0;
+        }
+
+        Span<byte> word = stackalloc byte[8];
+        ulong sudog = BinaryPrimitives.ReadUInt64LittleEndian(fields[waiting..]);
+        return sudog != 0 && TryRead(_memory, sudog + (ulong)channel, word) && BinaryPrimitives.ReadUInt64LittleEndian(word) is var c and not 0
+            ? c + (ulong)lockAt
+            : 0;
+    }
 
     /// <summary>
     /// Whether a goroutine starting at <paramref name="startPc"/> is one of the runtime's own, which Go's dumps leave out

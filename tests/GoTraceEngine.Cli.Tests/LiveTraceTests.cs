@@ -383,6 +383,9 @@ public sealed partial class LiveTraceTests
 
             // A GC saw them waiting before the server served (g.waitsince): they have been blocked for longer than the
             // trace lasted, and the report says so.
+            // Both wait on the one cache channel: obj= is its lock, as a park of the trace would say (g.waiting.c.lock).
+            string?[] objects = [.. leaks.Where(l => prefetchers.Contains(l["goid"]!.GetValue<long>())).Select(l => l["obj"]?.GetValue<string>()).Distinct()];
+            Assert.True(!readsMemory || (objects is [{ } obj] && obj != "0x0"), string.Join(", ", objects));
             long traced = report["timing"]!["durationNs"]!.GetValue<long>();
             Assert.All(leaks.Where(l => prefetchers.Contains(l["goid"]!.GetValue<long>())), l => Assert.True(
                 l["blockedNs"]!.GetValue<long>() > traced, $"a prefetcher blocked {l["blockedNs"]} ns in a trace of {traced} ns"));
