@@ -46,6 +46,7 @@ internal sealed class GoroutineSnapshot : IDisposable
     /// <summary>The GC is scanning the stack: a status change waits for the scan to end (<c>casgstatus</c> spins).</summary>
     private const uint ScanBit = 0x1000;
 
+    private readonly int _pid;
     private readonly SafeFileHandle _memory;
     private readonly GoSymbols _names;
     private readonly Dictionary<ulong, bool> _system = [];
@@ -59,6 +60,7 @@ internal sealed class GoroutineSnapshot : IDisposable
     private readonly ulong[] _probes;
     private readonly bool _hasLeaked;
     private readonly List<ulong> _scanned = [];
+    private readonly List<Found> _found = [];
     private ulong[]? _gs;
     private readonly byte[] _window = new byte[WindowSize];
     private readonly int _gSize;
@@ -66,8 +68,9 @@ internal sealed class GoroutineSnapshot : IDisposable
     private int _next;
 
     private GoroutineSnapshot(
-        SafeFileHandle memory, GoSymbols names, GOffsets offsets, ReasonTable waits, byte[] traceReasonOf, (ulong Length, ulong Pointer) allgs, ulong[] probes, int gSize, bool hasLeaked)
+        int pid, SafeFileHandle memory, GoSymbols names, GOffsets offsets, ReasonTable waits, byte[] traceReasonOf, (ulong Length, ulong Pointer) allgs, ulong[] probes, int gSize, bool hasLeaked)
     {
+        _pid = pid;
         _memory = memory;
         _names = names;
         _offsets = offsets;
@@ -139,7 +142,7 @@ internal sealed class GoroutineSnapshot : IDisposable
             Math.Max(offsets.GoId, Math.Max(offsets.GoPc, offsets.StartPc)),
             Math.Max(Math.Max(offsets.Status.Value, offsets.WaitReason.Value), Math.Max(offsets.WaitSince ?? 0, offsets.Waiting ?? 0)));
         return new GoroutineSnapshot(
-            memory, names, offsets, waits, TraceReasons(waits, ReasonTable.For(ReasonNumbering.Trace, version)), (allgLength, allgPointer), probes, size, version >= new GoVersion(1, 26));
+            pid, memory, names, offsets, waits, TraceReasons(waits, ReasonTable.For(ReasonNumbering.Trace, version)), (allgLength, allgPointer), probes, size, version >= new GoVersion(1, 26));
     }
 
     /// <summary>
@@ -236,6 +239,7 @@ internal sealed class GoroutineSnapshot : IDisposable
             }
 
             _scanned.Clear();
+            WriteFound();
             return false;
         }
 
@@ -276,6 +280,7 @@ internal sealed class GoroutineSnapshot : IDisposable
             _next += count;
         }
 
+        WriteFound();
         return true;
     }
 
@@ -311,38 +316,53 @@ internal sealed class GoroutineSnapshot : IDisposable
         }
 
         Blocked++;
-        ulong gopc = BinaryPrimitives.ReadUInt64LittleEndian(fields[_offsets.GoPc..]);
-        _lines.Append(CultureInfo.InvariantCulture, $"gopark: ts={ts} goroutine={g:x} reason={reason} wait={wait} obj={WaitObject(fields, wait):x} goid={goid} ");
-        _lines.Append(CultureInfo.InvariantCulture, $"gopc=0x{gopc:x} fn=0x{startPc:x} creator=0x{gopc:x}");
 
         // g.waitsince, on the runtime's nanotime (CLOCK_MONOTONIC, as bpftrace's nsecs): the first GC cycle whose stack
         // scan sees it waiting sets it to the end of the cycle before (work.tstart), so it is when the goroutine began
         // to wait, to within a GC cycle; 0 until such a cycle (the process's first GC has no cycle before it). Without
         // it, since= is the line's own time: found blocked, since when unknown.
         long since = _offsets.WaitSince is { } at && BinaryPrimitives.ReadInt64LittleEndian(fields[at..]) is > 0 and var waited && waited < ts ? waited : ts;
-        _lines.Append(CultureInfo.InvariantCulture, $" since={since}\n");
+
+        // A channel operation's sudog (g.waiting), whose channel is read for all of a step at once (see WriteFound).
+        ulong sudog = _channelWait[wait] && _offsets.Waiting is { } waiting ? BinaryPrimitives.ReadUInt64LittleEndian(fields[waiting..]) : 0;
+        _found.Add(new Found(ts, g, reason, wait, goid, BinaryPrimitives.ReadUInt64LittleEndian(fields[_offsets.GoPc..]), startPc, since, sudog));
+    }
+
+    /// <summary>
+    /// Writes the lines of the blocked goroutines the step found, in the order found, with <c>obj=</c>: for a channel
+    /// operation, the channel's lock (<c>&amp;c.lock</c>, the lock argument chansend and chanrecv give gopark, the
+    /// trace's <c>obj=</c> for a park on that channel), read through the sudog it waits in (<c>g.waiting.c</c>); 0 for
+    /// any other wait, or when it cannot be read. The sudogs lie apart from each other: their channels are read with
+    /// one system call for a thousand (<see cref="Posix.ReadWords"/>), where one read each made the snapshot three times
+    /// as long.
+    /// </summary>
+    private void WriteFound()
+    {
+        List<Found> found = _found;
+        ulong[] objects = new ulong[found.Count];
+        if (_offsets.SudogChannel is { } channelAt && _offsets.ChannelLock is { } lockAt)
+        {
+            int[] channels = [.. Enumerable.Range(0, found.Count).Where(i => found[i].Sudog != 0)];
+            ulong[] fields = [.. channels.Select(i => found[i].Sudog + (ulong)channelAt)];
+            ulong[] words = new ulong[fields.Length];
+            Posix.ReadWords(_pid, fields, words);
+            for (int i = 0; i < channels.Length; i++)
+            {
+                objects[channels[i]] = words[i] == 0 ? 0 : words[i] + (ulong)lockAt;
+            }
+        }
+
+        for (int i = 0; i < found.Count; i++)
+        {
+            Found f = found[i];
+            _lines.Append(CultureInfo.InvariantCulture, $"gopark: ts={f.Ts} goroutine={f.G:x} reason={f.Reason} wait={f.Wait} obj={objects[i]:x} goid={f.GoId} ");
+            _lines.Append(CultureInfo.InvariantCulture, $"gopc=0x{f.Gopc:x} fn=0x{f.StartPc:x} creator=0x{f.Gopc:x} since={f.Since}\n");
+        }
+
+        found.Clear();
     }
 
     public void Dispose() => _memory.Dispose();
-
-    /// <summary>
-    /// What the trace's park of the same wait says as <c>obj=</c>: for a channel operation, the channel's lock
-    /// (<c>&amp;c.lock</c>, the lock argument chansend and chanrecv give gopark), found through the sudog the goroutine
-    /// waits in (<c>g.waiting.c</c>); 0 for any other wait, or when it cannot be read.
-    /// </summary>
-    private ulong WaitObject(ReadOnlySpan<byte> fields, byte wait)
-    {
-        if (!_channelWait[wait] || _offsets.Waiting is not { } waiting || _offsets.SudogChannel is not { } channel || _offsets.ChannelLock is not { } lockAt)
-        {
-            return 0;
-        }
-
-        Span<byte> word = stackalloc byte[8];
-        ulong sudog = BinaryPrimitives.ReadUInt64LittleEndian(fields[waiting..]);
-        return sudog != 0 && TryRead(_memory, sudog + (ulong)channel, word) && BinaryPrimitives.ReadUInt64LittleEndian(word) is var c and not 0
-            ? c + (ulong)lockAt
-            : 0;
-    }
 
     /// <summary>
     /// Whether a goroutine starting at <paramref name="startPc"/> is one of the runtime's own, which Go's dumps leave out
@@ -413,4 +433,7 @@ internal sealed class GoroutineSnapshot : IDisposable
             return false;
         }
     }
+
+    /// <summary>A blocked goroutine a step found: what its line says, and the sudog of a channel operation (or 0).</summary>
+    private readonly record struct Found(long Ts, ulong G, byte Reason, byte Wait, long GoId, ulong Gopc, ulong StartPc, long Since, ulong Sudog);
 }
