@@ -48,7 +48,7 @@ internal sealed class GoroutineSnapshot : IDisposable
 
     private readonly int _pid;
     private readonly SafeFileHandle _memory;
-    private readonly GoSymbols _names;
+    private readonly Func<ulong, string?> _functionAt;
     private readonly Dictionary<ulong, bool> _system = [];
     private readonly GOffsets _offsets;
     private readonly byte[] _traceReasonOf;
@@ -67,20 +67,18 @@ internal sealed class GoroutineSnapshot : IDisposable
     private StringBuilder _lines = new();
     private int _next;
 
-    private GoroutineSnapshot(
-        int pid, SafeFileHandle memory, GoSymbols names, GOffsets offsets, ReasonTable waits, byte[] traceReasonOf, (ulong Length, ulong Pointer) allgs, ulong[] probes, int gSize, bool hasLeaked)
+    private GoroutineSnapshot(int pid, SafeFileHandle memory, GoroutineLayout layout, ReasonTable waits, byte[] traceReasonOf, int gSize, bool hasLeaked)
     {
         _pid = pid;
         _memory = memory;
-        _names = names;
-        _offsets = offsets;
+        _functionAt = layout.FunctionAt;
+        _offsets = layout.Offsets;
         _traceReasonOf = traceReasonOf;
         for (int code = 0; code < 256; code++)
         {
             _channelWait[code] = waits.IsKnown((byte)code) && waits.GetName((byte)code) is "chan send" or "chan receive";
         }
-        (_allgLength, _allgPointer) = allgs;
-        _probes = probes;
+        (_allgLength, _allgPointer, _probes) = (layout.AllgLength, layout.AllgPointer, layout.Probes);
         _gSize = gSize;
         _hasLeaked = hasLeaked;
     }
@@ -126,6 +124,18 @@ internal sealed class GoroutineSnapshot : IDisposable
             return null;
         }
 
+        ulong[] probes = [.. new[] { "runtime.gopark", "runtime.ready" }.Select(names.Symbol).OfType<ulong>()];
+        return Open(pid, new GoroutineLayout(allgLength, allgPointer, probes, offsets, names.SymbolAt), waits, version, out error);
+    }
+
+    /// <summary>
+    /// <see cref="Open(int, GoSymbols, GOffsets, GoVersion, out string?)"/> once the addresses are known (the tests lay
+    /// out goroutines in their own memory and read them through <c>/proc/self/mem</c>).
+    /// </summary>
+    internal static GoroutineSnapshot? Open(int pid, GoroutineLayout layout, ReasonTable waits, GoVersion version, out string? error)
+    {
+        error = null;
+        GOffsets offsets = layout.Offsets;
         SafeFileHandle memory;
         try
         {
@@ -137,12 +147,11 @@ internal sealed class GoroutineSnapshot : IDisposable
             return null;
         }
 
-        ulong[] probes = [.. new[] { "runtime.gopark", "runtime.ready" }.Select(names.Symbol).OfType<ulong>()];
         int size = 8 + Math.Max(
             Math.Max(offsets.GoId, Math.Max(offsets.GoPc, offsets.StartPc)),
-            Math.Max(Math.Max(offsets.Status.Value, offsets.WaitReason.Value), Math.Max(offsets.WaitSince ?? 0, offsets.Waiting ?? 0)));
+            Math.Max(Math.Max(offsets.Status ?? 0, offsets.WaitReason ?? 0), Math.Max(offsets.WaitSince ?? 0, offsets.Waiting ?? 0)));
         return new GoroutineSnapshot(
-            pid, memory, names, offsets, waits, TraceReasons(waits, ReasonTable.For(ReasonNumbering.Trace, version)), (allgLength, allgPointer), probes, size, version >= new GoVersion(1, 26));
+            pid, memory, layout, waits, TraceReasons(waits, ReasonTable.For(ReasonNumbering.Trace, version)), size, version >= new GoVersion(1, 26));
     }
 
     /// <summary>
@@ -373,7 +382,7 @@ internal sealed class GoroutineSnapshot : IDisposable
     {
         if (!_system.TryGetValue(startPc, out bool system))
         {
-            string? name = _names.SymbolAt(startPc);
+            string? name = _functionAt(startPc);
             system = name is not null && name.StartsWith("runtime.", StringComparison.Ordinal)
                 && name is not ("runtime.main" or "runtime.corostart" or "runtime.handleAsyncEvent");
             _system[startPc] = system;
@@ -437,3 +446,11 @@ internal sealed class GoroutineSnapshot : IDisposable
     /// <summary>A blocked goroutine a step found: what its line says, and the sudog of a channel operation (or 0).</summary>
     private readonly record struct Found(long Ts, ulong G, byte Reason, byte Wait, long GoId, ulong Gopc, ulong StartPc, long Since, ulong Sudog);
 }
+
+/// <summary>Where a process keeps what <see cref="GoroutineSnapshot"/> reads.</summary>
+/// <param name="AllgLength">The address of <c>runtime.allglen</c>.</param>
+/// <param name="AllgPointer">The address of <c>runtime.allgptr</c>.</param>
+/// <param name="Probes">The entries of the probed functions whose breakpoints say the tracer is attached.</param>
+/// <param name="Offsets">The g (and sudog, hchan) field offsets.</param>
+/// <param name="FunctionAt">The function holding a pc, as symbolisers name it, or null.</param>
+internal sealed record GoroutineLayout(ulong AllgLength, ulong AllgPointer, ulong[] Probes, GOffsets Offsets, Func<ulong, string?> FunctionAt);
