@@ -335,18 +335,10 @@ public sealed partial class LiveTraceTests
     public async Task Trace_AttachToARunningServer_ReportsTheLeaksOfTheWindowAndDetaches(string version)
     {
         SkipUnlessTracingWorks();
-        string binary = GoFixtures.Build(version, "leaky-server");
-        string dumpPath = Path.Combine(s_work, $"leaky-server-{version}.dump");
         string saved = Path.Combine(s_work, $"leaky-server-{version}.trace.txt");
-        var start = new ProcessStartInfo(binary) { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.Environment["GOTRACE_STACKDUMP"] = dumpPath;
-        using Process server = Process.Start(start)!;
-        try
+        await using (RunningServer server = await RunningServer.StartAsync(version, "leaky-server", "serving, pid"))
         {
-            Assert.StartsWith("serving, pid", await server.StandardOutput.ReadLineAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
-
-            Task<string> rest = server.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
-            string pid = server.Id.ToString(CultureInfo.InvariantCulture);
+            string pid = server.Pid;
             (int exit, string output, string error) = await RunAsync("trace", "-p", pid, "--duration", "4s", "--format", "json", "--save", saved);
             Assert.True(exit == 0, error);
             Assert.Contains($"gotrace: attaching to process {pid} ", error, StringComparison.Ordinal);
@@ -357,10 +349,7 @@ public sealed partial class LiveTraceTests
                 error,
                 StringComparison.Ordinal);
             Assert.False(server.HasExited, "the server must keep running after gotrace detaches");
-
-            Assert.True(Posix.Signal(server.Id, 15));
-            await server.WaitForExitAsync(TestContext.Current.CancellationToken);
-            await rest;
+            string dump = await server.StopAsync();
 
             // The program still ran when the trace stopped: the end of the trace is no silence in it, and the report
             // says so. In a window where no goroutine the trace saw created is ever released, the verdict has no
@@ -368,7 +357,7 @@ public sealed partial class LiveTraceTests
             JsonNode report = JsonNode.Parse(output)!;
             Assert.True(report["program"]!["stillRunning"]!.GetValue<bool>(), report["program"]!.ToJsonString());
             SavedTrace trace = SavedTrace.Read(saved);
-            Dictionary<long, DumpedGoroutine> dumped = GoStackDump.Parse(File.ReadAllText(dumpPath)).Goroutines.ToDictionary(g => g.GoId);
+            Dictionary<long, DumpedGoroutine> dumped = GoStackDump.Parse(dump).Goroutines.ToDictionary(g => g.GoId);
             JsonNode[] leaks = [.. report["leaks"]!.AsArray().Concat(report["likely"]!.AsArray()).Select(l => l!)];
             // The window is 4 s from bpftrace's start, of which attaching takes about a second (more on a loaded machine).
             Assert.True(leaks.Length - (readsMemory ? 2 : 0) >= 3, $"{leaks.Length} suspects in a 4 s window of one lookup per 300 ms");
@@ -402,13 +391,6 @@ public sealed partial class LiveTraceTests
 
             Assert.Matches(@"/leaky-server/main\.go:28$", trace.GoNames(lookups[0]["goid"]!.GetValue<long>()).Location);
         }
-        finally
-        {
-            if (!server.HasExited)
-            {
-                server.Kill();
-            }
-        }
     }
 
     [Theory]
@@ -416,16 +398,9 @@ public sealed partial class LiveTraceTests
     public async Task Trace_AttachToAnIdleServer_FindsTheWorkersBlockedBeforeIt_AndCallsNoneLeaked(string version)
     {
         SkipUnlessTracingWorks();
-        string binary = GoFixtures.Build(version, "idle-pool");
-        string dumpPath = Path.Combine(s_work, $"idle-pool-{version}.dump");
-        var start = new ProcessStartInfo(binary) { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.Environment["GOTRACE_STACKDUMP"] = dumpPath;
-        using Process server = Process.Start(start)!;
-        try
+        await using (RunningServer server = await RunningServer.StartAsync(version, "idle-pool", "idle, pid"))
         {
-            Assert.StartsWith("idle, pid", await server.StandardOutput.ReadLineAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
-            Task<string> rest = server.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
-            string pid = server.Id.ToString(CultureInfo.InvariantCulture);
+            string pid = server.Pid;
 
             // Nothing happens in the window: bpftrace's output holds only its first line, written when it stops, so
             // the read must not wait for the trace to begin.
@@ -436,13 +411,9 @@ public sealed partial class LiveTraceTests
                 readsMemory ? " goroutines were blocked when the probes attached (read from its memory in " : "held blocked before the attach: the runtime's waitReason numbering of go1.19 is not known",
                 error,
                 StringComparison.Ordinal);
-            Assert.True(Posix.Signal(server.Id, 15));
-            await server.WaitForExitAsync(TestContext.Current.CancellationToken);
-            await rest;
-
             // The three workers, as the server's own dump names them, found blocked; an idle program and a hung one
             // release nothing alike, so none is called leaked while it runs.
-            GoStackDump dump = GoStackDump.Parse(File.ReadAllText(dumpPath));
+            GoStackDump dump = GoStackDump.Parse(await server.StopAsync());
             Assert.Equal(3, dump.Goroutines.Count(g => g.Bottom == "main.worker" && g.Creator == "main.main"));
             JsonNode report = JsonNode.Parse(output)!;
             Assert.Empty(report["leaks"]!.AsArray());
@@ -452,12 +423,52 @@ public sealed partial class LiveTraceTests
                 readsMemory ? [(3L, "main.main", "chan receive")] : [],
                 workers.Select(g => (g["count"]!.GetValue<long>(), g["creator"]!.GetValue<string>(), g["reason"]!.GetValue<string>())));
         }
-        finally
+    }
+
+    /// <summary>
+    /// A fixture server that runs until it is stopped, for <c>gotrace trace -p</c>: started with its stack dump going to
+    /// a file, and past its first line; stopped with SIGTERM (it writes its dump then), or killed if a test failed first.
+    /// </summary>
+    private sealed class RunningServer : IAsyncDisposable
+    {
+        private readonly Process _process;
+        private readonly string _dump;
+        private readonly Task<string> _rest;
+
+        private RunningServer(Process process, string dump, Task<string> rest) => (_process, _dump, _rest) = (process, dump, rest);
+
+        public string Pid => _process.Id.ToString(CultureInfo.InvariantCulture);
+
+        public bool HasExited => _process.HasExited;
+
+        public static async Task<RunningServer> StartAsync(string version, string program, string firstLine)
         {
-            if (!server.HasExited)
+            string dump = Path.Combine(s_work, $"{program}-{version}.dump");
+            var start = new ProcessStartInfo(GoFixtures.Build(version, program)) { RedirectStandardOutput = true, RedirectStandardError = true };
+            start.Environment["GOTRACE_STACKDUMP"] = dump;
+            Process process = Process.Start(start)!;
+            Assert.StartsWith(firstLine, await process.StandardOutput.ReadLineAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
+            return new RunningServer(process, dump, process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken));
+        }
+
+        /// <summary>Stops it with SIGTERM and returns the stack dump it writes as it stops.</summary>
+        public async Task<string> StopAsync()
+        {
+            Assert.True(Posix.Signal(_process.Id, 15));
+            await _process.WaitForExitAsync(TestContext.Current.CancellationToken);
+            await _rest;
+            return await File.ReadAllTextAsync(_dump, TestContext.Current.CancellationToken);
+        }
+
+        public ValueTask DisposeAsync()
+        {
+            if (!_process.HasExited)
             {
-                server.Kill();
+                _process.Kill();
             }
+
+            _process.Dispose();
+            return ValueTask.CompletedTask;
         }
     }
 
