@@ -23,7 +23,10 @@ internal sealed record GOffsets(int GoId, int GoPc, int StartPc)
     /// <summary>g.waiting (the <c>*sudog</c> a goroutine blocked on a channel waits in), or null.</summary>
     public int? Waiting { get; init; }
 
-    /// <summary>sudog.c (the <c>*hchan</c> it waits on), or null.</summary>
+    /// <summary>sudog.g (the goroutine waiting in it), or null.</summary>
+    public int? SudogG { get; init; }
+
+    /// <summary>sudog.c (the <c>*hchan</c> it waits on; from Go 1.26 a struct whose second word it is), or null.</summary>
     public int? SudogChannel { get; init; }
 
     /// <summary>hchan.lock: a channel operation parks with <c>&amp;c.lock</c> as gopark's lock argument, the trace's <c>obj=</c>.</summary>
@@ -176,6 +179,7 @@ internal static class GoBinary
                     WaitReason = Find(g, "waitreason"),
                     WaitSince = Find(g, "waitsince"),
                     Waiting = Find(g, "waiting"),
+                    SudogG = Find(members["runtime.sudog"], "g"),
                     SudogChannel = Find(members["runtime.sudog"], "c"),
                     ChannelLock = Find(members["runtime.hchan"], "lock"),
                 };

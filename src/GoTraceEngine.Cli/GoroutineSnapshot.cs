@@ -40,6 +40,9 @@ internal sealed class GoroutineSnapshot : IDisposable
     private const uint Waiting = 4;
     private const uint Dead = 6;
 
+    /// <summary>Go 1.26's <c>_Gdeadextra</c>: a dead g kept for a cgo callback's extra M.</summary>
+    private const uint DeadExtra = 11;
+
     /// <summary>Go 1.26's <c>_Gleaked</c>: a waiting goroutine its GC proved can never wake (the goroutineleak profile).</summary>
     private const uint Leaked = 10;
 
@@ -59,6 +62,7 @@ internal sealed class GoroutineSnapshot : IDisposable
     private readonly ulong _allgPointer;
     private readonly ulong[] _probes;
     private readonly bool _hasLeaked;
+    private readonly ulong _channelWord;
     private readonly List<ulong> _scanned = [];
     private readonly List<Found> _found = [];
     private ulong[]? _gs;
@@ -81,6 +85,10 @@ internal sealed class GoroutineSnapshot : IDisposable
         (_allgLength, _allgPointer, _probes) = (layout.AllgLength, layout.AllgPointer, layout.Probes);
         _gSize = gSize;
         _hasLeaked = hasLeaked;
+
+        // Go 1.26 made sudog.c a maybeTraceableChan { vp, vu }: vu, the second word, is the channel (the leak-finding GC
+        // clears vp while it runs).
+        _channelWord = hasLeaked ? 8UL : 0;
     }
 
     /// <summary>How many goroutines (g's not dead) the snapshot has read so far.</summary>
@@ -302,7 +310,7 @@ internal sealed class GoroutineSnapshot : IDisposable
     {
         uint word = BinaryPrimitives.ReadUInt32LittleEndian(fields[_offsets.Status!.Value..]);
         uint status = word & ~ScanBit;
-        if (status == Dead || status == 0)
+        if (status == Dead || status == 0 || (status == DeadExtra && _hasLeaked))
         {
             return;
         }
@@ -349,15 +357,33 @@ internal sealed class GoroutineSnapshot : IDisposable
     {
         List<Found> found = _found;
         ulong[] objects = new ulong[found.Count];
-        if (_offsets.SudogChannel is { } channelAt && _offsets.ChannelLock is { } lockAt)
+        if (_offsets.SudogChannel is { } channelAt && _offsets.ChannelLock is { } lockAt && _offsets.SudogG is { } gAt)
         {
+            // Each sudog's g and channel: a sudog the goroutine has left since its g was read (released, and the sudog
+            // reused or freed) names another g, and its channel is not this goroutine's.
             int[] channels = [.. Enumerable.Range(0, found.Count).Where(i => found[i].Sudog != 0)];
-            ulong[] fields = [.. channels.Select(i => found[i].Sudog + (ulong)channelAt)];
-            ulong[] words = new ulong[fields.Length];
-            Posix.ReadWords(_pid, fields, words);
+            ulong[] fields = new ulong[channels.Length * 2];
             for (int i = 0; i < channels.Length; i++)
             {
-                objects[channels[i]] = words[i] == 0 ? 0 : words[i] + (ulong)lockAt;
+                ulong sudog = found[channels[i]].Sudog;
+                (fields[2 * i], fields[(2 * i) + 1]) = (sudog + (ulong)gAt, sudog + (ulong)channelAt + _channelWord);
+            }
+
+            ulong[] words = new ulong[fields.Length];
+            if (Posix.ReadWords(_pid, fields, words) < 0)
+            {
+                // process_vm_readv refused (a sandbox's seccomp, an old kernel): one read of /proc/PID/mem each.
+                Span<byte> word = stackalloc byte[8];
+                for (int i = 0; i < fields.Length; i++)
+                {
+                    words[i] = TryRead(_memory, fields[i], word) ? BinaryPrimitives.ReadUInt64LittleEndian(word) : 0;
+                }
+            }
+
+            for (int i = 0; i < channels.Length; i++)
+            {
+                ulong channel = words[(2 * i) + 1];
+                objects[channels[i]] = words[2 * i] == found[channels[i]].G && channel != 0 ? channel + (ulong)lockAt : 0;
             }
         }
 

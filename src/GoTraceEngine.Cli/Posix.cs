@@ -65,13 +65,16 @@ internal static class Posix
     /// <summary>The most scattered reads one <see cref="ReadWords"/> call makes in one system call (the kernel's IOV_MAX).</summary>
     public const int MaxScatteredReads = 1024;
 
+    /// <summary>EFAULT: an address of the other process is not mapped (the one word is skipped).</summary>
+    private const int EFault = 14;
+
     /// <summary>
     /// Reads a 64-bit word at each of <paramref name="addresses"/> in process <paramref name="pid"/>'s memory into
     /// <paramref name="words"/> (0 where it cannot be read), with <c>process_vm_readv</c>: one system call for up to
     /// <see cref="MaxScatteredReads"/> words, where <c>/proc/PID/mem</c> takes one each. Linux only; needs the right to
     /// trace the process (root, or CAP_SYS_PTRACE).
     /// </summary>
-    /// <returns>How many words were read.</returns>
+    /// <returns>How many words were read; -1 when the system call is refused (EPERM, ENOSYS, ESRCH: nothing was read).</returns>
     public static int ReadWords(int pid, ReadOnlySpan<ulong> addresses, Span<ulong> words)
     {
         words.Clear();
@@ -92,6 +95,11 @@ internal static class Posix
 
                 local[0] = new IoVec(local[0].Base, (nuint)(count * 8));
                 long bytes = ProcessVmReadv(pid, local, 1, remote, (nuint)count, 0);
+                if (bytes < 0 && Marshal.GetLastPInvokeError() != EFault)
+                {
+                    return -1;
+                }
+
                 int whole = bytes <= 0 ? 0 : (int)(bytes / 8);
                 buffer.AsSpan(0, whole).CopyTo(words[at..]);
                 read += whole;

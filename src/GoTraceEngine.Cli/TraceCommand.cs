@@ -288,6 +288,19 @@ internal static class TraceCommand
             return SideWork.Done;
         }
 
+        /// <summary>Once the trace has stopped: says on <paramref name="stderr"/> if the read did not finish (Ctrl-C, the process ended, the probes never seen), and closes it.</summary>
+        public void Finish(TextWriter stderr)
+        {
+            if (!_done && _snapshot is not null)
+            {
+                stderr.WriteLine(_started == 0
+                    ? $"gotrace: did not read the goroutines process {pid} held blocked before the attach: the trace stopped before its probes were seen to attach"
+                    : string.Create(CultureInfo.InvariantCulture, $"gotrace: the trace stopped while process {pid}'s goroutines were read: {_snapshot.Blocked} blocked of the first {_snapshot.Goroutines} read joined it"));
+            }
+
+            Dispose();
+        }
+
         public void Dispose()
         {
             _done = true;
@@ -374,6 +387,10 @@ internal static class TraceCommand
                     chunk => symbolizer.Process(chunk, Named), toStdout, toStderr, duration > TimeSpan.Zero ? duration : null, Stopping, cancellationToken,
                     snapshot is null ? null : snapshot.Step);
                 BpftraceEnd end = await (watch ? WatchAsync(engine, feedLock, tracing, above) : tracing).ConfigureAwait(false);
+                if (end.Attached)
+                {
+                    snapshot?.Finish(context.Stderr);
+                }
                 symbolizer.Flush(Named);
                 copy?.Flush();
                 if (!end.Attached)

@@ -72,13 +72,13 @@ public sealed class GoroutineSnapshotTests
     {
         Assert.SkipUnless(OperatingSystem.IsLinux(), "reads /proc/self/mem");
         using var memory = new FakeProcess();
-        memory.G(0, status: 4, wait: 14, goid: 7, startPc: Worker, since: 1000, sudog: memory.Sudog(0xabc000)); // chan receive
+        memory.G(0, status: 4, wait: 14, goid: 7, startPc: Worker, since: 1000, sudog: memory.Sudog(0, 0xabc000)); // chan receive
         memory.G(1, status: 2, wait: 0, goid: 8, startPc: Worker); // running
         memory.G(2, status: 6, wait: 14, goid: 9, startPc: Worker); // dead
         memory.G(3, status: 4, wait: 2, goid: 10, startPc: Worker); // IO wait: not blocking
         memory.G(4, status: 4, wait: 9, goid: 11, startPc: RuntimeOwn); // the runtime's own, in a select
         memory.G(5, status: 4, wait: 9, goid: 0, startPc: Worker); // no goid: not a g the runtime handed out
-        memory.G(6, status: 4, wait: 15, goid: 12, startPc: Worker); // chan send, no sudog read: obj 0, since unknown
+        memory.G(6, status: 4, wait: 15, goid: 12, startPc: Worker, sudog: memory.Sudog(5, 0xdef000)); // chan send, its sudog reused by another g: obj 0
         memory.G(7, status: 10, wait: 9, goid: 13, startPc: Worker); // Go 1.26's _Gleaked, on 1.22 nothing
         memory.G(8, status: 4 | 0x1000, wait: 9, goid: 14, startPc: Worker); // select, its stack under a GC scan
         memory.Publish(9);
@@ -123,10 +123,18 @@ public sealed class GoroutineSnapshotTests
         Assert.SkipUnless(OperatingSystem.IsLinux(), "reads /proc/self/mem");
         using var memory = new FakeProcess();
         memory.G(0, status: 10, wait: 18, goid: 7, startPc: Worker); // 1.26's select
-        memory.Publish(1);
+        memory.G(1, status: 4, wait: 19, goid: 8, startPc: Worker, sudog: memory.Sudog(1, 0xabc000, traceable: true)); // 1.26's chan receive
+        memory.G(2, status: 11, wait: 0, goid: 9, startPc: Worker); // 1.26's _Gdeadextra
+        memory.Publish(3);
         using GoroutineSnapshot snapshot = memory.Open(new GoVersion(1, 26));
         (List<string> lines, _) = ReadAll(snapshot);
-        Assert.Equal([$"goroutine={memory.At(0):x} reason=3 wait=18 obj=0 goid=7 gopc=0x4a10 fn=0x{Worker:x} creator=0x4a10"], lines.Select(l => l[..l.IndexOf(" since=", StringComparison.Ordinal)]));
+        Assert.Equal(
+            [
+                $"goroutine={memory.At(0):x} reason=3 wait=18 obj=0 goid=7 gopc=0x4a10 fn=0x{Worker:x} creator=0x4a10",
+                $"goroutine={memory.At(1):x} reason=7 wait=19 obj=abc010 goid=8 gopc=0x4a10 fn=0x{Worker:x} creator=0x4a10",
+            ],
+            lines.Select(l => l[..l.IndexOf(" since=", StringComparison.Ordinal)]));
+        Assert.Equal(2, snapshot.Goroutines);
 
         memory.ClearProbe();
         Assert.False(snapshot.ProbesAttached());
@@ -172,7 +180,7 @@ public sealed class GoroutineSnapshotTests
         }
 
         private static GOffsets Offsets { get; } =
-            new(GoId: 0, GoPc: 8, StartPc: 16) { Status = 24, WaitReason = 28, WaitSince = 32, Waiting = 40, SudogChannel = 8, ChannelLock = 16 };
+            new(GoId: 0, GoPc: 8, StartPc: 16) { Status = 24, WaitReason = 28, WaitSince = 32, Waiting = 40, SudogG = 0, SudogChannel = 8, ChannelLock = 16 };
 
         public ulong At(int index) => (ulong)(_block + 1024 + (index * GSize));
 
@@ -190,11 +198,15 @@ public sealed class GoroutineSnapshotTests
 
         public void SetStatus(int index, uint status) => Marshal.WriteInt32((nint)At(index), 24, (int)status);
 
-        /// <summary>A sudog waiting on <paramref name="channel"/>: its address.</summary>
-        public ulong Sudog(ulong channel)
+        /// <summary>
+        /// A sudog of the g at <paramref name="index"/> waiting on <paramref name="channel"/> (from Go 1.26 in the second
+        /// word of sudog.c, a maybeTraceableChan whose first the leak-finding GC may clear): its address.
+        /// </summary>
+        public ulong Sudog(int index, ulong channel, bool traceable = false)
         {
             nint sudog = _block + 8192 + (_sudogs++ * 64);
-            Marshal.WriteInt64(sudog, 8, (long)channel);
+            Marshal.WriteInt64(sudog, 0, (long)At(index));
+            Marshal.WriteInt64(sudog, traceable ? 16 : 8, (long)channel);
             return (ulong)sudog;
         }
 
