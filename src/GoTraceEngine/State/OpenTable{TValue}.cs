@@ -346,6 +346,9 @@ internal sealed unsafe class OpenTable<TValue>
     /// <summary>Whether a table of <paramref name="capacity"/> slots grows in the dense steps, at 2/3 load.</summary>
     private bool IsDense(int capacity) => (nuint)capacity * (nuint)sizeof(Entry) >= _denseFromBytes;
 
+    /// <summary>The bytes of old slots given back to the system while they were copied into grown tables (for tests).</summary>
+    internal long DiscardedBytes { get; private set; }
+
     private void Rehash(int capacity)
     {
         Entry* old = _entries;
@@ -354,21 +357,41 @@ internal sealed unsafe class OpenTable<TValue>
         Entry[]? oldManaged = _managed;
         Allocate(capacity);
         Entry* entries = _entries;
+
+        // The old entries are read in slot order, and a key's slot grows with its hash in both tables (the high half of
+        // hash x capacity), so the new table fills front to back as the old one is read. The old pages already read go
+        // back to the system as the copy goes, and the two tables are never both resident: at the last growth of a
+        // million live goroutines that was 48 MB of peak RSS (72 MB of new slots beside the 48 MB of the old).
+        NativeRegion oldRegion = oldNative?.Region ?? default;
+        int discardEvery = oldRegion.Mapped ? Math.Max(1, TableMemory.HugePageSize / sizeof(Entry)) : int.MaxValue;
+        int untilDiscard = discardEvery;
+        nuint discarded = 0;
         for (int k = 0; k < oldCapacity; k++)
         {
             ref Entry entry = ref old[k];
-            if (entry.Key == 0)
+            if (entry.Key != 0)
             {
-                continue;
+                int i = HomeIndex(entry.Key);
+                while (entries[i].Key != 0)
+                {
+                    i = Next(i, capacity);
+                }
+
+                entries[i] = entry;
             }
 
-            int i = HomeIndex(entry.Key);
-            while (entries[i].Key != 0)
+            if (--untilDiscard == 0)
             {
-                i = Next(i, capacity);
-            }
+                untilDiscard = discardEvery;
+                // Whole huge pages only (a mapped block starts on one): the entry that straddles the boundary is read.
+                nuint read = ((nuint)(k + 1) * (nuint)sizeof(Entry)) & ~(nuint)(TableMemory.HugePageSize - 1);
+                if (TableMemory.Discard(oldRegion, discarded, read - discarded))
+                {
+                    DiscardedBytes += (long)(read - discarded);
+                }
 
-            entries[i] = entry;
+                discarded = read;
+            }
         }
 
         oldNative?.Free();
@@ -419,6 +442,8 @@ internal sealed unsafe class OpenTable<TValue>
         private NativeRegion _region = region;
 
         public void* Address => _region.Address;
+
+        public NativeRegion Region => _region;
 
         public void Free()
         {

@@ -138,6 +138,30 @@ internal static unsafe partial class TableMemory
         }
     }
 
+    /// <summary>
+    /// Gives the pages of <paramref name="length"/> bytes at <paramref name="offset"/> in <paramref name="region"/> back to
+    /// the system, keeping the mapping (<c>madvise(MADV_DONTNEED)</c>): read again, they would be zero. Only for a mapped
+    /// block; elsewhere, or where the call fails, nothing happens and the pages go back with the block.
+    /// </summary>
+    /// <returns>Whether the pages were given back.</returns>
+    public static bool Discard(NativeRegion region, nuint offset, nuint length)
+    {
+        if (!region.Mapped || length == 0 || offset + length > region.Length)
+        {
+            return false;
+        }
+
+        try
+        {
+            return Madvise((nint)((byte*)region.Address + offset), length, MadvDontNeed) == 0;
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            // Not Linux's libc: the pages are returned when the block is.
+            return false;
+        }
+    }
+
     /// <summary>Maps <paramref name="bytes"/> (a multiple of 2 MB) of anonymous memory at a 2 MB boundary, or returns null.</summary>
     private static void* TryMapAligned(nuint bytes)
     {
@@ -217,6 +241,7 @@ internal static unsafe partial class TableMemory
         }
     }
 
+    private const int MadvDontNeed = 4;
     private const int ProtRead = 1;
     private const int ProtWrite = 2;
     private const int MapPrivate = 0x02;
