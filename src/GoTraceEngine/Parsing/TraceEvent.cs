@@ -113,6 +113,9 @@ public readonly struct TraceEvent
     public long BlockedSince => IsFoundBlocked ? (long)_parentOrSince : 0;
 
     // Only a park carries since= (the parser drops it elsewhere; a caller's event of another kind keeps its parent).
+    /// <summary>The slot <see cref="Parent"/> and <see cref="BlockedSince"/> share, as stored (for a copy in another layout).</summary>
+    internal ulong ParentOrSince => _parentOrSince;
+
     private bool IsFoundBlocked => (Fields & TraceEventFields.BlockedSince) != 0 && Kind == TraceEventKind.Park;
 
     /// <summary>The address the goroutine parked on (<c>obj=</c>: <c>gopark</c>'s lock argument), or 0.</summary>

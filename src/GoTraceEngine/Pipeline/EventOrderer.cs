@@ -232,9 +232,9 @@ internal sealed class EventOrderer(TimeSpan window, TimeSpan maxClockJump, int m
     private void ReleaseAtOrBefore<TApplier>(long limit, ref TApplier applier)
         where TApplier : struct, IEventApplier
     {
-        for (ref readonly TraceEvent next = ref _buffer.PeekAtOrBefore(limit); !Unsafe.IsNullRef(in next); next = ref _buffer.PeekAtOrBefore(limit))
+        while (_buffer.TryPeekAtOrBefore(limit, out TraceEvent next))
         {
-            // Applied where it is held, then removed: the applier never touches the buffer.
+            // Applied, then removed: the applier never touches the buffer.
             Release(in next, ref applier);
             _buffer.RemoveEarliest();
         }

@@ -25,7 +25,7 @@ namespace GoTraceEngine.Pipeline;
 /// (<see cref="EarliestTimestamp"/>): the engine asks after every push whether anything is due, and the answer is
 /// usually no, so a push only compares its event with it, and only a removal scans the heads.</para>
 /// </remarks>
-internal sealed class ReorderBuffer
+internal sealed unsafe class ReorderBuffer
 {
     public const int MaxLanes = 16;
 
@@ -33,7 +33,7 @@ internal sealed class ReorderBuffer
     private readonly long[] _headTs = new long[MaxLanes];
     private readonly long[] _headLine = new long[MaxLanes];
     private readonly EventHeap _overflow = new();
-    private readonly Stack<TraceEvent[]> _chunkPool = new();
+    private readonly Stack<HeldChunk> _chunkPool = new();
     private int _laneCount;
     private int _count;
 
@@ -54,36 +54,34 @@ internal sealed class ReorderBuffer
     /// <summary>Removes the earliest event when its timestamp is at most <paramref name="limit"/>: one scan of the lane heads.</summary>
     public bool TryPopAtOrBefore(long limit, out TraceEvent e)
     {
-        ref readonly TraceEvent due = ref PeekAtOrBefore(limit);
-        if (Unsafe.IsNullRef(in due))
+        if (!TryPeekAtOrBefore(limit, out e))
         {
-            e = default;
             return false;
         }
 
-        e = due;
         RemoveEarliest();
         return true;
     }
 
     /// <summary>
-    /// The earliest event, where it is held, when its timestamp is at most <paramref name="limit"/>; else a null
-    /// reference. Valid until the next <see cref="Push"/> or removal: the orderer applies it from there and then calls
-    /// <see cref="RemoveEarliest"/>, so a released event is not copied out of its lane first.
+    /// The earliest event, when its timestamp is at most <paramref name="limit"/>; it stays held until
+    /// <see cref="RemoveEarliest"/>. The orderer applies it, then removes it.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public ref readonly TraceEvent PeekAtOrBefore(long limit)
+    public bool TryPeekAtOrBefore(long limit, out TraceEvent e)
     {
         if (_count == 0 || _minTs > limit)
         {
-            return ref Unsafe.NullRef<TraceEvent>();
+            Unsafe.SkipInit(out e);
+            return false;
         }
 
         int lane = _minLane;
-        return ref lane < 0 ? ref _overflow.Top : ref _lanes[lane].Head;
+        e = lane < 0 ? _overflow.Top : HeldEvent.Read(_lanes[lane].Head);
+        return true;
     }
 
-    /// <summary>Removes the earliest event (the one <see cref="PeekAtOrBefore"/> returned), and finds the next.</summary>
+    /// <summary>Removes the earliest event (the one <see cref="TryPeekAtOrBefore"/> returned), and finds the next.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void RemoveEarliest()
     {
@@ -98,9 +96,9 @@ internal sealed class ReorderBuffer
             Lane held = _lanes[lane];
             if (held.RemoveHead())
             {
-                ref readonly TraceEvent head = ref held.Head;
-                _headTs[lane] = head.Timestamp;
-                _headLine[lane] = head.LineNumber;
+                HeldEvent* head = held.Head;
+                _headTs[lane] = head->Timestamp;
+                _headLine[lane] = head->LineNumber;
             }
             else
             {
@@ -117,7 +115,7 @@ internal sealed class ReorderBuffer
     public void Push(in TraceEvent e)
     {
         int last = _lastLane;
-        if (last >= 0)
+        if (last >= 0 && HeldEvent.Fits(in e))
         {
             Lane lane = _lanes[last];
             if (lane.Count != 0 && e.Timestamp >= lane.TailTimestamp)
@@ -134,12 +132,14 @@ internal sealed class ReorderBuffer
 
     public TraceEvent Pop()
     {
-        TraceEvent e = PeekAtOrBefore(long.MaxValue);
-        RemoveEarliest();
+        TryPopAtOrBefore(long.MaxValue, out TraceEvent e);
         return e;
     }
 
-    /// <summary>Places an event by scanning the lanes' tails: the largest one not after it, else an empty or new lane, else the heap.</summary>
+    /// <summary>
+    /// Places an event by scanning the lanes' tails: the largest one not after it, else an empty or new lane, else the
+    /// heap (also where an event goes that a lane cannot hold, <see cref="HeldEvent.Fits"/>).
+    /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void PushScanned(in TraceEvent e)
     {
@@ -148,7 +148,8 @@ internal sealed class ReorderBuffer
         long bestTail = long.MinValue;
         int empty = -1;
         Lane[] lanes = _lanes;
-        for (int i = 0; i < _laneCount; i++)
+        bool fits = HeldEvent.Fits(in e);
+        for (int i = 0; fits && i < _laneCount; i++)
         {
             Lane lane = lanes[i];
             if (lane.Count == 0)
@@ -171,7 +172,7 @@ internal sealed class ReorderBuffer
             {
                 best = empty;
             }
-            else if (_laneCount < MaxLanes)
+            else if (fits && _laneCount < MaxLanes)
             {
                 best = _laneCount;
                 _headTs[best] = long.MaxValue;
@@ -263,49 +264,71 @@ internal sealed class ReorderBuffer
     }
 
     /// <summary>
+    /// A block of <see cref="Lane.ChunkSize"/> slots for held events, in pinned memory: the addresses prefetched ahead of a
+    /// lane's head stay valid.
+    /// </summary>
+    private sealed unsafe class HeldChunk
+    {
+        private readonly HeldEvent[] _slots = GC.AllocateUninitializedArray<HeldEvent>(Lane.ChunkSize, pinned: true);
+
+        public HeldChunk() => Slots = (HeldEvent*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_slots));
+
+        public HeldEvent* Slots { get; }
+    }
+
+    /// <summary>
     /// A queue of events in non-decreasing (timestamp, line) order, stored in fixed-size chunks taken from and
     /// returned to the buffer's pool: growing never copies, and the chunks of a lane's head serve its tail and the
     /// other lanes. The head's and the tail's chunks are held directly, so a push and a pop touch no chunk list.
+    /// An event takes one or two slots (<see cref="HeldEvent"/>); a two-slot one never straddles chunks.
     /// </summary>
-    private sealed unsafe class Lane(Stack<TraceEvent[]> pool)
+    private sealed unsafe class Lane(Stack<HeldChunk> pool)
     {
         public const int ChunkSize = 512;
 
         /// <summary>
-        /// How far ahead of its head a lane starts loading events. A held event was written a reorder window ago, so it
-        /// has left the caches; a lane is read in order, so the events next in line can be on their way while the
-        /// earlier ones are applied.
+        /// How far ahead of its head (in slots) a lane starts loading events. A held event was written a reorder window
+        /// ago, so it has left the caches; a lane is read in order, so the events next in line can be on their way while
+        /// the earlier ones are applied.
         /// </summary>
         private const int PrefetchAhead = 8;
 
         // Every chunk from the head's to the tail's, oldest first, in a ring (a power of two long).
-        private TraceEvent[][] _chunks = new TraceEvent[8][];
+        private HeldChunk[] _chunks = new HeldChunk[8];
         private int _firstChunk;
         private int _chunkCount;
-        private TraceEvent[] _headChunk = [];
-        private TraceEvent[] _tailChunk = [];
+        private HeldEvent* _headSlots;
+        private HeldEvent* _tailSlots;
         private int _head;
-        private int _tail;
+        private int _tail = ChunkSize;
 
         public int Count;
 
         public long TailTimestamp;
 
-        public ref readonly TraceEvent Head => ref _headChunk[_head];
+        /// <summary>The head event's first slot.</summary>
+        public HeldEvent* Head => _headSlots + _head;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Append(in TraceEvent e)
         {
-            TraceEvent[] chunk = _tailChunk;
+            HeldEvent* slots = _tailSlots;
             int tail = _tail;
-            if ((uint)tail >= (uint)chunk.Length)
+            int size = HeldEvent.SlotsFor(in e);
+            if (tail > ChunkSize - size)
             {
-                chunk = AddChunk();
+                if (tail < ChunkSize)
+                {
+                    // A two-slot event at the chunk's last slot: it starts the next chunk, and the slot says so.
+                    HeldEvent.WritePadding(slots + tail);
+                }
+
+                slots = AddChunk();
                 tail = 0;
             }
 
-            chunk[tail] = e;
-            _tail = tail + 1;
+            HeldEvent.Write(slots + tail, in e);
+            _tail = tail + size;
             Count++;
             TailTimestamp = e.Timestamp;
         }
@@ -322,11 +345,11 @@ internal sealed class ReorderBuffer
                 return false;
             }
 
-            int head = _head + 1;
-            TraceEvent[] chunk = _headChunk;
-            if (head == ChunkSize)
+            HeldEvent* slots = _headSlots;
+            int head = _head + slots[_head].Slots;
+            if (head == ChunkSize || slots[head].IsPadding)
             {
-                chunk = ReleaseHeadChunk();
+                slots = ReleaseHeadChunk();
                 head = 0;
             }
 
@@ -334,21 +357,19 @@ internal sealed class ReorderBuffer
             int ahead = head + PrefetchAhead;
             if (Sse.IsSupported && ahead < ChunkSize)
             {
-                // A hint: it never faults, and a stale address (the GC moved the chunk) only wastes it.
-                byte* next = (byte*)Unsafe.AsPointer(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(chunk), ahead));
+                byte* next = (byte*)(slots + ahead);
                 Sse.Prefetch0(next);
-                Sse.Prefetch0(next + 64);
-                Sse.Prefetch0(next + sizeof(TraceEvent) - 1);
+                Sse.Prefetch0(next + sizeof(HeldEvent) - 1);
             }
 
             return true;
         }
 
-        private TraceEvent[] AddChunk()
+        private HeldEvent* AddChunk()
         {
             if (_chunkCount == _chunks.Length)
             {
-                var chunks = new TraceEvent[_chunks.Length * 2][];
+                var chunks = new HeldChunk[_chunks.Length * 2];
                 for (int i = 0; i < _chunkCount; i++)
                 {
                     chunks[i] = _chunks[(_firstChunk + i) & (_chunks.Length - 1)];
@@ -358,27 +379,27 @@ internal sealed class ReorderBuffer
                 _firstChunk = 0;
             }
 
-            TraceEvent[] chunk = pool.Count > 0 ? pool.Pop() : new TraceEvent[ChunkSize];
+            HeldChunk chunk = pool.Count > 0 ? pool.Pop() : new HeldChunk();
             _chunks[(_firstChunk + _chunkCount) & (_chunks.Length - 1)] = chunk;
             if (_chunkCount++ == 0)
             {
-                _headChunk = chunk;
+                _headSlots = chunk.Slots;
                 _head = 0;
             }
 
-            _tailChunk = chunk;
-            return chunk;
+            _tailSlots = chunk.Slots;
+            return chunk.Slots;
         }
 
         /// <summary>The head's chunk is read: back to the pool; the next chunk becomes the head's.</summary>
-        private TraceEvent[] ReleaseHeadChunk()
+        private HeldEvent* ReleaseHeadChunk()
         {
             pool.Push(_chunks[_firstChunk]);
             _chunks[_firstChunk] = null!;
             _firstChunk = (_firstChunk + 1) & (_chunks.Length - 1);
             _chunkCount--;
-            _headChunk = _chunks[_firstChunk];
-            return _headChunk;
+            _headSlots = _chunks[_firstChunk].Slots;
+            return _headSlots;
         }
     }
 }

@@ -1,0 +1,155 @@
+using GoTraceEngine.Parsing;
+using GoTraceEngine.Pipeline;
+
+namespace GoTraceEngine.Tests.Pipeline;
+
+/// <summary>
+/// The reorder buffer holds events packed in 48-byte slots (<see cref="HeldEvent"/>): what it hands back is what was
+/// pushed, value for value, whatever the event carries and wherever its slots fall in the buffer's chunks.
+/// </summary>
+public sealed class HeldEventTests
+{
+    private const TraceEventFields Optional = TraceEventFields.Timestamp | TraceEventFields.Reason | TraceEventFields.WaitReason
+        | TraceEventFields.StartFunction | TraceEventFields.Creator | TraceEventFields.ScriptBlocked;
+
+    [Fact]
+    public void EveryKindAndEveryMixOfValues_ComesBackAsPushed()
+    {
+        // Every kind with every combination of the four 8-byte values (parent or since, wait object, goid, pc) zero or
+        // not, each value a different large number, names and codes at the ends of their ranges: one or two slots each.
+        var pushed = new List<TraceEvent>();
+        long line = 0;
+        for (int round = 0; round < 40; round++)
+        {
+            foreach (TraceEventKind kind in new[] { TraceEventKind.Create, TraceEventKind.Park, TraceEventKind.Ready, TraceEventKind.Destroy, TraceEventKind.Tick, TraceEventKind.End })
+            {
+                for (int mask = 0; mask < 16; mask++)
+                {
+                    line++;
+                    bool since = kind == TraceEventKind.Park && (mask & 1) != 0 && round % 2 == 0;
+                    TraceEventFields fields = Optional
+                        | ((mask & 1) != 0 ? (since ? TraceEventFields.BlockedSince : TraceEventFields.Parent) : 0)
+                        | ((mask & 2) != 0 ? TraceEventFields.WaitObject : 0)
+                        | ((mask & 4) != 0 ? TraceEventFields.GoId : 0)
+                        | ((mask & 8) != 0 ? TraceEventFields.CreatorPc : 0);
+                    pushed.Add(new TraceEvent(
+                        kind,
+                        gPointer: 0xc000000000UL + (ulong)line * 0x1a0,
+                        lineNumber: line * 997,
+                        fields,
+                        parent: (mask & 1) != 0 ? 0xfedcba9876543210UL - (ulong)line : 0,
+                        reason: (byte)(255 - line % 7),
+                        scriptBlocked: line % 3 == 0,
+                        timestamp: 1_000_000_000L + line,
+                        goId: (mask & 4) != 0 ? long.MaxValue - line : 0,
+                        startFunction: (int)(NameTable.MaxNames - 1 - (line % 5)),
+                        creator: (int)(line % 11),
+                        waitObject: (mask & 2) != 0 ? ulong.MaxValue - (ulong)line : 0,
+                        waitReason: (byte)(line % 256),
+                        creatorPc: (mask & 8) != 0 ? 0x8000000000000000UL + (ulong)line : 0));
+                }
+            }
+        }
+
+        AssertComesBackAsPushed(pushed);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void TwoSlotEvents_AtAChunksEnd_StartTheNextChunk(int seed)
+    {
+        // One-slot events to a chunk's last slot, then one that takes two: it must not straddle the chunks, and the slot
+        // it leaves must not be read as an event. Then random mixes of both sizes over many chunks.
+        var random = new Random(seed);
+        var pushed = new List<TraceEvent>();
+        for (int i = 0; i < 20_000; i++)
+        {
+            bool two = i == 511 || i == 1023 + 1 || (i > 2000 && random.Next(3) == 0);
+            long line = i + 1;
+            pushed.Add(new TraceEvent(
+                TraceEventKind.Park,
+                gPointer: (ulong)line,
+                lineNumber: line,
+                TraceEventFields.Timestamp | TraceEventFields.WaitObject | (two ? TraceEventFields.GoId | TraceEventFields.CreatorPc : 0),
+                timestamp: line * 10,
+                goId: two ? line : 0,
+                waitObject: (ulong)line + 7,
+                creatorPc: two ? (ulong)line + 9 : 0));
+        }
+
+        AssertComesBackAsPushed(pushed);
+    }
+
+    [Fact]
+    public void EventsALaneCannotHold_GoToTheHeap_InOrder()
+    {
+        // The script's counters, and a line number past 2^44, do not fit a slot: they wait in the heap, and still come
+        // out in (ts, line) order among the others, with every value.
+        var pushed = new List<TraceEvent>();
+        for (long line = 1; line <= 3_000; line++)
+        {
+            bool counted = line % 10 == 0;
+            bool farLine = line % 17 == 0;
+            pushed.Add(new TraceEvent(
+                counted ? TraceEventKind.Tick : TraceEventKind.Ready,
+                gPointer: (ulong)line,
+                lineNumber: farLine ? (1L << 44) + line : line,
+                TraceEventFields.Timestamp | (counted ? TraceEventFields.ScriptCount | TraceEventFields.ScriptBlockedCount : 0),
+                scriptCount: counted ? line * 3 : 0,
+                scriptBlockedCount: counted ? line * 5 : 0,
+                timestamp: line * 100));
+        }
+
+        Assert.Contains(pushed, e => !HeldEvent.Fits(in e) && e.Kind == TraceEventKind.Tick);
+        Assert.Contains(pushed, e => !HeldEvent.Fits(in e) && e.LineNumber > (1L << 44));
+        AssertComesBackAsPushed(pushed);
+    }
+
+    private static void AssertComesBackAsPushed(List<TraceEvent> pushed)
+    {
+        // Pushed in time order (one lane, chunk after chunk) and popped in time order: all at once, then as a window that
+        // holds 700 events, so the chunks go back to the pool and are written again over what they held.
+        TraceEvent[] expected = [.. pushed.OrderBy(e => e.Timestamp).ThenBy(e => e.LineNumber)];
+        var buffer = new ReorderBuffer();
+        foreach (TraceEvent e in pushed)
+        {
+            buffer.Push(in e);
+        }
+
+        Assert.Equal(pushed.Count, buffer.Count);
+        foreach (TraceEvent e in expected)
+        {
+            Assert.True(buffer.TryPopAtOrBefore(long.MaxValue, out TraceEvent popped));
+            Assert.Equal(Values(e), Values(popped));
+        }
+
+        Assert.Equal(0, buffer.Count);
+        for (int round = 0; round < 3; round++)
+        {
+            int next = 0;
+            foreach (TraceEvent e in pushed)
+            {
+                buffer.Push(in e);
+                if (buffer.Count > 700)
+                {
+                    Assert.True(buffer.TryPopAtOrBefore(long.MaxValue, out TraceEvent popped));
+                    Assert.Equal(Values(expected[next++]), Values(popped));
+                }
+            }
+
+            while (buffer.TryPopAtOrBefore(long.MaxValue, out TraceEvent popped))
+            {
+                Assert.Equal(Values(expected[next++]), Values(popped));
+            }
+
+            Assert.Equal(expected.Length, next);
+        }
+    }
+
+    private static string Values(in TraceEvent e) =>
+        $"{e.Kind} g={e.GPointer:x} line={e.LineNumber} fields={e.Fields} parent={e.Parent:x} since={e.BlockedSince} reason={e.Reason} " +
+        $"count={e.ScriptCount} blockedCount={e.ScriptBlockedCount} blocked={e.ScriptBlocked} ts={e.Timestamp} goid={e.GoId} " +
+        $"fn={e.StartFunction} creator={e.Creator} obj={e.WaitObject:x} wait={e.WaitReason} pc={e.CreatorPc:x}";
+}
