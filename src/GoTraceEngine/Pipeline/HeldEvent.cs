@@ -81,10 +81,10 @@ internal struct HeldEvent
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool Fits(in TraceEvent e) =>
-        (e.Fields & Unheld) == 0
-        && (ulong)e.LineNumber <= LineMask
-        && ((uint)e.StartFunction | (uint)e.Creator) <= NameMask
-        && (uint)(byte)e.Kind - 1 < 7;
+        ((ulong)(e.Fields & Unheld)
+            | ((ulong)e.LineNumber >> LineBits)
+            | (((uint)e.StartFunction | (uint)e.Creator) >> NameBits)
+            | ((uint)(byte)e.Kind - 1 >= 7 ? 1UL : 0UL)) == 0;
 
     /// <summary>The slots <paramref name="e"/> (which <see cref="Fits"/>) takes.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -94,12 +94,15 @@ internal struct HeldEvent
     private static bool NeedsTwoSlots(in TraceEvent e) => ((e.WaitObject != 0) & (e.GoId != 0)) | (e.CreatorPc != 0);
 
     /// <summary>Writes <paramref name="e"/> (which <see cref="Fits"/>) to <paramref name="slot"/>, and the next slot when it takes two.</summary>
+    /// <returns>The slots written: 1 or 2.</returns>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static unsafe void Write(HeldEvent* slot, in TraceEvent e)
+    public static unsafe int Write(HeldEvent* slot, in TraceEvent e)
     {
         ulong layout;
+        int slots = 1;
         if (NeedsTwoSlots(in e))
         {
+            slots = 2;
             layout = TwoSlots;
             slot->_value1 = e.WaitObject;
             slot[1].Timestamp = e.GoId;
@@ -123,6 +126,7 @@ internal struct HeldEvent
             | ((ulong)e.Kind << KindShift)
             | ((e.ScriptBlocked ? 1UL : 0UL) << ScriptBlockedShift);
         slot->_value0 = e.ParentOrSince;
+        return slots;
     }
 
     /// <summary>Writes a padding slot.</summary>

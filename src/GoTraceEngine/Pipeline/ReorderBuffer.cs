@@ -18,8 +18,10 @@ namespace GoTraceEngine.Pipeline;
 /// to: consecutive lines of one CPU's stream go there without a scan. Only an event that does not fit it is placed
 /// by the scan, in the lane with the largest tail not after it, which keeps the lanes few.</para>
 /// <para>Lanes are capped (<see cref="MaxLanes"/>); an event that fits no lane then goes into a binary heap, so
-/// adversarial orderings stay O(log n) instead of growing lanes without bound. Events hold no references; lanes
-/// store them in pooled fixed-size chunks, so growth never copies and after warm-up nothing allocates.</para>
+/// adversarial orderings stay O(log n) instead of growing lanes without bound (the heap also takes the rare event a
+/// lane cannot pack, <see cref="HeldEvent.Fits"/>). Lanes store events packed in 48-byte slots (<see cref="HeldEvent"/>:
+/// a window holds hundreds of thousands) in pooled fixed-size chunks, so growth never copies and after warm-up nothing
+/// allocates; a released event is unpacked once, to be applied.</para>
 /// <para>Each lane's head (timestamp, line) is kept in the buffer's own arrays (an empty lane's is the largest
 /// value), so finding the earliest head reads no event and no lane. The earliest head is always known
 /// (<see cref="EarliestTimestamp"/>): the engine asks after every push whether anything is due, and the answer is
@@ -314,8 +316,7 @@ internal sealed unsafe class ReorderBuffer
         {
             HeldEvent* slots = _tailSlots;
             int tail = _tail;
-            int size = HeldEvent.SlotsFor(in e);
-            if (tail > ChunkSize - size)
+            if (tail >= ChunkSize - 1 && tail > ChunkSize - HeldEvent.SlotsFor(in e))
             {
                 if (tail < ChunkSize)
                 {
@@ -327,8 +328,7 @@ internal sealed unsafe class ReorderBuffer
                 tail = 0;
             }
 
-            HeldEvent.Write(slots + tail, in e);
-            _tail = tail + size;
+            _tail = tail + HeldEvent.Write(slots + tail, in e);
             Count++;
             TailTimestamp = e.Timestamp;
         }
