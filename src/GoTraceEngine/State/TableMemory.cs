@@ -198,7 +198,13 @@ internal static unsafe partial class TableMemory
     }
 
     /// <summary>Counts the bytes of <paramref name="block"/> backed by huge pages (Linux, from /proc/self/smaps; 0 elsewhere). For tests and benchmarks.</summary>
-    public static long HugePageBytes(void* block)
+    public static long HugePageBytes(void* block) => MappingBytes(block, "AnonHugePages:");
+
+    /// <summary>Counts the resident bytes of the mapping that holds <paramref name="region"/> (Linux, from /proc/self/smaps; 0 elsewhere). For tests.</summary>
+    public static long ResidentBytes(NativeRegion region) => MappingBytes(region.Address, "Rss:");
+
+    /// <summary>One kB figure of /proc/self/smaps, in bytes, for the mapping that holds <paramref name="block"/>.</summary>
+    private static long MappingBytes(void* block, string key)
     {
         if (!OperatingSystem.IsLinux() || !File.Exists("/proc/self/smaps"))
         {
@@ -216,9 +222,9 @@ internal static unsafe partial class TableMemory
             {
                 inside = address >= start && address < end;
             }
-            else if (inside && line.StartsWith("AnonHugePages:", StringComparison.Ordinal))
+            else if (inside && line.StartsWith(key, StringComparison.Ordinal))
             {
-                return long.Parse(line.AsSpan(14).Trim().TrimEnd("kB").Trim(), System.Globalization.CultureInfo.InvariantCulture) * 1024;
+                return long.Parse(line.AsSpan(key.Length).Trim().TrimEnd("kB").Trim(), System.Globalization.CultureInfo.InvariantCulture) * 1024;
             }
         }
 

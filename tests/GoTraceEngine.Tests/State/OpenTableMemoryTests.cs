@@ -230,11 +230,11 @@ public sealed class OpenTableMemoryTests
         {
             Span<byte> bytes = region.AsSpan();
             bytes.Fill(0xa5);
-            long resident = ResidentBytes(region.Start);
+            long resident = TableMemory.ResidentBytes(region);
             Assert.True(resident >= 8 * MiB, $"{resident} bytes resident after filling 8 MiB");
 
             Assert.True(TableMemory.Discard(region, 2 * MiB, 4 * MiB));
-            Assert.InRange(ResidentBytes(region.Start), 4 * MiB, 5 * MiB);
+            Assert.InRange(TableMemory.ResidentBytes(region), 4 * MiB, 5 * MiB);
             Assert.Equal(-1, bytes.Slice(2 * MiB, 4 * MiB).IndexOfAnyExcept((byte)0));
             Assert.Equal(-1, bytes[..(2 * MiB)].IndexOfAnyExcept((byte)0xa5));
             Assert.Equal(-1, bytes[(6 * MiB)..].IndexOfAnyExcept((byte)0xa5));
@@ -248,29 +248,6 @@ public sealed class OpenTableMemoryTests
         NativeRegion small = TableMemory.AllocateNative(4096, hugePages: true);
         Assert.False(TableMemory.Discard(small, 0, 4096));
         TableMemory.Free(small);
-    }
-
-    /// <summary>The resident bytes of the mapping that holds <paramref name="address"/>, from /proc/self/smaps.</summary>
-    private static long ResidentBytes(nint address)
-    {
-        bool inside = false;
-        foreach (string line in File.ReadLines("/proc/self/smaps"))
-        {
-            int dash = line.IndexOf('-', StringComparison.Ordinal);
-            int space = line.IndexOf(' ', StringComparison.Ordinal);
-            if (dash > 0 && space > dash
-                && ulong.TryParse(line.AsSpan(0, dash), System.Globalization.NumberStyles.HexNumber, null, out ulong start)
-                && ulong.TryParse(line.AsSpan(dash + 1, space - dash - 1), System.Globalization.NumberStyles.HexNumber, null, out ulong end))
-            {
-                inside = (ulong)address >= start && (ulong)address < end;
-            }
-            else if (inside && line.StartsWith("Rss:", StringComparison.Ordinal))
-            {
-                return long.Parse(line.AsSpan(4).Trim().TrimEnd("kB").Trim(), System.Globalization.CultureInfo.InvariantCulture) * 1024;
-            }
-        }
-
-        return 0;
     }
 
     [Fact]
