@@ -6,37 +6,42 @@ namespace GoTraceEngine.Pipeline;
 
 /// <summary>
 /// An event as the reorder buffer's lanes hold it: every value of a <see cref="TraceEvent"/> but the script's two
-/// counters, in one 48-byte slot, or in two when it carries both a wait object and a goid, or a go statement's pc. A
+/// counters, in 48 bytes, or 72 when it carries a go statement's pc, or both a wait object and a goid. A
 /// <see cref="TraceEvent"/> is 88 bytes.
 /// </summary>
 /// <remarks>
 /// <para>A reorder window holds what the trace did in its last 2 s: about 400 000 events at 200 000 a second. Each is
 /// written to a lane and read back a window later, after it has left the caches, so its size is most of the window's
-/// memory (35 MB at 88 bytes, 19 MB at 48) and the memory traffic of holding it. The bundled tracers' lines fit one
-/// slot: a create carries a parent and a goid, a park its wait object (and <c>since=</c> when read from a process's
-/// memory), a ready or an exit neither; a park that carries a goroutine's identity (the attach script's) takes two.</para>
-/// <para>Packed: the line number (44 bits) with the fields (16) and the layout (2 bits); the two name ids (21 bits
-/// each) with the reason, the waitReason, the kind and the script's verdict; then the parent or since slot, and the
-/// wait object or the goid (whichever is not zero, a bit says which: chosen and read back without a branch, as the
-/// kinds of consecutive events do not repeat in any pattern a branch predictor could learn). A two-slot event keeps
-/// the wait object there and the goid and the pc in the next slot's first words. An event with a script counter (the
-/// article's ticks and <c>count=</c> lines, rare among timed events) or a line number past 2^44 does not fit: the buffer
-/// keeps it in its heap instead (<see cref="Fits"/>). A slot of kind 0 is padding: a two-slot event that would
-/// straddle a chunk's end starts the next chunk.</para>
+/// memory (35 MB at 88 bytes, 19 MB at 48) and the memory traffic of holding it. A park carries its wait object (and
+/// <c>since=</c> when read from a process's memory), a ready or an exit nothing more: 48 bytes. A create carries a
+/// parent, a goid and, from the bundled tracers, the pc of its <c>go</c> statement: 72 bytes, as does a park that
+/// carries a goroutine's identity (the attach script's).</para>
+/// <para>Lanes count in 24-byte units: an event takes two or three. The first unit holds the line number (44 bits)
+/// with the fields (16) and the layout (2 bits); the two name ids (21 bits each) with the reason, the waitReason, the
+/// kind and the script's verdict; and the timestamp. The second holds the g pointer, the parent or since slot, and
+/// the wait object or the goid (whichever is not zero, a bit says which: chosen and read back without a branch, as
+/// the kinds of consecutive events follow no pattern a branch predictor could learn). An extended event keeps the wait
+/// object there and the goid and the pc in a third unit. An event with a script counter (the article's ticks and
+/// <c>count=</c> lines, rare among timed events) or a line number past 2^44 does not fit: the buffer keeps it in its
+/// heap instead (<see cref="Fits"/>). A unit of kind 0 is padding: an event that would straddle a chunk's end starts
+/// the next chunk.</para>
 /// </remarks>
-[StructLayout(LayoutKind.Sequential, Size = 48)]
+[StructLayout(LayoutKind.Sequential, Size = 2 * UnitBytes)]
 internal struct HeldEvent
 {
+    /// <summary>The bytes of a unit: an event takes two or three.</summary>
+    public const int UnitBytes = 24;
+
     private const int LineBits = 44;
     private const ulong LineMask = (1UL << LineBits) - 1;
     private const int FieldsShift = LineBits;
     private const int LayoutShift = FieldsShift + 16;
 
-    /// <summary>The second value word holds the goid (and the wait object is 0).</summary>
-    private const ulong GoIdInValue1 = 1UL << LayoutShift;
+    /// <summary>The value word holds the goid (and the wait object is 0).</summary>
+    private const ulong GoIdInValue = 1UL << LayoutShift;
 
-    /// <summary>Two slots: the wait object in the second value word, the goid and the pc in the next slot.</summary>
-    private const ulong TwoSlots = 2UL << LayoutShift;
+    /// <summary>Three units: the wait object in the value word, the goid and the pc in the third unit.</summary>
+    private const ulong Extended = 2UL << LayoutShift;
 
     private const int NameBits = 21;
     private const ulong NameMask = (1UL << NameBits) - 1;
@@ -45,14 +50,22 @@ internal struct HeldEvent
     private const int KindShift = WaitReasonShift + 8;
     private const int ScriptBlockedShift = KindShift + 3;
 
-    private const TraceEventFields Unheld = TraceEventFields.ScriptCount | TraceEventFields.ScriptBlockedCount;
-
-    public long Timestamp;
-    private ulong _gPointer;
+    // First unit: what a lane reads to place and order the event, and whether a unit is padding.
     private ulong _lineAndFields;
     private ulong _namesAndCodes;
-    private ulong _value0;
-    private ulong _value1;
+    public long Timestamp;
+
+    // Second unit.
+    private ulong _gPointer;
+    private ulong _parentOrSince;
+    private ulong _value;
+
+    // A third unit, when extended: the goid, the pc and a word left unused.
+    private struct Extension
+    {
+        public long GoId;
+        public ulong CreatorPc;
+    }
 
     /// <summary>The line number the event was read from.</summary>
     public readonly long LineNumber
@@ -61,18 +74,18 @@ internal struct HeldEvent
         get => (long)(_lineAndFields & LineMask);
     }
 
-    /// <summary>Whether this slot is padding, not an event.</summary>
+    /// <summary>Whether this unit is padding, not an event.</summary>
     public readonly bool IsPadding
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         get => (_namesAndCodes >> KindShift & 7) == 0;
     }
 
-    /// <summary>The slots this event takes: 1 or 2.</summary>
-    public readonly int Slots
+    /// <summary>The units this event takes: 2 or 3.</summary>
+    public readonly int Units
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => 1 + (int)((_lineAndFields & TwoSlots) >> (LayoutShift + 1));
+        get => 2 + (int)((_lineAndFields & Extended) >> (LayoutShift + 1));
     }
 
     /// <summary>
@@ -81,86 +94,89 @@ internal struct HeldEvent
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool Fits(in TraceEvent e) =>
-        ((ulong)(e.Fields & Unheld)
+        ((ulong)(e.ScriptCount | e.ScriptBlockedCount)
             | ((ulong)e.LineNumber >> LineBits)
             | (((uint)e.StartFunction | (uint)e.Creator) >> NameBits)
             | ((uint)(byte)e.Kind - 1 >= 7 ? 1UL : 0UL)) == 0;
 
-    /// <summary>The slots <paramref name="e"/> (which <see cref="Fits"/>) takes.</summary>
+    /// <summary>The units <paramref name="e"/> (which <see cref="Fits"/>) takes.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static int SlotsFor(in TraceEvent e) => NeedsTwoSlots(in e) ? 2 : 1;
+    public static int UnitsFor(in TraceEvent e) => IsExtended(in e) ? 3 : 2;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool NeedsTwoSlots(in TraceEvent e) => ((e.WaitObject != 0) & (e.GoId != 0)) | (e.CreatorPc != 0);
+    private static bool IsExtended(in TraceEvent e) => ((e.WaitObject != 0) & (e.GoId != 0)) | (e.CreatorPc != 0);
 
-    /// <summary>Writes <paramref name="e"/> (which <see cref="Fits"/>) to <paramref name="slot"/>, and the next slot when it takes two.</summary>
-    /// <returns>The slots written: 1 or 2.</returns>
+    /// <summary>Writes <paramref name="e"/> (which <see cref="Fits"/>) at <paramref name="at"/>, in two units or three.</summary>
+    /// <returns>The units written.</returns>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static unsafe int Write(HeldEvent* slot, in TraceEvent e)
+    public static unsafe int Write(HeldEvent* at, in TraceEvent e)
     {
         ulong layout;
-        int slots = 1;
-        if (NeedsTwoSlots(in e))
+        int units = 2;
+        if (IsExtended(in e))
         {
-            slots = 2;
-            layout = TwoSlots;
-            slot->_value1 = e.WaitObject;
-            slot[1].Timestamp = e.GoId;
-            slot[1]._gPointer = e.CreatorPc;
+            units = 3;
+            layout = Extended;
+            at->_value = e.WaitObject;
+            Extension* extension = (Extension*)((byte*)at + (2 * UnitBytes));
+            extension->GoId = e.GoId;
+            extension->CreatorPc = e.CreatorPc;
         }
         else
         {
             // One of the two is 0.
             ulong goId = (ulong)e.GoId;
             layout = (goId != 0 ? 1UL : 0UL) << LayoutShift;
-            slot->_value1 = e.WaitObject | goId;
+            at->_value = e.WaitObject | goId;
         }
 
-        slot->Timestamp = e.Timestamp;
-        slot->_gPointer = e.GPointer;
-        slot->_lineAndFields = (ulong)e.LineNumber | ((ulong)e.Fields << FieldsShift) | layout;
-        slot->_namesAndCodes = (uint)e.StartFunction
+        at->_lineAndFields = (ulong)e.LineNumber | ((ulong)e.Fields << FieldsShift) | layout;
+        at->_namesAndCodes = (uint)e.StartFunction
             | ((ulong)(uint)e.Creator << NameBits)
             | ((ulong)e.Reason << ReasonShift)
             | ((ulong)e.WaitReason << WaitReasonShift)
             | ((ulong)e.Kind << KindShift)
             | ((e.ScriptBlocked ? 1UL : 0UL) << ScriptBlockedShift);
-        slot->_value0 = e.ParentOrSince;
-        return slots;
+        at->Timestamp = e.Timestamp;
+        at->_gPointer = e.GPointer;
+        at->_parentOrSince = e.ParentOrSince;
+        return units;
     }
 
-    /// <summary>Writes a padding slot.</summary>
-    public static unsafe void WritePadding(HeldEvent* slot) => *slot = default;
-
-    /// <summary>The event held at <paramref name="slot"/> (and the next slot when it takes two), as it was written.</summary>
+    /// <summary>Writes a padding unit (the chunk's rest is not read).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static unsafe TraceEvent Read(HeldEvent* slot)
+    public static unsafe void WritePadding(HeldEvent* at) => at->_namesAndCodes = 0;
+
+    /// <summary>The event held at <paramref name="at"/>, as it was written.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe TraceEvent Read(HeldEvent* at)
     {
-        ulong lineAndFields = slot->_lineAndFields;
-        ulong codes = slot->_namesAndCodes;
-        ulong value1 = slot->_value1;
+        ulong lineAndFields = at->_lineAndFields;
+        ulong codes = at->_namesAndCodes;
+        ulong value = at->_value;
         ulong goIdMask = 0UL - ((lineAndFields >> LayoutShift) & 1);
-        ulong goId = value1 & goIdMask;
+        long goId = (long)(value & goIdMask);
         ulong creatorPc = 0;
-        if ((lineAndFields & TwoSlots) != 0)
+        if ((lineAndFields & Extended) != 0)
         {
-            goId = (ulong)slot[1].Timestamp;
-            creatorPc = slot[1]._gPointer;
+            Extension* extension = (Extension*)((byte*)at + (2 * UnitBytes));
+            goId = extension->GoId;
+            creatorPc = extension->CreatorPc;
         }
 
         return new TraceEvent(
             (TraceEventKind)((codes >> KindShift) & 7),
-            slot->_gPointer,
+            at->_gPointer,
             (long)(lineAndFields & LineMask),
             (TraceEventFields)(ushort)(lineAndFields >> FieldsShift),
-            slot->_value0,
+            at->_parentOrSince,
             (byte)(codes >> ReasonShift),
             scriptBlocked: ((codes >> ScriptBlockedShift) & 1) != 0,
-            timestamp: slot->Timestamp,
-            goId: (long)goId,
+            timestamp: at->Timestamp,
+            goId: goId,
             startFunction: (int)(codes & NameMask),
             creator: (int)((codes >> NameBits) & NameMask),
-            waitObject: value1 & ~goIdMask,
+            waitObject: value & ~goIdMask,
             waitReason: (byte)(codes >> WaitReasonShift),
             creatorPc: creatorPc);
     }

@@ -19,7 +19,7 @@ namespace GoTraceEngine.Pipeline;
 /// by the scan, in the lane with the largest tail not after it, which keeps the lanes few.</para>
 /// <para>Lanes are capped (<see cref="MaxLanes"/>); an event that fits no lane then goes into a binary heap, so
 /// adversarial orderings stay O(log n) instead of growing lanes without bound (the heap also takes the rare event a
-/// lane cannot pack, <see cref="HeldEvent.Fits"/>). Lanes store events packed in 48-byte slots (<see cref="HeldEvent"/>:
+/// lane cannot pack, <see cref="HeldEvent.Fits"/>). Lanes store events packed in 48 or 72 bytes (<see cref="HeldEvent"/>:
 /// a window holds hundreds of thousands) in pooled fixed-size chunks, so growth never copies and after warm-up nothing
 /// allocates; a released event is unpacked once, to be applied.</para>
 /// <para>Each lane's head (timestamp, line) is kept in the buffer's own arrays (an empty lane's is the largest
@@ -74,7 +74,7 @@ internal sealed unsafe class ReorderBuffer
     {
         if (_count == 0 || _minTs > limit)
         {
-            Unsafe.SkipInit(out e);
+            e = default;
             return false;
         }
 
@@ -266,69 +266,69 @@ internal sealed unsafe class ReorderBuffer
     }
 
     /// <summary>
-    /// A block of <see cref="Lane.ChunkSize"/> slots for held events, in pinned memory: the addresses prefetched ahead of a
-    /// lane's head stay valid.
+    /// A block of <see cref="Lane.ChunkUnits"/> units for held events, in pinned memory: the addresses prefetched ahead of
+    /// a lane's head stay valid.
     /// </summary>
     private sealed unsafe class HeldChunk
     {
-        private readonly HeldEvent[] _slots = GC.AllocateUninitializedArray<HeldEvent>(Lane.ChunkSize, pinned: true);
+        private readonly byte[] _memory = GC.AllocateUninitializedArray<byte>(Lane.ChunkUnits * HeldEvent.UnitBytes, pinned: true);
 
-        public HeldChunk() => Slots = (HeldEvent*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_slots));
+        public HeldChunk() => Units = (byte*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_memory));
 
-        public HeldEvent* Slots { get; }
+        public byte* Units { get; }
     }
 
     /// <summary>
     /// A queue of events in non-decreasing (timestamp, line) order, stored in fixed-size chunks taken from and
     /// returned to the buffer's pool: growing never copies, and the chunks of a lane's head serve its tail and the
     /// other lanes. The head's and the tail's chunks are held directly, so a push and a pop touch no chunk list.
-    /// An event takes one or two slots (<see cref="HeldEvent"/>); a two-slot one never straddles chunks.
+    /// An event takes two or three 24-byte units (<see cref="HeldEvent"/>) and never straddles chunks.
     /// </summary>
     private sealed unsafe class Lane(Stack<HeldChunk> pool)
     {
-        public const int ChunkSize = 512;
+        public const int ChunkUnits = 1024;
 
         /// <summary>
-        /// How far ahead of its head (in slots) a lane starts loading events. A held event was written a reorder window
-        /// ago, so it has left the caches; a lane is read in order, so the events next in line can be on their way while
-        /// the earlier ones are applied.
+        /// How far ahead of its head (in units: about eight events) a lane starts loading events. A held event was
+        /// written a reorder window ago, so it has left the caches; a lane is read in order, so the events next in line
+        /// can be on their way while the earlier ones are applied.
         /// </summary>
-        private const int PrefetchAhead = 8;
+        private const int PrefetchAhead = 20;
 
         // Every chunk from the head's to the tail's, oldest first, in a ring (a power of two long).
         private HeldChunk[] _chunks = new HeldChunk[8];
         private int _firstChunk;
         private int _chunkCount;
-        private HeldEvent* _headSlots;
-        private HeldEvent* _tailSlots;
+        private byte* _headUnits;
+        private byte* _tailUnits;
         private int _head;
-        private int _tail = ChunkSize;
+        private int _tail = ChunkUnits;
 
         public int Count;
 
         public long TailTimestamp;
 
-        /// <summary>The head event's first slot.</summary>
-        public HeldEvent* Head => _headSlots + _head;
+        /// <summary>The head event.</summary>
+        public HeldEvent* Head => (HeldEvent*)(_headUnits + (_head * HeldEvent.UnitBytes));
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Append(in TraceEvent e)
         {
-            HeldEvent* slots = _tailSlots;
+            byte* units = _tailUnits;
             int tail = _tail;
-            if (tail >= ChunkSize - 1 && tail > ChunkSize - HeldEvent.SlotsFor(in e))
+            if (tail > ChunkUnits - 3 && tail > ChunkUnits - HeldEvent.UnitsFor(in e))
             {
-                if (tail < ChunkSize)
+                if (tail < ChunkUnits)
                 {
-                    // A two-slot event at the chunk's last slot: it starts the next chunk, and the slot says so.
-                    HeldEvent.WritePadding(slots + tail);
+                    // Not room enough: the event starts the next chunk, and the unit here says so.
+                    HeldEvent.WritePadding((HeldEvent*)(units + (tail * HeldEvent.UnitBytes)));
                 }
 
-                slots = AddChunk();
+                units = AddChunk();
                 tail = 0;
             }
 
-            _tail = tail + HeldEvent.Write(slots + tail, in e);
+            _tail = tail + HeldEvent.Write((HeldEvent*)(units + (tail * HeldEvent.UnitBytes)), in e);
             Count++;
             TailTimestamp = e.Timestamp;
         }
@@ -345,27 +345,27 @@ internal sealed unsafe class ReorderBuffer
                 return false;
             }
 
-            HeldEvent* slots = _headSlots;
-            int head = _head + slots[_head].Slots;
-            if (head == ChunkSize || slots[head].IsPadding)
+            byte* units = _headUnits;
+            int head = _head + ((HeldEvent*)(units + (_head * HeldEvent.UnitBytes)))->Units;
+            if (head == ChunkUnits || ((HeldEvent*)(units + (head * HeldEvent.UnitBytes)))->IsPadding)
             {
-                slots = ReleaseHeadChunk();
+                units = ReleaseHeadChunk();
                 head = 0;
             }
 
             _head = head;
             int ahead = head + PrefetchAhead;
-            if (Sse.IsSupported && ahead < ChunkSize)
+            if (Sse.IsSupported && ahead < ChunkUnits)
             {
-                byte* next = (byte*)(slots + ahead);
+                byte* next = units + (ahead * HeldEvent.UnitBytes);
                 Sse.Prefetch0(next);
-                Sse.Prefetch0(next + sizeof(HeldEvent) - 1);
+                Sse.Prefetch0(next + (3 * HeldEvent.UnitBytes) - 1);
             }
 
             return true;
         }
 
-        private HeldEvent* AddChunk()
+        private byte* AddChunk()
         {
             if (_chunkCount == _chunks.Length)
             {
@@ -383,23 +383,23 @@ internal sealed unsafe class ReorderBuffer
             _chunks[(_firstChunk + _chunkCount) & (_chunks.Length - 1)] = chunk;
             if (_chunkCount++ == 0)
             {
-                _headSlots = chunk.Slots;
+                _headUnits = chunk.Units;
                 _head = 0;
             }
 
-            _tailSlots = chunk.Slots;
-            return chunk.Slots;
+            _tailUnits = chunk.Units;
+            return chunk.Units;
         }
 
         /// <summary>The head's chunk is read: back to the pool; the next chunk becomes the head's.</summary>
-        private HeldEvent* ReleaseHeadChunk()
+        private byte* ReleaseHeadChunk()
         {
             pool.Push(_chunks[_firstChunk]);
             _chunks[_firstChunk] = null!;
             _firstChunk = (_firstChunk + 1) & (_chunks.Length - 1);
             _chunkCount--;
-            _headSlots = _chunks[_firstChunk].Slots;
-            return _headSlots;
+            _headUnits = _chunks[_firstChunk].Units;
+            return _headUnits;
         }
     }
 }
