@@ -68,7 +68,6 @@ internal sealed class GoroutineSnapshot : IDisposable
     private ulong[]? _gs;
     private readonly byte[] _window = new byte[WindowSize];
     private readonly int _gSize;
-    private StringBuilder _lines = new();
     private int _next;
 
     private GoroutineSnapshot(int pid, SafeFileHandle memory, GoroutineLayout layout, ReasonTable waits, byte[] traceReasonOf, int gSize, bool hasLeaked)
@@ -235,7 +234,6 @@ internal sealed class GoroutineSnapshot : IDisposable
     /// <exception cref="IOException">The g pointers cannot be read (the message says why).</exception>
     public bool Step(StringBuilder lines)
     {
-        _lines = lines;
         if (_gs is null && ReadGoroutines() is { } error)
         {
             throw new IOException(error);
@@ -256,7 +254,7 @@ internal sealed class GoroutineSnapshot : IDisposable
             }
 
             _scanned.Clear();
-            WriteFound();
+            WriteFound(lines);
             return false;
         }
 
@@ -297,7 +295,7 @@ internal sealed class GoroutineSnapshot : IDisposable
             _next += count;
         }
 
-        WriteFound();
+        WriteFound(lines);
         return true;
     }
 
@@ -346,14 +344,14 @@ internal sealed class GoroutineSnapshot : IDisposable
     }
 
     /// <summary>
-    /// Writes the lines of the blocked goroutines the step found, in the order found, with <c>obj=</c>: for a channel
-    /// operation, the channel's lock (<c>&amp;c.lock</c>, the lock argument chansend and chanrecv give gopark, the
-    /// trace's <c>obj=</c> for a park on that channel), read through the sudog it waits in (<c>g.waiting.c</c>); 0 for
-    /// any other wait, or when it cannot be read. The sudogs lie apart from each other: their channels are read with
-    /// one system call for a thousand (<see cref="Posix.ReadWords"/>), where one read each made the snapshot three times
-    /// as long.
+    /// Appends to <paramref name="lines"/> the lines of the blocked goroutines the step found, in the order found, with
+    /// <c>obj=</c>: for a channel operation, the channel's lock (<c>&amp;c.lock</c>, the lock argument chansend and
+    /// chanrecv give gopark, the trace's <c>obj=</c> for a park on that channel), read through the sudog it waits in
+    /// (<c>g.waiting.c</c>); 0 for any other wait, or when it cannot be read. The sudogs lie apart from each other:
+    /// their channels are read with one system call for a thousand (<see cref="Posix.ReadWords"/>), where one read each
+    /// made the snapshot three times as long.
     /// </summary>
-    private void WriteFound()
+    private void WriteFound(StringBuilder lines)
     {
         List<Found> found = _found;
         ulong[] objects = new ulong[found.Count];
@@ -390,8 +388,8 @@ internal sealed class GoroutineSnapshot : IDisposable
         for (int i = 0; i < found.Count; i++)
         {
             Found f = found[i];
-            _lines.Append(CultureInfo.InvariantCulture, $"gopark: ts={f.Ts} goroutine={f.G:x} reason={f.Reason} wait={f.Wait} obj={objects[i]:x} goid={f.GoId} ");
-            _lines.Append(CultureInfo.InvariantCulture, $"gopc=0x{f.Gopc:x} fn=0x{f.StartPc:x} creator=0x{f.Gopc:x} since={f.Since}\n");
+            lines.Append(CultureInfo.InvariantCulture, $"gopark: ts={f.Ts} goroutine={f.G:x} reason={f.Reason} wait={f.Wait} obj={objects[i]:x} goid={f.GoId} ");
+            lines.Append(CultureInfo.InvariantCulture, $"gopc=0x{f.Gopc:x} fn=0x{f.StartPc:x} creator=0x{f.Gopc:x} since={f.Since}\n");
         }
 
         found.Clear();
