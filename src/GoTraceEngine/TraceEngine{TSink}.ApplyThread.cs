@@ -187,7 +187,13 @@ public partial class TraceEngine<TSink>
                 batch.AddRecord(category, failure, lineNumber, line);
             }
 
-            accounting.Count(batch.NextEvent.Kind);
+            ref readonly TraceEvent e = ref batch.NextEvent;
+            accounting.Count(e.Kind);
+            if ((e.Fields & TraceEventFields.Timestamp) != 0)
+            {
+                batch.HasTimestamps = true;
+            }
+
             batch.CommitEvent();
         }
         else if (IsRareLine(category))
@@ -243,6 +249,13 @@ public partial class TraceEngine<TSink>
     private void ApplyRecord(ParsedBatch batch, in LineRecord record)
     {
         ReleaseDue();
+        ApplyReleasedRecord(batch, in record);
+    }
+
+    /// <summary>A rare line on the apply side, once what was due before it is released.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void ApplyReleasedRecord(ParsedBatch batch, in LineRecord record)
+    {
         switch (record.Category)
         {
             case LineCategory.Event:
@@ -252,7 +265,7 @@ public partial class TraceEngine<TSink>
                 DiagnoseTooLong(record.LineNumber, record.TooLongLength);
                 break;
             default:
-                Record(record.Category, batch.LineOf(in record), record.LineNumber, record.Failure);
+                RecordReleased(record.Category, batch.LineOf(in record), record.LineNumber, record.Failure);
                 break;
         }
     }

@@ -6,23 +6,31 @@ using GoTraceEngine.Reporting;
 namespace GoTraceEngine;
 
 // Two-core replay where both threads parse (ReplayParallelism.ParallelParse): the replay loop's thread cuts the input
-// into chunks of whole lines (ChunkPipeline); it and a helper thread parse chunks in parallel, and chunks are applied
-// one at a time, in input order, by whichever thread finds the oldest one parsed.
+// into chunks of whole lines (ChunkPipeline); it and a helper thread parse chunks in parallel, and each chunk is then
+// ordered and applied, one chunk at a time in input order for each, by whichever thread is free.
 //
 // Who owns what while the pipeline runs: the loop's thread owns the framer (only its byte count and, at the ends, its
 // partial line). Parsing a chunk touches only the chunk (its batch and its own line counts, from its first line number)
 // and the parsing thread's front on the name table (NameTable(NameTable): its own cache, the shared table under a
-// lock; near the cap on distinct names a chunk is parsed in its apply turn instead, so that names are first seen in
-// input order, which decides the ones kept past the cap). Applying a chunk owns, for its turn, everything the apply thread of the other two-thread mode owns (the orderer,
-// the prefetch ring, the tables, the timeline, the script counters, the sink, every report message) and adds the
-// chunk's counts to the engine's. The turn passes through the pipeline's lock. The loop syncs at heartbeats and at the
-// end, after which the engine is single-threaded again.
+// lock; near the cap on distinct names a chunk is parsed in its order turn instead, so that names are first seen in
+// input order, which decides the ones kept past the cap). A chunk's order turn owns the orderer (the reorder window and
+// its clock) and the batch it releases into: what the orderer releases, its diagnostics and its late events are
+// written, in order, into a batch that replaces the chunk's own (OrderedCollector), with the chunk's rare lines where
+// they stand among them. A chunk's apply turn owns everything else the apply thread of the other two-thread mode owns
+// (the prefetch ring, the tables, the script counters, the sink, every report message), applies that batch, and adds
+// the chunk's counts to the engine's; it never touches the orderer, which the next chunk's order turn may hold. With a
+// timeline (it reads the orderer's clock as it applies) the apply turn orders too, as before. The turns pass through
+// the pipeline's lock. The loop syncs at heartbeats and at the end, after which the engine is single-threaded again.
 public partial class TraceEngine<TSink>
 {
     /// <summary>The chunk a pipeline aims at: big enough that its lock is taken rarely, small enough to stay in a core's cache.</summary>
     private const int PipelineChunkSize = 256 * 1024;
 
     private ChunkPipeline? _pipeline;
+
+    // The batch the next order turn releases into (owned by whoever holds the order turn): it swaps with the chunk's
+    // parsed batch, so ordering costs one batch more than the ring's, not one a slot.
+    private ParsedBatch? _orderedBatch;
     private NameTable[]? _nameFronts;
     private long _parallelNamesBelow;
 
@@ -114,16 +122,152 @@ public partial class TraceEngine<TSink>
         framer.Feed(ref handler, chunk.Data);
     }
 
-    /// <summary>Applies a parsed chunk, in its turn, and adds its counts to the engine's.</summary>
-    private void ApplyChunk(ParsedChunk chunk)
+    /// <summary>
+    /// A chunk's order turn: puts its events through the reorder window into its ordered batch, with its rare lines
+    /// where they were read among what was released (<see cref="OrderedCollector"/>). The tables are not touched: the
+    /// chunk before may be in its apply turn on the other thread. A chunk without timestamps, while nothing is held,
+    /// passes as it was parsed (the orderer would apply each event as it came). With a timeline, which reads the
+    /// orderer's clock as it applies, ordering stays in the apply turn.
+    /// </summary>
+    private void OrderChunk(ParsedChunk chunk)
     {
         if (chunk.ParseInTurn)
         {
             ParseChunk(chunk, _nameFronts![2]);
         }
 
-        ApplyBatch(chunk.Batch);
+        ParsedBatch batch = chunk.Batch;
+        if (_timeline is not null || (!batch.HasTimestamps && _orderer.PendingEvents == 0))
+        {
+            chunk.PassThrough = true;
+            return;
+        }
+
+        ParsedBatch ordered = _orderedBatch ??= new ParsedBatch(batch.Events.Length + 64);
+        var collector = new OrderedCollector(ordered);
+        ReadOnlySpan<TraceEvent> events = batch.Events;
+        ReadOnlySpan<LineRecord> records = batch.Records;
+        int record = 0;
+        int nextRecordAt = records.IsEmpty ? int.MaxValue : records[0].EventIndex;
+        for (int i = 0; i < events.Length; i++)
+        {
+            if (i == nextRecordAt)
+            {
+                while (record < records.Length && records[record].EventIndex == i)
+                {
+                    OrderRecord(batch, in records[record++], ordered, ref collector);
+                }
+
+                nextRecordAt = record < records.Length ? records[record].EventIndex : int.MaxValue;
+            }
+
+            _orderer.Push(in events[i], ref collector);
+        }
+
+        while (record < records.Length)
+        {
+            OrderRecord(batch, in records[record++], ordered, ref collector);
+        }
+
+        if (batch.FlushesRing)
+        {
+            // The tables are read after this chunk: what is due goes with it (the apply turn empties the prefetch ring).
+            _orderer.ReleaseDue(ref collector);
+            ordered.FlushesRing = true;
+        }
+
+        // The chunk's apply turn takes what was released; the parsed batch, read, takes the next chunk's release.
+        chunk.Batch = ordered;
+        batch.Clear();
+        _orderedBatch = batch;
+    }
+
+    /// <summary>A rare line in the order turn: what was due before it is released, then the line follows it.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void OrderRecord(ParsedBatch batch, in LineRecord record, ParsedBatch ordered, ref OrderedCollector collector)
+    {
+        _orderer.ReleaseDue(ref collector);
+        ordered.AddRecord(record.Category, record.Failure, record.LineNumber, batch.LineOf(in record), record.TooLongLength);
+        if (ordered.IsOutOfRoom)
+        {
+            ordered.Grow();
+        }
+    }
+
+    /// <summary>Applies an ordered chunk, in its turn, and adds its counts to the engine's.</summary>
+    private void ApplyChunk(ParsedChunk chunk)
+    {
+        if (_timeline is not null)
+        {
+            ApplyBatch(chunk.Batch);
+        }
+        else
+        {
+            ApplyInOrder(chunk.Batch);
+        }
+
         _accounting.Add(chunk.Accounting);
+    }
+
+    /// <summary>
+    /// The apply turn of a chunk whose order turn is done: its events straight to the tables, in the batch's order, its
+    /// rare lines and the orderer's notes where they stand. Never touches the orderer, which the next chunk's order turn
+    /// may hold.
+    /// </summary>
+    private void ApplyInOrder(ParsedBatch batch)
+    {
+        ReadOnlySpan<TraceEvent> events = batch.Events;
+        ReadOnlySpan<LineRecord> records = batch.Records;
+        int record = 0;
+        int nextRecordAt = records.IsEmpty ? int.MaxValue : records[0].EventIndex;
+        var applier = new Applier(this);
+        for (int i = 0; i < events.Length; i++)
+        {
+            if (i == nextRecordAt)
+            {
+                bool late = false;
+                while (record < records.Length && records[record].EventIndex == i)
+                {
+                    late |= ApplyNote(batch, in records[record++]);
+                }
+
+                nextRecordAt = record < records.Length ? records[record].EventIndex : int.MaxValue;
+                if (late)
+                {
+                    ApplyLate(in events[i]);
+                    continue;
+                }
+            }
+
+            applier.Apply(in events[i]);
+        }
+
+        while (record < records.Length)
+        {
+            ApplyNote(batch, in records[record++]);
+        }
+
+        if (batch.FlushesRing)
+        {
+            FlushRing();
+        }
+    }
+
+    /// <summary>A record of an ordered batch: a rare line or a diagnostic, handled now; returns whether it marks the next event late.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool ApplyNote(ParsedBatch batch, in LineRecord record)
+    {
+        switch (record.Action)
+        {
+            case RecordAction.LateEvent:
+                return true;
+            case RecordAction.Diagnostic:
+                _messages.Diagnose(record.Diagnostic, record.LineNumber, record.Message!, ReadOnlySpan<byte>.Empty);
+                return false;
+            default:
+                ApplyReleasedRecord(batch, in record);
+                return false;
+        }
     }
 
     /// <summary>The framer's line callback while a chunk is parsed.</summary>
@@ -153,6 +297,8 @@ public partial class TraceEngine<TSink>
     private sealed class ChunkWorker(TraceEngine<TSink> engine) : IChunkWorker
     {
         public void Parse(ParsedChunk chunk, int worker) => engine.ParseChunkInParallel(chunk, engine._nameFronts![worker]);
+
+        public void Order(ParsedChunk chunk) => engine.OrderChunk(chunk);
 
         public void Apply(ParsedChunk chunk) => engine.ApplyChunk(chunk);
     }

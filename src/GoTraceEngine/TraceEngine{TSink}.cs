@@ -76,7 +76,7 @@ public partial class TraceEngine<TSink>
         _names = new NameTable(options.NameCap > 0 ? options.NameCap : NameTable.MaxNames);
         _framer = new LineFramer(options.MaxLineLength);
         _messages = new TraceMessages(options.MaxWarnings, options.MaxDiagnostics);
-        _orderer = new EventOrderer(options.ReorderWindow, options.MaxClockJump, options.MaxPendingEvents, _messages);
+        _orderer = new EventOrderer(options.ReorderWindow, options.MaxClockJump, options.MaxPendingEvents);
         _state = new GoroutineState(reasons, options.InitialCapacity, options.MaxGoroutines, options.Verdict)
         {
             UnsettledTailNs = options.ReorderWindow.Ticks * 100L,
@@ -286,6 +286,13 @@ public partial class TraceEngine<TSink>
     {
         // A rare line may change how later events apply (a header, the tracer's stop): what was due before it goes first.
         ReleaseDue();
+        RecordReleased(category, line, lineNumber, failure);
+    }
+
+    /// <summary><see cref="Record"/> once what was due before the line is released: the orderer is not touched.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void RecordReleased(LineCategory category, ReadOnlySpan<byte> line, long lineNumber, ParseFailure failure)
+    {
         switch (category)
         {
             case LineCategory.Malformed:
@@ -463,6 +470,26 @@ public partial class TraceEngine<TSink>
     }
 
     /// <summary>The orderer's and the prefetch ring's event callback: direct calls into the engine.</summary>
+    /// <summary>
+    /// A late event, judged against its goroutine's state after everything before it: applied, or, older than that
+    /// state, counted as stale and diagnosed.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void ApplyLate(in TraceEvent e)
+    {
+        FlushRing();
+        if (_state.IsStale(in e))
+        {
+            _orderer.CountStale();
+            _messages.Diagnose(DiagnosticKind.Stale, e.LineNumber, string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"ts={e.Timestamp} arrived after later events of its goroutine were applied: not applied"), ReadOnlySpan<byte>.Empty);
+            return;
+        }
+
+        var applier = new Applier(this);
+        applier.Apply(in e);
+    }
+
     private readonly struct Applier(TraceEngine<TSink> engine) : IEventApplier, IEventSink
     {
         /// <summary>From the orderer, in time order: into the prefetch ring, which applies it a few events later.</summary>
@@ -484,11 +511,9 @@ public partial class TraceEngine<TSink>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void ApplyNow(in TraceEvent e) => engine.Apply(in e);
 
-        public bool IsStale(in TraceEvent e)
-        {
-            // A late event is judged against the goroutine's state after everything before it.
-            engine.FlushRing();
-            return engine._state.IsStale(in e);
-        }
+        public void ApplyLate(in TraceEvent e) => engine.ApplyLate(in e);
+
+        public void Diagnose(DiagnosticKind kind, long lineNumber, string message) =>
+            engine._messages.Diagnose(kind, lineNumber, message, ReadOnlySpan<byte>.Empty);
     }
 }

@@ -10,7 +10,14 @@ internal interface IChunkWorker
     /// <param name="worker">0 on the reading thread, 1 on the helper: the index of the worker's own state.</param>
     void Parse(ParsedChunk chunk, int worker);
 
-    /// <summary>Applies a parsed chunk; called for one chunk at a time, in input order, on either thread.</summary>
+    /// <summary>
+    /// Orders a parsed chunk's events (the reorder window): called for one chunk at a time, in input order, on either
+    /// thread, while the chunk before it may be in its apply turn on the other.
+    /// </summary>
+    /// <param name="chunk">The chunk.</param>
+    void Order(ParsedChunk chunk);
+
+    /// <summary>Applies an ordered chunk; called for one chunk at a time, in input order, on either thread.</summary>
     /// <param name="chunk">The chunk.</param>
     void Apply(ParsedChunk chunk);
 }
@@ -18,27 +25,37 @@ internal interface IChunkWorker
 /// <summary>
 /// A replay on two cores where both parse: the reading thread cuts the input into chunks of whole lines
 /// (<see cref="Write"/>) into a small ring of <see cref="ParsedChunk"/>s; it and one helper thread parse chunks in
-/// parallel, and whichever finds the oldest unapplied chunk parsed applies it, so chunks are applied one at a time in
-/// input order. Parsing is most of a replay's work when the tables stay in the caches, and a thread that only applied
-/// would idle; here both cores share both kinds of work as it comes.
+/// parallel. Each parsed chunk then has two turns, each taken one chunk at a time in input order by whichever thread
+/// is free: its order turn (the reorder window) and its apply turn (the tables). The turns are held apart, so one thread
+/// can order a chunk while the other applies the chunk before it. Parsing is most of a replay's work when the tables stay
+/// in the caches, and a thread that only applied would idle; here both cores share all three kinds of work as it comes.
 /// </summary>
 /// <remarks>
 /// <para>One lock guards the slots' states and the counters; work is done outside it. The lock's acquire/release pairs
-/// order a chunk's contents between the threads, and the apply turn passes from one thread to the other the same way, so
-/// what applying touches (the tables, the orderer, the sink) has one owner at a time.</para>
+/// order a chunk's contents between the threads, and each turn passes from one thread to the other the same way, so
+/// what a turn touches (the orderer for the order turn; the tables and the sink for the apply turn) has one owner at a
+/// time. A free thread takes, in this order: the apply turn, the order turn, a chunk to parse.</para>
 /// <para>Lines are cut where the engine's <see cref="LineFramer"/> would cut them: a chunk ends at a <c>\n</c>, the
 /// partial line after it starts the next chunk, a line longer than the maximum is counted (not copied) to its end and
 /// travels as a chunk of its own (<see cref="ParsedChunk.TooLongLength"/>), and what is left at the end without a line
 /// end is handed back (<see cref="Finish"/>). Each chunk's first line number is known when it is cut, so parsing needs
 /// nothing from earlier chunks.</para>
-/// <para>Back-pressure: when every slot is in use the reading thread parses or applies instead of reading, and waits
-/// only when the helper holds the work. Nothing is allocated per chunk once the slots have grown. An exception in
-/// parsing or applying is kept; the work stops and the reading thread rethrows it at its next call.</para>
+/// <para>Back-pressure: when every slot is in use the reading thread parses, orders or applies instead of reading, and
+/// waits only when the helper holds the work. Nothing is allocated per chunk once the slots have grown. An exception in
+/// any of the work is kept; the work stops and the reading thread rethrows it at its next call.</para>
 /// <para>Members other than the helper's loop are called from the reading thread only.</para>
 /// </remarks>
 internal sealed class ChunkPipeline : IDisposable
 {
-    /// <summary>Slots in the ring: two in parsing, one being applied, one being filled, and slack for either side.</summary>
+    /// <summary>A piece of work.</summary>
+    private enum Turn : byte
+    {
+        Parse,
+        Order,
+        Apply,
+    }
+
+    /// <summary>Slots in the ring: two in parsing, one being ordered, one being applied, one being filled, and slack.</summary>
     public const int SlotCount = 8;
 
     private readonly ParsedChunk[] _slots = new ParsedChunk[SlotCount];
@@ -55,7 +72,9 @@ internal sealed class ChunkPipeline : IDisposable
     // Guarded by _gate.
     private long _submitted;
     private long _parsedUpTo;
+    private long _ordered;
     private long _applied;
+    private bool _ordering;
     private bool _applying;
     private bool _stopping;
     private ExceptionDispatchInfo? _fault;
@@ -336,15 +355,23 @@ internal sealed class ChunkPipeline : IDisposable
 
     /// <summary>Whether a chunk waits to be parsed, or the oldest unapplied one is parsed and nobody applies (under the lock).</summary>
     private bool HasWork() =>
-        _fault is null
-        && (_parsedUpTo < _submitted || (!_applying && _applied < _submitted && _slots[_applied % SlotCount].State == ChunkState.Parsed));
+        _fault is null && (_parsedUpTo < _submitted || CanApply() || CanOrder());
 
-    /// <summary>Does one piece of work if there is one: applies the chunks whose turn it is, else parses the next chunk.</summary>
+    /// <summary>Whether the apply turn is free and the oldest unapplied chunk is ordered. Under <see cref="_gate"/>.</summary>
+    private bool CanApply() => !_applying && _applied < _ordered && _slots[_applied % SlotCount].State == ChunkState.Ordered;
+
+    /// <summary>Whether the order turn is free and the oldest unordered chunk is parsed. Under <see cref="_gate"/>.</summary>
+    private bool CanOrder() => !_ordering && _ordered < _submitted && _slots[_ordered % SlotCount].State == ChunkState.Parsed;
+
+    /// <summary>
+    /// Does one piece of work if there is one: the apply turn's chunks, else the order turn's, else parses the next
+    /// chunk. The two turns are held apart, so one thread can order a chunk while the other applies the one before it.
+    /// </summary>
     /// <returns>Whether there was work.</returns>
     private bool RunOne(int worker)
     {
         ParsedChunk chunk;
-        bool apply;
+        Turn turn;
         lock (_gate)
         {
             if (_fault is not null)
@@ -352,16 +379,23 @@ internal sealed class ChunkPipeline : IDisposable
                 return false;
             }
 
-            if (!_applying && _applied < _submitted && _slots[_applied % SlotCount].State == ChunkState.Parsed)
+            if (CanApply())
             {
                 _applying = true;
-                apply = true;
+                turn = Turn.Apply;
                 chunk = _slots[_applied % SlotCount];
                 chunk.State = ChunkState.Applying;
             }
+            else if (CanOrder())
+            {
+                _ordering = true;
+                turn = Turn.Order;
+                chunk = _slots[_ordered % SlotCount];
+                chunk.State = ChunkState.Ordering;
+            }
             else if (_parsedUpTo < _submitted)
             {
-                apply = false;
+                turn = Turn.Parse;
                 chunk = _slots[_parsedUpTo++ % SlotCount];
                 chunk.State = ChunkState.Parsing;
             }
@@ -373,18 +407,23 @@ internal sealed class ChunkPipeline : IDisposable
 
         try
         {
-            if (apply)
+            switch (turn)
             {
-                ApplyInTurn(chunk);
-            }
-            else
-            {
-                _worker.Parse(chunk, worker);
-                lock (_gate)
-                {
-                    chunk.State = ChunkState.Parsed;
-                    Monitor.PulseAll(_gate);
-                }
+                case Turn.Apply:
+                    ApplyInTurn(chunk);
+                    break;
+                case Turn.Order:
+                    OrderInTurn(chunk);
+                    break;
+                default:
+                    _worker.Parse(chunk, worker);
+                    lock (_gate)
+                    {
+                        chunk.State = ChunkState.Parsed;
+                        Monitor.PulseAll(_gate);
+                    }
+
+                    break;
             }
         }
         catch (Exception e)
@@ -393,8 +432,9 @@ internal sealed class ChunkPipeline : IDisposable
             {
                 _fault ??= ExceptionDispatchInfo.Capture(e);
 
-                // Only the thread that held the apply turn gives it up.
-                _applying &= !apply;
+                // Only the thread that held a turn gives it up.
+                _applying &= turn != Turn.Apply;
+                _ordering &= turn != Turn.Order;
                 Monitor.PulseAll(_gate);
             }
         }
@@ -402,7 +442,31 @@ internal sealed class ChunkPipeline : IDisposable
         return true;
     }
 
-    /// <summary>Applies <paramref name="chunk"/> and every chunk after it already parsed, keeping the turn between them.</summary>
+    /// <summary>Orders <paramref name="chunk"/> and every chunk after it already parsed, keeping the turn between them.</summary>
+    private void OrderInTurn(ParsedChunk chunk)
+    {
+        while (true)
+        {
+            _worker.Order(chunk);
+            lock (_gate)
+            {
+                chunk.State = ChunkState.Ordered;
+                _ordered++;
+                Monitor.PulseAll(_gate);
+                ParsedChunk next = _slots[_ordered % SlotCount];
+                if (_ordered == _submitted || next.State != ChunkState.Parsed || _fault is not null)
+                {
+                    _ordering = false;
+                    return;
+                }
+
+                next.State = ChunkState.Ordering;
+                chunk = next;
+            }
+        }
+    }
+
+    /// <summary>Applies <paramref name="chunk"/> and every chunk after it already ordered, keeping the turn between them.</summary>
     private void ApplyInTurn(ParsedChunk chunk)
     {
         while (true)
@@ -414,7 +478,7 @@ internal sealed class ChunkPipeline : IDisposable
                 _applied++;
                 Monitor.PulseAll(_gate);
                 ParsedChunk next = _slots[_applied % SlotCount];
-                if (_applied == _submitted || next.State != ChunkState.Parsed || _fault is not null)
+                if (_applied == _ordered || next.State != ChunkState.Ordered || _fault is not null)
                 {
                     _applying = false;
                     return;

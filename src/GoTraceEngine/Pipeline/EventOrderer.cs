@@ -24,7 +24,7 @@ namespace GoTraceEngine.Pipeline;
 /// interleaved runs): 1.10-1.13x less CPU time, with about the same instructions; the released events, written a
 /// window ago, are read in longer runs.</para>
 /// </remarks>
-internal sealed class EventOrderer(TimeSpan window, TimeSpan maxClockJump, int maxPending, TraceMessages messages)
+internal sealed class EventOrderer(TimeSpan window, TimeSpan maxClockJump, int maxPending)
 {
     /// <summary>Untrusted timestamps in a row behind the clock after which the clock itself is taken to be what was wrong.</summary>
     private const int ReanchorAfter = 16;
@@ -259,17 +259,13 @@ internal sealed class EventOrderer(TimeSpan window, TimeSpan maxClockJump, int m
             _firstTimestamp = e.Timestamp;
         }
 
-        if (applier.IsStale(in e))
-        {
-            // Older than what its goroutine did since: applying it would undo a newer state (or hit the next goroutine on a reused g).
-            _stale++;
-            messages.Diagnose(DiagnosticKind.Stale, e.LineNumber, string.Create(CultureInfo.InvariantCulture,
-                $"ts={e.Timestamp} arrived after later events of its goroutine were applied: not applied"), ReadOnlySpan<byte>.Empty);
-            return;
-        }
-
-        applier.Apply(in e);
+        // Applied unless older than what its goroutine did since: applying it would undo a newer state (or hit the next
+        // goroutine on a reused g). The applier judges it against the tables, after every event before it.
+        applier.ApplyLate(in e);
     }
+
+    /// <summary>Counts a late event its applier found stale and did not apply (<see cref="IEventApplier.ApplyLate"/>).</summary>
+    public void CountStale() => _stale++;
 
     /// <summary>
     /// A timestamp outside the trace's running clock (negative, or further than the limit from the latest one): a
@@ -295,15 +291,15 @@ internal sealed class EventOrderer(TimeSpan window, TimeSpan maxClockJump, int m
             _lastTimestamp = ts;
             _releasedTimestamp = long.MinValue;
             _firstTimestamp = Math.Min(_firstTimestamp, ts);
-            messages.Diagnose(DiagnosticKind.Clock, e.LineNumber, string.Create(CultureInfo.InvariantCulture,
-                $"{ReanchorAfter} timestamps in a row were far behind the clock: the clock restarts at ts={ts}"), ReadOnlySpan<byte>.Empty);
+            applier.Diagnose(DiagnosticKind.Clock, e.LineNumber, string.Create(CultureInfo.InvariantCulture,
+                $"{ReanchorAfter} timestamps in a row were far behind the clock: the clock restarts at ts={ts}"));
             PushTimed(in e, ref applier);
             return;
         }
 
         _untrusted++;
-        messages.Diagnose(DiagnosticKind.Clock, e.LineNumber, string.Create(CultureInfo.InvariantCulture,
-            $"ts={ts} is outside the trace's clock (latest ts={(_hasTimestamps ? _lastTimestamp : 0)}, limit {_maxClockJump / 1_000_000_000}s either way): applied in arrival order"), ReadOnlySpan<byte>.Empty);
+        applier.Diagnose(DiagnosticKind.Clock, e.LineNumber, string.Create(CultureInfo.InvariantCulture,
+            $"ts={ts} is outside the trace's clock (latest ts={(_hasTimestamps ? _lastTimestamp : 0)}, limit {_maxClockJump / 1_000_000_000}s either way): applied in arrival order"));
         TraceEvent placed = e.WithTimestamp(_hasTimestamps ? _lastTimestamp : 0);
         if (_buffer.Count == 0)
         {

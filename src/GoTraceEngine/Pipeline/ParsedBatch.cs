@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using GoTraceEngine.Parsing;
+using GoTraceEngine.Reporting;
 
 namespace GoTraceEngine.Pipeline;
 
@@ -32,7 +33,8 @@ internal sealed class ParsedBatch
 
     private TraceEvent[] _events;
     private LineRecord[] _records = new LineRecord[RecordCapacity];
-    private byte[] _bytes = new byte[ByteLimit];
+    // Rare lines' bytes: grown when one comes (most batches of a clean trace have none), up to about ByteLimit.
+    private byte[] _bytes = [];
     private int _eventCount;
     private int _recordCount;
     private int _byteCount;
@@ -52,6 +54,9 @@ internal sealed class ParsedBatch
 
     /// <summary>Whether the apply side empties its prefetch ring after this batch (the tables are read next).</summary>
     public bool FlushesRing { get; set; }
+
+    /// <summary>Whether an event of the batch has a timestamp (<c>ts=</c>): only then can the reorder window hold one of them.</summary>
+    public bool HasTimestamps { get; set; }
 
     /// <summary>Whether this is the last batch: the applying thread stops after it.</summary>
     public bool IsFinal { get; set; }
@@ -108,8 +113,8 @@ internal sealed class ParsedBatch
     {
         if (_bytes.Length - _byteCount < line.Length)
         {
-            // Rare lines longer than what is left: grow once to fit (bounded by the limit plus the longest line).
-            Array.Resize(ref _bytes, Math.Max(_bytes.Length * 2, _byteCount + line.Length));
+            // Rare lines longer than what is left: grow to fit (bounded by the limit plus the longest line).
+            Array.Resize(ref _bytes, Math.Max(Math.Max(_bytes.Length * 2, 4096), _byteCount + line.Length));
         }
 
         line.CopyTo(_bytes.AsSpan(_byteCount));
@@ -117,12 +122,30 @@ internal sealed class ParsedBatch
         _byteCount += line.Length;
     }
 
+    /// <summary>
+    /// Keeps one of the orderer's notes (<see cref="RecordAction.LateEvent"/>, <see cref="RecordAction.Diagnostic"/>),
+    /// to be acted on before the event added next; the caller grows the batch when <see cref="IsOutOfRoom"/>.
+    /// </summary>
+    /// <param name="action">What the note is.</param>
+    /// <param name="kind">A diagnostic's kind.</param>
+    /// <param name="lineNumber">The line it is about.</param>
+    /// <param name="message">A diagnostic's text.</param>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public void AddNote(RecordAction action, DiagnosticKind kind, long lineNumber, string? message) =>
+        _records[_recordCount++] = new LineRecord(_eventCount, LineCategory.Event, ParseFailure.None, lineNumber, 0, 0, 0)
+        {
+            Action = action,
+            Diagnostic = kind,
+            Message = message,
+        };
+
     /// <summary>Empties the batch for reuse.</summary>
     public void Clear()
     {
         _eventCount = 0;
         _recordCount = 0;
         _byteCount = 0;
+        HasTimestamps = false;
         FlushesRing = false;
         IsFinal = false;
     }
@@ -138,4 +161,27 @@ internal sealed class ParsedBatch
 /// <param name="TooLongLength">The length of a too-long line.</param>
 [StructLayout(LayoutKind.Auto)]
 internal readonly record struct LineRecord(
-    int EventIndex, LineCategory Category, ParseFailure Failure, long LineNumber, int Offset, int Length, long TooLongLength);
+    int EventIndex, LineCategory Category, ParseFailure Failure, long LineNumber, int Offset, int Length, long TooLongLength)
+{
+    /// <summary>What the record stands for: a rare line, or one of the orderer's notes in an ordered batch.</summary>
+    public RecordAction Action { get; init; }
+
+    /// <summary>A <see cref="RecordAction.Diagnostic"/>'s kind.</summary>
+    public DiagnosticKind Diagnostic { get; init; }
+
+    /// <summary>A <see cref="RecordAction.Diagnostic"/>'s text.</summary>
+    public string? Message { get; init; }
+}
+
+/// <summary>What a <see cref="LineRecord"/> stands for.</summary>
+internal enum RecordAction : byte
+{
+    /// <summary>A rare line, handled where it was read.</summary>
+    Line,
+
+    /// <summary>The event after it arrived later than the reorder window: judged against its goroutine's state before it is applied.</summary>
+    LateEvent,
+
+    /// <summary>A diagnostic of the orderer's, reported after the events before it.</summary>
+    Diagnostic,
+}

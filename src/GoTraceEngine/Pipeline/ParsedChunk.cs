@@ -48,14 +48,23 @@ internal sealed class ParsedChunk
     /// </summary>
     public bool ParseInTurn { get; set; }
 
-    /// <summary>The chunk's events and rare lines, once parsed.</summary>
-    public ParsedBatch Batch { get; }
+    /// <summary>
+    /// The chunk's events and rare lines, once parsed; after its order turn, unless <see cref="PassThrough"/>, what the
+    /// orderer released, in time order (the order turn swaps in the batch it filled and keeps the parsed one for the next chunk).
+    /// </summary>
+    public ParsedBatch Batch { get; set; }
 
     /// <summary>The chunk's line and event counts, once parsed.</summary>
     public LineAccounting Accounting { get; } = new();
 
     /// <summary>Where the slot is in its cycle (guarded by the pipeline's lock).</summary>
     public ChunkState State { get; set; }
+
+    /// <summary>
+    /// Whether the order turn left the chunk as it was parsed: no event of it has a timestamp and the orderer held
+    /// nothing, so the orderer would have applied every event as it came. Its apply turn applies <see cref="Batch"/> as parsed.
+    /// </summary>
+    public bool PassThrough { get; set; }
 
     /// <summary>Lines in the chunk.</summary>
     public long LineCount => TooLongLength > 0 ? 1 : System.MemoryExtensions.Count(Data, (byte)'\n');
@@ -76,6 +85,7 @@ internal sealed class ParsedChunk
         Length = 0;
         TooLongLength = 0;
         ParseInTurn = false;
+        PassThrough = false;
         Batch.Clear();
     }
 }
@@ -95,8 +105,14 @@ internal enum ChunkState : byte
     /// <summary>Being parsed by a worker.</summary>
     Parsing,
 
-    /// <summary>Parsed, waiting for its turn to be applied.</summary>
+    /// <summary>Parsed, waiting for its order turn.</summary>
     Parsed,
+
+    /// <summary>In its order turn: its events go through the reorder window.</summary>
+    Ordering,
+
+    /// <summary>Ordered, waiting for its apply turn.</summary>
+    Ordered,
 
     /// <summary>Being applied.</summary>
     Applying,

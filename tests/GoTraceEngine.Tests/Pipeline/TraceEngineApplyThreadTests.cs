@@ -111,6 +111,30 @@ public sealed class TraceEngineApplyThreadTests
         Assert.Contains("\"tooLong\": 40", expected, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(ReplayParallelism.ApplyThread, 4096)]
+    [InlineData(ReplayParallelism.ParallelParse, 4096)]
+    [InlineData(ReplayParallelism.ParallelParse, 1 << 16)]
+    public void Replay_OrdererNotesAndRareLines_SameReportOnTwoThreads(ReplayParallelism mode, int readBufferSize)
+    {
+        // Both cores parsing order a chunk while the one before it is applied: what the orderer releases, its clock
+        // diagnostics, late events (judged stale or not against the tables) and the rare lines must reach the tables in
+        // the order one thread gives, and a chunk without timestamps may skip the orderer only while it holds nothing.
+        byte[] trace = OrdererNotesTrace();
+        TraceEngineOptions options = new()
+        {
+            ReorderWindow = TimeSpan.FromMilliseconds(5),
+            MaxClockJump = TimeSpan.FromMilliseconds(100),
+            MaxDiagnostics = 100_000,
+            Parallelism = ReplayParallelism.SingleThread,
+        };
+        string expected = Json(options, e => e.Replay(new MemoryStream(trace)));
+        Assert.Contains("\"category\": \"clock\"", expected, StringComparison.Ordinal);
+        Assert.Contains("\"category\": \"stale\"", expected, StringComparison.Ordinal);
+        Assert.Contains("the clock restarts", expected, StringComparison.Ordinal);
+        Assert.Equal(expected, Json(options with { Parallelism = mode, ReadBufferSize = readBufferSize }, e => e.Replay(new MemoryStream(trace))));
+    }
+
     [Fact]
     public void Replay_Auto_StaysOnOneThreadForSmallInput()
     {
@@ -211,6 +235,49 @@ public sealed class TraceEngineApplyThreadTests
         Assert.Equal(Creates, engine.Live.Count);
     }
 
+    [Fact]
+    public async Task ReplayAsync_ParallelParse_TricklingTimedStream_AppliesDueEventsBeforeItEnds()
+    {
+        // A live tracer's full format: events wait out the reorder window (2 s), then each line that arrives alone moves
+        // the clock, and what it makes due reaches the tables and the sink without waiting for more input.
+        var engine = new TraceEngine<CountingSink>(Two(ReplayParallelism.ParallelParse) with { ReadBufferSize = 1 << 16 }, default);
+        var pipe = new Pipe();
+        Task reading = engine.ReplayAsync(pipe.Reader, TestContext.Current.CancellationToken).AsTask();
+        const int Burst = 5000;
+        const int Trickle = 20;
+        var burst = new StringBuilder();
+        for (int i = 0; i < Burst; i++)
+        {
+            burst.Append(TimedCreate(i));
+        }
+
+        await pipe.Writer.WriteAsync(Encoding.UTF8.GetBytes(burst.ToString()), TestContext.Current.CancellationToken);
+        for (int i = Burst; i < Burst + Trickle; i++)
+        {
+            await pipe.Writer.WriteAsync(Encoding.UTF8.GetBytes(TimedCreate(i)), TestContext.Current.CancellationToken);
+            await Task.Delay(1, TestContext.Current.CancellationToken);
+        }
+
+        // One millisecond apart: the events at least 2 s older than the last one are due.
+        const int Due = Burst + Trickle - 2000;
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (Volatile.Read(ref engine.Sink.Events) < Due && waited.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            await Task.Delay(5, TestContext.Current.CancellationToken);
+        }
+
+        Assert.Equal(Due, Volatile.Read(ref engine.Sink.Events));
+        Assert.True(engine.UsesApplyThread || Environment.ProcessorCount < 2);
+        await pipe.Writer.CompleteAsync();
+        await reading;
+        await pipe.Reader.CompleteAsync();
+        Assert.Equal(Burst + Trickle, engine.Sink.Events);
+        Assert.Equal(Burst + Trickle, engine.Live.Count);
+
+        static string TimedCreate(int i) =>
+            Invariant($"newproc1: ts={1_000_000_000L + (i * 1_000_000L)} goroutine={0xc000000000UL + ((ulong)i << 10):x} parent=1 goid={i + 10} fn=main.worker creator=main.main\n");
+    }
+
     [Theory]
     [MemberData(nameof(Modes))]
     public async Task ReplayAsync_Cancelled_AppliesWhatWasReadThenStops(ReplayParallelism mode)
@@ -261,13 +328,17 @@ public sealed class TraceEngineApplyThreadTests
     }
 
     [Theory]
-    [MemberData(nameof(Modes))]
-    public void Replay_WarmSteadyState_AllocatesNothingPerEventOnEitherThread(ReplayParallelism mode)
+    [InlineData(ReplayParallelism.ApplyThread, false)]
+    [InlineData(ReplayParallelism.ParallelParse, false)]
+    [InlineData(ReplayParallelism.ApplyThread, true)]
+    [InlineData(ReplayParallelism.ParallelParse, true)]
+    public void Replay_WarmSteadyState_AllocatesNothingPerEventOnEitherThread(ReplayParallelism mode, bool timed)
     {
         // Goroutines end where they started, so the tables stop growing: ten times the input allocates what once does
-        // (the ring of batches and the thread), on the reading thread and on the applying one.
-        byte[] once = SteadyStateTrace(1);
-        byte[] tenTimes = SteadyStateTrace(10);
+        // (the ring of batches and the thread), on the reading thread and on the applying one. Timed, the events also
+        // go through the reorder window (with both cores parsing, in order turns of their own).
+        byte[] once = SteadyStateTrace(1, timed);
+        byte[] tenTimes = SteadyStateTrace(10, timed);
         var details = new StringBuilder();
         for (int attempt = 0; attempt < 5; attempt++)
         {
@@ -381,14 +452,26 @@ public sealed class TraceEngineApplyThreadTests
 
     private static TraceEngineOptions Two(ReplayParallelism mode) => new() { Parallelism = mode };
 
-    private static byte[] SteadyStateTrace(int repeats)
+    private static byte[] SteadyStateTrace(int repeats, bool timed = false)
     {
         var builder = new StringBuilder();
+        long ts = 1_000_000_000;
         for (int r = 0; r < repeats; r++)
         {
             for (int i = 0; i < 20_000; i++)
             {
                 ulong g = 0xc000000000UL + ((ulong)(i % 997) << 10);
+                if (timed)
+                {
+                    // The full format, a millisecond apart: the 2 s window holds 2 000 events.
+                    builder.Append(Invariant($"newproc1: ts={ts += 1_000_000} goroutine={g:x} parent=1 goid={i + 10} fn=main.worker creator=main.main\n"));
+                    builder.Append(Invariant($"gopark: ts={ts += 1_000_000} goroutine={g:x} reason={1 + (i % 7)} wait=2 obj=0\n"));
+                    builder.Append("program output line\n");
+                    builder.Append(Invariant($"ready: ts={ts += 1_000_000} goroutine={g:x}\n"));
+                    builder.Append(Invariant($"godestroy: ts={ts += 1_000_000} goroutine={g:x}\n"));
+                    continue;
+                }
+
                 builder.Append(Invariant($"newproc1: goroutine={g:x} parent={i} count=1 blocked_count=0\n"));
                 builder.Append(Invariant($"gopark: goroutine={g:x} blocked=1 reason={1 + (i % 7)} blocked_count=1\n"));
                 builder.Append("program output line\n");
@@ -441,6 +524,72 @@ public sealed class TraceEngineApplyThreadTests
         }
 
         return Encoding.UTF8.GetBytes(builder.ToString());
+    }
+
+    /// <summary>
+    /// A generated full-format trace (four CPUs' buffers, out of order) with, spliced in: trace headers that switch the
+    /// reason numbering (events released before and after one apply with different tables), timestamps far ahead of the
+    /// clock (diagnosed, applied in arrival order), copies of earlier lines (late: stale or not); then creates still held
+    /// in the window followed by chunks of untimed exits of the same goroutines (they must wait behind the creates), and
+    /// a run of timestamps far behind the clock (it restarts).
+    /// </summary>
+    private static byte[] OrdererNotesTrace()
+    {
+        using var generated = new MemoryStream();
+        new TraceGenerator(new TraceGeneratorOptions { Seed = 9, Format = TraceFormat.Full, Events = 60_000, Live = 2000, Leaks = 10, Cpus = 4 }).Write(generated);
+        string[] lines = Encoding.UTF8.GetString(generated.ToArray()).Split('\n');
+        var builder = new StringBuilder();
+        long last = 0;
+        for (int i = 0; i < lines.Length - 1; i++)
+        {
+            string line = lines[i];
+            builder.Append(line).Append('\n');
+            last = Math.Max(last, TimestampOf(line));
+            if (i % 2000 == 1000)
+            {
+                builder.Append(Invariant($"# gotrace tracer=gen os=linux arch=amd64 go=go1.22 reasons={(i / 2000 % 2 == 0 ? "wait" : "trace")}\n"));
+            }
+
+            if (i % 3000 == 1500)
+            {
+                builder.Append("gopark: ts=9000000000000000000 goroutine=c000010340 reason=3 wait=9 obj=0\n");
+            }
+
+            if (i % 2500 == 2000 && i > 5000)
+            {
+                builder.Append(lines[i - 1200]).Append('\n');
+            }
+        }
+
+        const int Held = 400;
+        for (int i = 0; i < Held; i++)
+        {
+            builder.Append(Invariant($"newproc1: ts={last + 1000 + i} goroutine={0xe000000000UL + ((ulong)i << 10):x} parent=1 goid={900_000 + i} fn=main.held creator=main.main\n"));
+        }
+
+        for (int i = 0; i < Held; i++)
+        {
+            builder.Append(Invariant($"godestroy: goroutine={0xe000000000UL + ((ulong)i << 10):x}\n"));
+        }
+
+        for (int i = 0; i < 20; i++)
+        {
+            builder.Append(Invariant($"ready: ts={last - 500_000_000 + i} goroutine={0xe000000000UL + ((ulong)i << 10):x}\n"));
+        }
+
+        return Encoding.UTF8.GetBytes(builder.ToString());
+
+        static long TimestampOf(string line)
+        {
+            int at = line.IndexOf(" ts=", StringComparison.Ordinal);
+            if (at < 0)
+            {
+                return 0;
+            }
+
+            int end = line.IndexOf(' ', at + 4);
+            return long.Parse(line.AsSpan(at + 4, (end < 0 ? line.Length : end) - at - 4), System.Globalization.CultureInfo.InvariantCulture);
+        }
     }
 
     private static byte[] Decompressed(string path)
