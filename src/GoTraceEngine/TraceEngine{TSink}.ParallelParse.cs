@@ -15,7 +15,7 @@ namespace GoTraceEngine;
 // lock; near the cap on distinct names a chunk is parsed in its order turn instead, so that names are first seen in
 // input order, which decides the ones kept past the cap). A chunk's order turn owns the orderer (the reorder window and
 // its clock) and the batch it releases into: what the orderer releases, its diagnostics and its late events are
-// written, in order, into a batch that replaces the chunk's own (OrderedCollector), with the chunk's rare lines where
+// written, in order, into a batch that replaces the chunk's own (OrderTurnApplier), with the chunk's rare lines where
 // they stand among them. A chunk's apply turn owns everything else the apply thread of the other two-thread mode owns
 // (the prefetch ring, the tables, the script counters, the sink, every report message), applies that batch, and adds
 // the chunk's counts to the engine's; it never touches the orderer, which the next chunk's order turn may hold. With a
@@ -28,6 +28,9 @@ public partial class TraceEngine<TSink>
 
     private ChunkPipeline? _pipeline;
 
+    /// <summary>Events an order turn may release into its batch, at least: past them (and twice its chunk's events) it applies them itself.</summary>
+    private const int OrderedBatchMinimum = 4096;
+
     // The batch the next order turn releases into (owned by whoever holds the order turn): it swaps with the chunk's
     // parsed batch, so ordering costs one batch more than the ring's, not one a slot.
     private ParsedBatch? _orderedBatch;
@@ -37,13 +40,15 @@ public partial class TraceEngine<TSink>
     /// <summary>Starts the pipeline between reads; the framer's partial line becomes the start of the first chunk.</summary>
     private void StartPipeline()
     {
-        // A front per parsing thread, and one for chunks parsed in their apply turn.
+        // A front per parsing thread, and one for chunks parsed in their order turn.
         _nameFronts ??= [new NameTable(_names), new NameTable(_names), new NameTable(_names)];
         int chunkSize = Math.Min(_options.ReadBufferSize, PipelineChunkSize);
 
         // A name takes at least 5 bytes of a line (" fn=x"), so the chunks in flight add at most this many names out
         // of input order: below it, which names are past the cap cannot depend on the threads' timing.
         _parallelNamesBelow = _names.Cap - ((long)ChunkPipeline.SlotCount * chunkSize / 5);
+        // An order turn cut short by a failure may have left released events in the spare batch: they were never applied.
+        _orderedBatch?.Clear();
         var pipeline = new ChunkPipeline(new ChunkWorker(this), chunkSize, _options.MaxLineLength, _accounting.LinesRead);
         _pipeline = pipeline;
         ApplyThreadStarts++;
@@ -91,7 +96,7 @@ public partial class TraceEngine<TSink>
 
     /// <summary>
     /// Parses a chunk on the calling thread, with its name front; or, once the distinct names near their cap, leaves it
-    /// to be parsed in its apply turn: past the cap, which names are kept depends on the order they are first seen.
+    /// to be parsed in its order turn: past the cap, which names are kept depends on the order they are first seen.
     /// </summary>
     private void ParseChunkInParallel(ParsedChunk chunk, NameTable names)
     {
@@ -123,10 +128,10 @@ public partial class TraceEngine<TSink>
     }
 
     /// <summary>
-    /// A chunk's order turn: puts its events through the reorder window into its ordered batch, with its rare lines
-    /// where they were read among what was released (<see cref="OrderedCollector"/>). The tables are not touched: the
-    /// chunk before may be in its apply turn on the other thread. A chunk without timestamps, while nothing is held,
-    /// passes as it was parsed (the orderer would apply each event as it came). With a timeline, which reads the
+    /// A chunk's order turn: puts its events through the reorder window into the batch that will replace the chunk's own,
+    /// with its rare lines where they stand among what was released (<see cref="OrderTurnApplier"/>). The tables are not
+    /// touched: the chunk before may be in its apply turn on the other thread. A chunk without timestamps, while nothing
+    /// is held, passes as it was parsed (the orderer would apply each event as it came). With a timeline, which reads the
     /// orderer's clock as it applies, ordering stays in the apply turn.
     /// </summary>
     private void OrderChunk(ParsedChunk chunk)
@@ -137,46 +142,63 @@ public partial class TraceEngine<TSink>
         }
 
         ParsedBatch batch = chunk.Batch;
-        if (_timeline is not null || (!batch.HasTimestamps && _orderer.PendingEvents == 0))
+        if (_options.TimelinePoints > 0 || (!batch.HasTimestamps && _orderer.PendingEvents == 0))
         {
-            chunk.PassThrough = true;
             return;
         }
 
-        ParsedBatch ordered = _orderedBatch ??= new ParsedBatch(batch.Events.Length + 64);
-        var collector = new OrderedCollector(ordered);
         ReadOnlySpan<TraceEvent> events = batch.Events;
-        ReadOnlySpan<LineRecord> records = batch.Records;
-        int record = 0;
-        int nextRecordAt = records.IsEmpty ? int.MaxValue : records[0].EventIndex;
-        for (int i = 0; i < events.Length; i++)
+        ParsedBatch ordered = _orderedBatch ??= new ParsedBatch(events.Length + 64);
+        var turn = new OrderTurnApplier(this, ordered, Math.Max(2 * events.Length, OrderedBatchMinimum));
+        try
         {
-            if (i == nextRecordAt)
+            ReadOnlySpan<LineRecord> records = batch.Records;
+            int record = 0;
+            int nextRecordAt = records.IsEmpty ? int.MaxValue : records[0].EventIndex;
+            for (int i = 0; i < events.Length; i++)
             {
-                while (record < records.Length && records[record].EventIndex == i)
+                if (i == nextRecordAt)
                 {
-                    OrderRecord(batch, in records[record++], ordered, ref collector);
+                    while (record < records.Length && records[record].EventIndex == i)
+                    {
+                        OrderRecord(batch, in records[record++], ref turn);
+                    }
+
+                    nextRecordAt = record < records.Length ? records[record].EventIndex : int.MaxValue;
                 }
 
-                nextRecordAt = record < records.Length ? records[record].EventIndex : int.MaxValue;
+                _orderer.Push(in events[i], ref turn);
             }
 
-            _orderer.Push(in events[i], ref collector);
-        }
+            while (record < records.Length)
+            {
+                OrderRecord(batch, in records[record++], ref turn);
+            }
 
-        while (record < records.Length)
+            if (batch.FlushesRing)
+            {
+                // The tables are read after this chunk: what is due goes with it, and the prefetch ring is emptied.
+                _orderer.ReleaseDue(ref turn);
+                if (turn.HoldsTables)
+                {
+                    FlushRing();
+                }
+                else
+                {
+                    ordered.FlushesRing = true;
+                }
+            }
+        }
+        finally
         {
-            OrderRecord(batch, in records[record++], ordered, ref collector);
+            if (turn.HoldsTables)
+            {
+                _pipeline!.ReleaseApplyTurn();
+            }
         }
 
-        if (batch.FlushesRing)
-        {
-            // The tables are read after this chunk: what is due goes with it (the apply turn empties the prefetch ring).
-            _orderer.ReleaseDue(ref collector);
-            ordered.FlushesRing = true;
-        }
-
-        // The chunk's apply turn takes what was released; the parsed batch, read, takes the next chunk's release.
+        // The chunk's apply turn takes what was released (nothing, if the turn applied it itself); the parsed batch,
+        // read, takes the next chunk's release.
         chunk.Batch = ordered;
         batch.Clear();
         _orderedBatch = batch;
@@ -184,9 +206,16 @@ public partial class TraceEngine<TSink>
 
     /// <summary>A rare line in the order turn: what was due before it is released, then the line follows it.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private void OrderRecord(ParsedBatch batch, in LineRecord record, ParsedBatch ordered, ref OrderedCollector collector)
+    private void OrderRecord(ParsedBatch batch, in LineRecord record, ref OrderTurnApplier turn)
     {
-        _orderer.ReleaseDue(ref collector);
+        _orderer.ReleaseDue(ref turn);
+        if (turn.HoldsTables)
+        {
+            ApplyReleasedRecord(batch, in record);
+            return;
+        }
+
+        ParsedBatch ordered = turn.Output;
         ordered.AddRecord(record.Category, record.Failure, record.LineNumber, batch.LineOf(in record), record.TooLongLength);
         if (ordered.IsOutOfRoom)
         {
@@ -194,10 +223,24 @@ public partial class TraceEngine<TSink>
         }
     }
 
+    /// <summary>
+    /// An order turn that releases more than its batch should hold (a clock that jumps past the window, or restarts,
+    /// releases up to everything held at once): it waits for the chunks before it to be applied, takes the apply turn
+    /// too, applies what it released so far, and applies the rest of its chunk directly, as one thread would. Its batch
+    /// stays empty, so its chunk's apply turn only adds its counts.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void TakeTablesInOrderTurn(ParsedBatch released)
+    {
+        _pipeline!.AwaitApplyTurn();
+        ApplyInOrder(released);
+        released.Clear();
+    }
+
     /// <summary>Applies an ordered chunk, in its turn, and adds its counts to the engine's.</summary>
     private void ApplyChunk(ParsedChunk chunk)
     {
-        if (_timeline is not null)
+        if (_options.TimelinePoints > 0)
         {
             ApplyBatch(chunk.Batch);
         }
@@ -290,6 +333,86 @@ public partial class TraceEngine<TSink>
             {
                 batch.Grow();
             }
+        }
+    }
+
+    /// <summary>
+    /// The orderer's applier in a chunk's order turn: what the orderer releases goes, in its order, into the batch the
+    /// chunk's apply turn hands to the tables, with a late event marked to be judged there and the orderer's diagnostics
+    /// at their place among the events. Past its limit (<see cref="TakeTablesInOrderTurn"/>) it holds the tables too and
+    /// applies directly. A mutable struct: the orderer takes it by reference.
+    /// </summary>
+    private struct OrderTurnApplier(TraceEngine<TSink> engine, ParsedBatch output, int limit) : IEventApplier
+    {
+        private bool _holdsTables;
+
+        /// <summary>Whether the turn has taken the tables: what is released is applied at once.</summary>
+        public readonly bool HoldsTables => _holdsTables;
+
+        /// <summary>The batch released events go to.</summary>
+        public readonly ParsedBatch Output => output;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Apply(in TraceEvent e)
+        {
+            if (_holdsTables)
+            {
+                var applier = new Applier(engine);
+                applier.Apply(in e);
+                return;
+            }
+
+            output.NextEvent = e;
+            output.CommitEvent();
+            if (output.IsOutOfRoom || output.EventCount >= limit)
+            {
+                MakeRoom();
+            }
+        }
+
+        public void ApplyLate(in TraceEvent e)
+        {
+            if (_holdsTables)
+            {
+                engine.ApplyLate(in e);
+                return;
+            }
+
+            Note(RecordAction.LateEvent, default, e.LineNumber, null);
+            Apply(in e);
+        }
+
+        public void Diagnose(DiagnosticKind kind, long lineNumber, string message)
+        {
+            if (_holdsTables)
+            {
+                engine._messages.Diagnose(kind, lineNumber, message, ReadOnlySpan<byte>.Empty);
+                return;
+            }
+
+            Note(RecordAction.Diagnostic, kind, lineNumber, message);
+        }
+
+        private void Note(RecordAction action, DiagnosticKind kind, long lineNumber, string? message)
+        {
+            output.AddNote(action, kind, lineNumber, message);
+            if (output.IsOutOfRoom)
+            {
+                output.Grow();
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private void MakeRoom()
+        {
+            if (output.EventCount < limit)
+            {
+                output.Grow();
+                return;
+            }
+
+            engine.TakeTablesInOrderTurn(output);
+            _holdsTables = true;
         }
     }
 

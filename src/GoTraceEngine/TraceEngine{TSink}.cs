@@ -469,7 +469,6 @@ public partial class TraceEngine<TSink>
         }
     }
 
-    /// <summary>The orderer's and the prefetch ring's event callback: direct calls into the engine.</summary>
     /// <summary>
     /// A late event, judged against its goroutine's state after everything before it: applied, or, older than that
     /// state, counted as stale and diagnosed.
@@ -490,6 +489,7 @@ public partial class TraceEngine<TSink>
         applier.Apply(in e);
     }
 
+    /// <summary>The orderer's and the prefetch ring's event callback: direct calls into the engine.</summary>
     private readonly struct Applier(TraceEngine<TSink> engine) : IEventApplier, IEventSink
     {
         /// <summary>From the orderer, in time order: into the prefetch ring, which applies it a few events later.</summary>

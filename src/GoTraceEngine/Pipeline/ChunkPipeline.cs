@@ -80,7 +80,7 @@ internal sealed class ChunkPipeline : IDisposable
     private ExceptionDispatchInfo? _fault;
 
     /// <summary>Creates the slots and starts the helper thread.</summary>
-    /// <param name="worker">Parses and applies chunks.</param>
+    /// <param name="worker">Parses, orders and applies chunks.</param>
     /// <param name="chunkSize">Bytes a chunk aims at.</param>
     /// <param name="maxLineLength">The engine's longest parsed line.</param>
     /// <param name="linesBefore">Lines of the input before the first chunk.</param>
@@ -104,7 +104,7 @@ internal sealed class ChunkPipeline : IDisposable
 
     /// <summary>Cuts <paramref name="data"/> into chunks of whole lines; full chunks go to the workers.</summary>
     /// <param name="data">The input's next bytes.</param>
-    /// <exception cref="Exception">Parsing or applying an earlier chunk threw: that exception.</exception>
+    /// <exception cref="Exception">Parsing, ordering or applying an earlier chunk threw: that exception.</exception>
     public void Write(ReadOnlySpan<byte> data)
     {
         while (!data.IsEmpty)
@@ -145,7 +145,7 @@ internal sealed class ChunkPipeline : IDisposable
     /// Hands the whole lines written so far to the workers without waiting for them: a stream that trickles (a live
     /// tracer) has its events applied as they come rather than when a chunk fills.
     /// </summary>
-    /// <exception cref="Exception">Parsing or applying an earlier chunk threw: that exception.</exception>
+    /// <exception cref="Exception">Parsing, ordering or applying an earlier chunk threw: that exception.</exception>
     public void Flush()
     {
         if (_filling is { } chunk && chunk.Length > 0)
@@ -157,7 +157,7 @@ internal sealed class ChunkPipeline : IDisposable
     }
 
     /// <summary>Hands the whole lines written so far to the workers and waits until they are applied: the engine may be read.</summary>
-    /// <exception cref="Exception">Parsing or applying threw: that exception.</exception>
+    /// <exception cref="Exception">Parsing, ordering or applying threw: that exception.</exception>
     public void Sync()
     {
         Flush();
@@ -170,7 +170,7 @@ internal sealed class ChunkPipeline : IDisposable
     /// </summary>
     /// <param name="partial">The bytes after the last line end.</param>
     /// <param name="discardedLength">The length so far of a too-long partial line, else 0.</param>
-    /// <param name="throwFault">Whether to rethrow an exception met in parsing or applying.</param>
+    /// <param name="throwFault">Whether to rethrow an exception met in parsing, ordering or applying.</param>
     public void Finish(out ReadOnlySpan<byte> partial, out long discardedLength, bool throwFault = true)
     {
         partial = default;
@@ -215,7 +215,7 @@ internal sealed class ChunkPipeline : IDisposable
         _helper.Join();
     }
 
-    /// <summary>The slot being filled, taking the next free one (parsing or applying while none is) when there is none.</summary>
+    /// <summary>The slot being filled, taking the next free one (parsing, ordering or applying while none is) when there is none.</summary>
     private ParsedChunk Filling() => TryFilling(throwFault: true)!;
 
     /// <summary><see cref="Filling"/>, or null after a fault when <paramref name="throwFault"/> is false.</summary>
@@ -320,7 +320,7 @@ internal sealed class ChunkPipeline : IDisposable
         }
     }
 
-    /// <summary>Parses and applies (or waits for the helper to) until every submitted chunk is applied.</summary>
+    /// <summary>Parses, orders and applies (or waits for the helper to) until every submitted chunk is applied.</summary>
     private void Drain(bool throwFault)
     {
         while (true)
@@ -353,7 +353,7 @@ internal sealed class ChunkPipeline : IDisposable
         }
     }
 
-    /// <summary>Whether a chunk waits to be parsed, or the oldest unapplied one is parsed and nobody applies (under the lock).</summary>
+    /// <summary>Whether a chunk waits to be parsed, or a turn is free and its next chunk is ready for it (under the lock).</summary>
     private bool HasWork() =>
         _fault is null && (_parsedUpTo < _submitted || CanApply() || CanOrder());
 
@@ -442,6 +442,35 @@ internal sealed class ChunkPipeline : IDisposable
         return true;
     }
 
+    /// <summary>
+    /// Called from <see cref="IChunkWorker.Order"/>: waits until every chunk before the one being ordered is applied and
+    /// no apply turn is held, then holds the apply turn as well, until <see cref="ReleaseApplyTurn"/>. For the rare order
+    /// turn that must apply what it releases itself. The other thread applies the chunks before it meanwhile.
+    /// </summary>
+    public void AwaitApplyTurn()
+    {
+        lock (_gate)
+        {
+            while (_applying || _applied < _ordered)
+            {
+                _fault?.Throw();
+                Monitor.Wait(_gate);
+            }
+
+            _applying = true;
+        }
+    }
+
+    /// <summary>Gives up the apply turn taken by <see cref="AwaitApplyTurn"/>.</summary>
+    public void ReleaseApplyTurn()
+    {
+        lock (_gate)
+        {
+            _applying = false;
+            Monitor.PulseAll(_gate);
+        }
+    }
+
     /// <summary>Orders <paramref name="chunk"/> and every chunk after it already parsed, keeping the turn between them.</summary>
     private void OrderInTurn(ParsedChunk chunk)
     {
@@ -490,7 +519,7 @@ internal sealed class ChunkPipeline : IDisposable
         }
     }
 
-    /// <summary>The helper thread: parses and applies while there is work, until the pipeline stops.</summary>
+    /// <summary>The helper thread: parses, orders and applies while there is work, until the pipeline stops.</summary>
     private void Help()
     {
         long allocatedAtStart = GC.GetAllocatedBytesForCurrentThread();

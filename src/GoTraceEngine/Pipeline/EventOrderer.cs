@@ -13,7 +13,9 @@ namespace GoTraceEngine.Pipeline;
 /// state is stale (not applied).
 /// </summary>
 /// <remarks>
-/// <para>Single writer; the counters may be read from another thread (progress, metrics).</para>
+/// <para>Single writer, except <see cref="CountStale"/>, which its applier calls (with both cores parsing, from the
+/// apply turn, while the next chunk's order turn may be running: nothing in ordering reads that count); the counters
+/// may be read from another thread (progress, metrics).</para>
 /// <para>Events whose window has passed are released in runs, not after every push: a push only holds its event,
 /// and what is due is applied every <see cref="ReleaseEvery"/> pushes, and whenever the result could depend on it
 /// (<see cref="ReleaseDue"/>). The order, and everything the applier sees, are what releasing after every push gives:

@@ -43,14 +43,15 @@ internal sealed class ParsedChunk
     public long TooLongLength { get; set; }
 
     /// <summary>
-    /// Whether the chunk is parsed when its turn to be applied comes, by the thread applying it, rather than in parallel:
+    /// Whether the chunk is parsed when its order turn comes, by the thread ordering it, rather than in parallel:
     /// near the cap on distinct names, names must be added in input order, as one thread adds them.
     /// </summary>
     public bool ParseInTurn { get; set; }
 
     /// <summary>
-    /// The chunk's events and rare lines, once parsed; after its order turn, unless <see cref="PassThrough"/>, what the
-    /// orderer released, in time order (the order turn swaps in the batch it filled and keeps the parsed one for the next chunk).
+    /// The chunk's events and rare lines, once parsed; after its order turn, unless the chunk passed as parsed (no
+    /// timestamps, nothing held), what the orderer released, in time order (the order turn swaps in the batch it filled
+    /// and keeps the parsed one for the next chunk).
     /// </summary>
     public ParsedBatch Batch { get; set; }
 
@@ -59,12 +60,6 @@ internal sealed class ParsedChunk
 
     /// <summary>Where the slot is in its cycle (guarded by the pipeline's lock).</summary>
     public ChunkState State { get; set; }
-
-    /// <summary>
-    /// Whether the order turn left the chunk as it was parsed: no event of it has a timestamp and the orderer held
-    /// nothing, so the orderer would have applied every event as it came. Its apply turn applies <see cref="Batch"/> as parsed.
-    /// </summary>
-    public bool PassThrough { get; set; }
 
     /// <summary>Lines in the chunk.</summary>
     public long LineCount => TooLongLength > 0 ? 1 : System.MemoryExtensions.Count(Data, (byte)'\n');
@@ -85,7 +80,6 @@ internal sealed class ParsedChunk
         Length = 0;
         TooLongLength = 0;
         ParseInTurn = false;
-        PassThrough = false;
         Batch.Clear();
     }
 }
