@@ -49,7 +49,9 @@ public partial class TraceEngine<TSink>
         _parallelNamesBelow = _names.Cap - ((long)ChunkPipeline.SlotCount * chunkSize / 5);
         // An order turn cut short by a failure may have left released events in the spare batch: they were never applied.
         _orderedBatch?.Clear();
-        var pipeline = new ChunkPipeline(new ChunkWorker(this), chunkSize, _options.MaxLineLength, _accounting.LinesRead);
+        var worker = new ChunkWorker(this);
+        var pipeline = new ChunkPipeline(worker, chunkSize, _options.MaxLineLength, _accounting.LinesRead);
+        worker.Pipeline = pipeline;
         _pipeline = pipeline;
         ApplyThreadStarts++;
         SecondThreadMode = ReplayParallelism.ParallelParse;
@@ -134,7 +136,7 @@ public partial class TraceEngine<TSink>
     /// is held, passes as it was parsed (the orderer would apply each event as it came). With a timeline, which reads the
     /// orderer's clock as it applies, ordering stays in the apply turn.
     /// </summary>
-    private void OrderChunk(ParsedChunk chunk)
+    private void OrderChunk(ParsedChunk chunk, ChunkPipeline pipeline)
     {
         if (chunk.ParseInTurn)
         {
@@ -149,7 +151,7 @@ public partial class TraceEngine<TSink>
 
         ReadOnlySpan<TraceEvent> events = batch.Events;
         ParsedBatch ordered = _orderedBatch ??= new ParsedBatch(events.Length + 64);
-        var turn = new OrderTurnApplier(this, ordered, Math.Max(2 * events.Length, OrderedBatchMinimum));
+        var turn = new OrderTurnApplier(this, pipeline, ordered, Math.Max(2 * events.Length, OrderedBatchMinimum));
         try
         {
             ReadOnlySpan<LineRecord> records = batch.Records;
@@ -193,7 +195,7 @@ public partial class TraceEngine<TSink>
         {
             if (turn.HoldsTables)
             {
-                _pipeline!.ReleaseApplyTurn();
+                pipeline.ReleaseApplyTurn();
             }
         }
 
@@ -230,9 +232,9 @@ public partial class TraceEngine<TSink>
     /// stays empty, so its chunk's apply turn only adds its counts.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private void TakeTablesInOrderTurn(ParsedBatch released)
+    private void TakeTablesInOrderTurn(ChunkPipeline pipeline, ParsedBatch released)
     {
-        _pipeline!.AwaitApplyTurn();
+        pipeline.AwaitApplyTurn();
         ApplyInOrder(released);
         released.Clear();
     }
@@ -342,7 +344,7 @@ public partial class TraceEngine<TSink>
     /// at their place among the events. Past its limit (<see cref="TakeTablesInOrderTurn"/>) it holds the tables too and
     /// applies directly. A mutable struct: the orderer takes it by reference.
     /// </summary>
-    private struct OrderTurnApplier(TraceEngine<TSink> engine, ParsedBatch output, int limit) : IEventApplier
+    private struct OrderTurnApplier(TraceEngine<TSink> engine, ChunkPipeline pipeline, ParsedBatch output, int limit) : IEventApplier
     {
         private bool _holdsTables;
 
@@ -411,7 +413,7 @@ public partial class TraceEngine<TSink>
                 return;
             }
 
-            engine.TakeTablesInOrderTurn(output);
+            engine.TakeTablesInOrderTurn(pipeline, output);
             _holdsTables = true;
         }
     }
@@ -421,7 +423,10 @@ public partial class TraceEngine<TSink>
     {
         public void Parse(ParsedChunk chunk, int worker) => engine.ParseChunkInParallel(chunk, engine._nameFronts![worker]);
 
-        public void Order(ParsedChunk chunk) => engine.OrderChunk(chunk);
+        /// <summary>The pipeline this worker serves: an order turn may take its apply turn (also while it finishes).</summary>
+        public ChunkPipeline? Pipeline { get; set; }
+
+        public void Order(ParsedChunk chunk) => engine.OrderChunk(chunk, Pipeline!);
 
         public void Apply(ParsedChunk chunk) => engine.ApplyChunk(chunk);
     }

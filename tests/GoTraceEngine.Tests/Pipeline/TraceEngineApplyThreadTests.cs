@@ -93,9 +93,10 @@ public sealed class TraceEngineApplyThreadTests
     public void Replay_ParallelParse_WindowReleasedAtOnce_SameReportWithoutHoldingItTwice()
     {
         // Events a microsecond apart fill a 2 s window without any being due; a clock that jumps by 3 s then makes
-        // all of them due in one order turn, and a run of timestamps far behind restarts the clock, which releases
-        // everything held. Such a turn applies what it releases itself rather than keeping it in its batch (150 k
-        // events there would be 13 MB more, at 88 bytes each, per burst).
+        // all of them due in one order turn, a run of timestamps far behind restarts the clock, which releases
+        // everything held, and the last lines make a window due while the pipeline finishes. Such a turn applies what
+        // it releases itself rather than keeping it in its batch (150 k events there would be 13 MB more, at 88 bytes
+        // each, per burst).
         byte[] trace = BurstTrace();
         TraceEngineOptions single = s_single with { MaxClockJump = TimeSpan.FromSeconds(5) };
         (string expected, long singleBytes) = Measure(single);
@@ -140,6 +141,14 @@ public sealed class TraceEngineApplyThreadTests
 
                     ts -= 8_000_000_000L;
                 }
+            }
+
+            // The last lines make the last burst due (after 1 Ki of them the orderer releases what is due): released
+            // while the pipeline finishes, in its last chunk.
+            ts += 3_000_000_000;
+            for (int i = 0; i < 2000; i++)
+            {
+                builder.Append(Invariant($"ready: ts={ts += 1000} goroutine={0xc000000000UL:x}\n"));
             }
 
             return Encoding.UTF8.GetBytes(builder.ToString());
