@@ -18,7 +18,8 @@ namespace GoTraceEngine;
 // written, in order, into a batch that replaces the chunk's own (OrderTurnApplier), with the chunk's rare lines where
 // they stand among them. A chunk's apply turn owns everything else the apply thread of the other two-thread mode owns
 // (the prefetch ring, the tables, the script counters, the sink, every report message), applies that batch, and adds
-// the chunk's counts to the engine's; it never touches the orderer, which the next chunk's order turn may hold. With a
+// the chunk's counts to the engine's; it never touches the orderer, which the next chunk's order turn may hold. (An
+// order turn that releases more than a batch should hold, after a clock jump, takes the apply turn too.) With a
 // timeline (it reads the orderer's clock as it applies) the apply turn orders too, as before. The turns pass through
 // the pipeline's lock. The loop syncs at heartbeats and at the end, after which the engine is single-threaded again.
 public partial class TraceEngine<TSink>
@@ -132,7 +133,8 @@ public partial class TraceEngine<TSink>
     /// <summary>
     /// A chunk's order turn: puts its events through the reorder window into the batch that will replace the chunk's own,
     /// with its rare lines where they stand among what was released (<see cref="OrderTurnApplier"/>). The tables are not
-    /// touched: the chunk before may be in its apply turn on the other thread. A chunk without timestamps, while nothing
+    /// touched (the chunk before may be in its apply turn on the other thread), unless the turn releases more than a
+    /// batch should hold: then it takes the apply turn too and applies directly. A chunk without timestamps, while nothing
     /// is held, passes as it was parsed (the orderer would apply each event as it came). With a timeline, which reads the
     /// orderer's clock as it applies, ordering stays in the apply turn.
     /// </summary>
@@ -223,20 +225,6 @@ public partial class TraceEngine<TSink>
         {
             ordered.Grow();
         }
-    }
-
-    /// <summary>
-    /// An order turn that releases more than its batch should hold (a clock that jumps past the window, or restarts,
-    /// releases up to everything held at once): it waits for the chunks before it to be applied, takes the apply turn
-    /// too, applies what it released so far, and applies the rest of its chunk directly, as one thread would. Its batch
-    /// stays empty, so its chunk's apply turn only adds its counts.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private void TakeTablesInOrderTurn(ChunkPipeline pipeline, ParsedBatch released)
-    {
-        pipeline.AwaitApplyTurn();
-        ApplyInOrder(released);
-        released.Clear();
     }
 
     /// <summary>Applies an ordered chunk, in its turn, and adds its counts to the engine's.</summary>
@@ -341,8 +329,8 @@ public partial class TraceEngine<TSink>
     /// <summary>
     /// The orderer's applier in a chunk's order turn: what the orderer releases goes, in its order, into the batch the
     /// chunk's apply turn hands to the tables, with a late event marked to be judged there and the orderer's diagnostics
-    /// at their place among the events. Past its limit (<see cref="TakeTablesInOrderTurn"/>) it holds the tables too and
-    /// applies directly. A mutable struct: the orderer takes it by reference.
+    /// at their place among the events. Past its limit it takes the apply turn too and applies directly. A mutable
+    /// struct: the orderer takes it by reference.
     /// </summary>
     private struct OrderTurnApplier(TraceEngine<TSink> engine, ChunkPipeline pipeline, ParsedBatch output, int limit) : IEventApplier
     {
@@ -413,8 +401,14 @@ public partial class TraceEngine<TSink>
                 return;
             }
 
-            engine.TakeTablesInOrderTurn(pipeline, output);
+            // More than the batch should hold (a clock that jumps past the window, or restarts, releases up to
+            // everything held at once): take the apply turn too (applying the chunks before this one first), apply
+            // what was released so far, and apply the rest of the chunk directly, as one thread would. The batch
+            // stays empty, so the chunk's own apply turn only adds its counts.
+            pipeline.AwaitApplyTurn();
             _holdsTables = true;
+            engine.ApplyInOrder(output);
+            output.Clear();
         }
     }
 

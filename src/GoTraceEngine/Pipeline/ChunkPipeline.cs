@@ -12,7 +12,8 @@ internal interface IChunkWorker
 
     /// <summary>
     /// Orders a parsed chunk's events (the reorder window): called for one chunk at a time, in input order, on either
-    /// thread, while the chunk before it may be in its apply turn on the other.
+    /// thread, while the chunk before it may be in its apply turn on the other. It may take the apply turn too
+    /// (<see cref="ChunkPipeline.AwaitApplyTurn"/>, then <see cref="ChunkPipeline.ReleaseApplyTurn"/>).
     /// </summary>
     /// <param name="chunk">The chunk.</param>
     void Order(ParsedChunk chunk);
@@ -43,7 +44,10 @@ internal interface IChunkWorker
 /// <para>Back-pressure: when every slot is in use the reading thread parses, orders or applies instead of reading, and
 /// waits only when the helper holds the work. Nothing is allocated per chunk once the slots have grown. An exception in
 /// any of the work is kept; the work stops and the reading thread rethrows it at its next call.</para>
-/// <para>Members other than the helper's loop are called from the reading thread only.</para>
+/// <para>An order turn that must apply what it releases (a burst) takes the apply turn too
+/// (<see cref="AwaitApplyTurn"/>), applying the chunks before its own itself, so it never waits on the other thread.</para>
+/// <para>Members other than the helper's loop, <see cref="AwaitApplyTurn"/> and <see cref="ReleaseApplyTurn"/> (called
+/// from an order turn, on either thread) are called from the reading thread only.</para>
 /// </remarks>
 internal sealed class ChunkPipeline : IDisposable
 {
@@ -432,7 +436,8 @@ internal sealed class ChunkPipeline : IDisposable
             {
                 _fault ??= ExceptionDispatchInfo.Capture(e);
 
-                // Only the thread that held a turn gives it up.
+                // Only the thread that held a turn gives it up (an order turn that took the apply turn too gave that
+                // up itself, in ReleaseApplyTurn or in AwaitApplyTurn).
                 _applying &= turn != Turn.Apply;
                 _ordering &= turn != Turn.Order;
                 Monitor.PulseAll(_gate);
@@ -443,21 +448,65 @@ internal sealed class ChunkPipeline : IDisposable
     }
 
     /// <summary>
-    /// Called from <see cref="IChunkWorker.Order"/>: waits until every chunk before the one being ordered is applied and
-    /// no apply turn is held, then holds the apply turn as well, until <see cref="ReleaseApplyTurn"/>. For the rare order
-    /// turn that must apply what it releases itself. The other thread applies the chunks before it meanwhile.
+    /// Called from <see cref="IChunkWorker.Order"/>, for the rare order turn that must apply what it releases itself:
+    /// applies, on the calling thread, every chunk before the one being ordered that is ordered and not yet applied (the
+    /// other thread may be away reading, or may apply some of them meanwhile), then holds the apply turn as well, until
+    /// <see cref="ReleaseApplyTurn"/>. Applying the chunks before it touches nothing the order turn holds.
     /// </summary>
+    /// <exception cref="OperationCanceledException">The pipeline faulted or is stopping: the order turn ends.</exception>
     public void AwaitApplyTurn()
     {
-        lock (_gate)
+        while (true)
         {
-            while (_applying || _applied < _ordered)
+            ParsedChunk chunk;
+            lock (_gate)
             {
-                _fault?.Throw();
-                Monitor.Wait(_gate);
+                while (true)
+                {
+                    if (_fault is not null || _stopping)
+                    {
+                        // The fault is the other work's, rethrown by the reading thread: this turn only ends.
+                        throw new OperationCanceledException("The pipeline stopped while an order turn waited to apply.");
+                    }
+
+                    if (!_applying && _applied == _ordered)
+                    {
+                        _applying = true;
+                        return;
+                    }
+
+                    if (CanApply())
+                    {
+                        _applying = true;
+                        chunk = _slots[_applied % SlotCount];
+                        chunk.State = ChunkState.Applying;
+                        break;
+                    }
+
+                    Monitor.Wait(_gate);
+                }
             }
 
-            _applying = true;
+            bool applied = false;
+            try
+            {
+                _worker.Apply(chunk);
+                applied = true;
+            }
+            finally
+            {
+                lock (_gate)
+                {
+                    if (applied)
+                    {
+                        chunk.State = ChunkState.Free;
+                        _applied++;
+                    }
+
+                    _applying = false;
+                    Monitor.PulseAll(_gate);
+                }
+            }
         }
     }
 

@@ -111,6 +111,8 @@ public sealed class TraceEngineApplyThreadTests
             long before = GC.GetAllocatedBytesForCurrentThread();
             engine.Replay(new MemoryStream(trace, writable: false));
             long allocated = GC.GetAllocatedBytesForCurrentThread() - before + engine.ApplyThreadAllocatedBytes;
+            Assert.Equal(options.Parallelism == ReplayParallelism.ParallelParse && Environment.ProcessorCount > 1
+                ? ReplayParallelism.ParallelParse : ReplayParallelism.SingleThread, engine.SecondThreadMode);
             return (ReportWriter.ToJson(engine.GetSummary()), allocated);
         }
 
