@@ -213,34 +213,28 @@ public partial class TraceEngine<TSink>
     /// <summary>The apply side: a batch's events and rare lines, in line order, as <see cref="ProcessLine"/> would have handled them.</summary>
     private void ApplyBatch(ParsedBatch batch)
     {
-        ReadOnlySpan<TraceEvent> events = batch.Events;
-        ReadOnlySpan<LineRecord> records = batch.Records;
-        int record = 0;
-        int nextRecordAt = records.IsEmpty ? int.MaxValue : records[0].EventIndex;
-        var applier = new Applier(this);
-        for (int i = 0; i < events.Length; i++)
-        {
-            if (i == nextRecordAt)
-            {
-                while (record < records.Length && records[record].EventIndex == i)
-                {
-                    ApplyRecord(batch, in records[record++]);
-                }
-
-                nextRecordAt = record < records.Length ? records[record].EventIndex : int.MaxValue;
-            }
-
-            _orderer.Push(in events[i], ref applier);
-        }
-
-        while (record < records.Length)
-        {
-            ApplyRecord(batch, in records[record++]);
-        }
-
+        var walk = new BatchWalk(this);
+        batch.Walk(ref walk);
         if (batch.FlushesRing)
         {
             MakeCurrent();
+        }
+    }
+
+    /// <summary><see cref="ApplyBatch"/>'s walk: the rare lines after what was due, the events through the orderer.</summary>
+    private readonly struct BatchWalk(TraceEngine<TSink> engine) : IBatchVisitor
+    {
+        public bool OnRecord(ParsedBatch batch, in LineRecord record)
+        {
+            engine.ApplyRecord(batch, in record);
+            return false;
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void OnEvent(in TraceEvent e, bool marked)
+        {
+            var applier = new Applier(engine);
+            engine._orderer.Push(in e, ref applier);
         }
     }
 

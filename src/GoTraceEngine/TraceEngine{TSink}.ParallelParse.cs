@@ -151,34 +151,12 @@ public partial class TraceEngine<TSink>
             return;
         }
 
-        ReadOnlySpan<TraceEvent> events = batch.Events;
-        ParsedBatch ordered = _orderedBatch ??= new ParsedBatch(events.Length + 64);
-        var turn = new OrderTurnApplier(this, pipeline, ordered, Math.Max(2 * events.Length, OrderedBatchMinimum));
+        int events = batch.EventCount;
+        ParsedBatch ordered = _orderedBatch ??= new ParsedBatch(events + 64);
+        var turn = new OrderTurnApplier(this, pipeline, ordered, Math.Max(2 * events, OrderedBatchMinimum));
         try
         {
-            ReadOnlySpan<LineRecord> records = batch.Records;
-            int record = 0;
-            int nextRecordAt = records.IsEmpty ? int.MaxValue : records[0].EventIndex;
-            for (int i = 0; i < events.Length; i++)
-            {
-                if (i == nextRecordAt)
-                {
-                    while (record < records.Length && records[record].EventIndex == i)
-                    {
-                        OrderRecord(batch, in records[record++], ref turn);
-                    }
-
-                    nextRecordAt = record < records.Length ? records[record].EventIndex : int.MaxValue;
-                }
-
-                _orderer.Push(in events[i], ref turn);
-            }
-
-            while (record < records.Length)
-            {
-                OrderRecord(batch, in records[record++], ref turn);
-            }
-
+            batch.Walk(ref turn);
             if (batch.FlushesRing)
             {
                 // The tables are read after this chunk: what is due goes with it, and the prefetch ring is emptied.
@@ -208,25 +186,6 @@ public partial class TraceEngine<TSink>
         _orderedBatch = batch;
     }
 
-    /// <summary>A rare line in the order turn: what was due before it is released, then the line follows it.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private void OrderRecord(ParsedBatch batch, in LineRecord record, ref OrderTurnApplier turn)
-    {
-        _orderer.ReleaseDue(ref turn);
-        if (turn.HoldsTables)
-        {
-            ApplyReleasedRecord(batch, in record);
-            return;
-        }
-
-        ParsedBatch ordered = turn.Output;
-        ordered.AddRecord(record.Category, record.Failure, record.LineNumber, batch.LineOf(in record), record.TooLongLength);
-        if (ordered.IsOutOfRoom)
-        {
-            ordered.Grow();
-        }
-    }
-
     /// <summary>Applies an ordered chunk, in its turn, and adds its counts to the engine's.</summary>
     private void ApplyChunk(ParsedChunk chunk)
     {
@@ -249,40 +208,30 @@ public partial class TraceEngine<TSink>
     /// </summary>
     private void ApplyInOrder(ParsedBatch batch)
     {
-        ReadOnlySpan<TraceEvent> events = batch.Events;
-        ReadOnlySpan<LineRecord> records = batch.Records;
-        int record = 0;
-        int nextRecordAt = records.IsEmpty ? int.MaxValue : records[0].EventIndex;
-        var applier = new Applier(this);
-        for (int i = 0; i < events.Length; i++)
-        {
-            if (i == nextRecordAt)
-            {
-                bool late = false;
-                while (record < records.Length && records[record].EventIndex == i)
-                {
-                    late |= ApplyNote(batch, in records[record++]);
-                }
-
-                nextRecordAt = record < records.Length ? records[record].EventIndex : int.MaxValue;
-                if (late)
-                {
-                    ApplyLate(in events[i]);
-                    continue;
-                }
-            }
-
-            applier.Apply(in events[i]);
-        }
-
-        while (record < records.Length)
-        {
-            ApplyNote(batch, in records[record++]);
-        }
-
+        var walk = new OrderedWalk(this);
+        batch.Walk(ref walk);
         if (batch.FlushesRing)
         {
             FlushRing();
+        }
+    }
+
+    /// <summary><see cref="ApplyInOrder"/>'s walk: the events straight to the tables, a marked one judged as late.</summary>
+    private readonly struct OrderedWalk(TraceEngine<TSink> engine) : IBatchVisitor
+    {
+        public bool OnRecord(ParsedBatch batch, in LineRecord record) => engine.ApplyNote(batch, in record);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void OnEvent(in TraceEvent e, bool marked)
+        {
+            if (marked)
+            {
+                engine.ApplyLate(in e);
+                return;
+            }
+
+            var applier = new Applier(engine);
+            applier.Apply(in e);
         }
     }
 
@@ -332,15 +281,35 @@ public partial class TraceEngine<TSink>
     /// at their place among the events. Past its limit it takes the apply turn too and applies directly. A mutable
     /// struct: the orderer takes it by reference.
     /// </summary>
-    private struct OrderTurnApplier(TraceEngine<TSink> engine, ChunkPipeline pipeline, ParsedBatch output, int limit) : IEventApplier
+    private struct OrderTurnApplier(TraceEngine<TSink> engine, ChunkPipeline pipeline, ParsedBatch output, int limit) : IEventApplier, IBatchVisitor
     {
         private bool _holdsTables;
 
         /// <summary>Whether the turn has taken the tables: what is released is applied at once.</summary>
         public readonly bool HoldsTables => _holdsTables;
 
-        /// <summary>The batch released events go to.</summary>
-        public readonly ParsedBatch Output => output;
+        /// <summary>A rare line of the chunk being ordered: what was due before it is released, then the line follows it.</summary>
+        public bool OnRecord(ParsedBatch batch, in LineRecord record)
+        {
+            engine._orderer.ReleaseDue(ref this);
+            if (_holdsTables)
+            {
+                engine.ApplyReleasedRecord(batch, in record);
+                return false;
+            }
+
+            output.AddRecord(record.Category, record.Failure, record.LineNumber, batch.LineOf(in record), record.TooLongLength);
+            if (output.IsOutOfRoom)
+            {
+                output.Grow();
+            }
+
+            return false;
+        }
+
+        /// <summary>An event of the chunk being ordered: into the reorder window.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void OnEvent(in TraceEvent e, bool marked) => engine._orderer.Push(in e, ref this);
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Apply(in TraceEvent e)

@@ -99,6 +99,43 @@ internal sealed class ParsedBatch
     /// <summary>The rare lines, in line order.</summary>
     public ReadOnlySpan<LineRecord> Records => new(_records, 0, _recordCount);
 
+    /// <summary>
+    /// Hands the batch to <paramref name="visitor"/> in line order: each record before the event it was kept before,
+    /// then the records after the last event. A record can mark the event after it (<see cref="RecordAction.LateEvent"/>).
+    /// The one walk of a batch, for applying it, ordering it, and applying what was ordered.
+    /// </summary>
+    /// <typeparam name="TVisitor">A struct, so the calls are direct.</typeparam>
+    /// <param name="visitor">What is done with each record and event.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Walk<TVisitor>(ref TVisitor visitor)
+        where TVisitor : struct, IBatchVisitor
+    {
+        ReadOnlySpan<TraceEvent> events = Events;
+        ReadOnlySpan<LineRecord> records = Records;
+        int record = 0;
+        int nextRecordAt = records.IsEmpty ? int.MaxValue : records[0].EventIndex;
+        for (int i = 0; i < events.Length; i++)
+        {
+            bool marked = false;
+            if (i == nextRecordAt)
+            {
+                while (record < records.Length && records[record].EventIndex == i)
+                {
+                    marked |= visitor.OnRecord(this, in records[record++]);
+                }
+
+                nextRecordAt = record < records.Length ? records[record].EventIndex : int.MaxValue;
+            }
+
+            visitor.OnEvent(in events[i], marked);
+        }
+
+        while (record < records.Length)
+        {
+            visitor.OnRecord(this, in records[record++]);
+        }
+    }
+
     /// <summary>A rare line's bytes.</summary>
     public ReadOnlySpan<byte> LineOf(in LineRecord record) => new(_bytes, record.Offset, record.Length);
 
@@ -171,6 +208,16 @@ internal readonly record struct LineRecord(
 
     /// <summary>A <see cref="RecordAction.Diagnostic"/>'s text.</summary>
     public string? Message { get; init; }
+}
+
+/// <summary>What <see cref="ParsedBatch.Walk"/> does with a batch's records and events. Implement it on a <see langword="struct"/>.</summary>
+internal interface IBatchVisitor
+{
+    /// <summary>A record, in its place; returns whether it marks the event after it (a late event).</summary>
+    bool OnRecord(ParsedBatch batch, in LineRecord record);
+
+    /// <summary>An event; <paramref name="marked"/> when a record before it marked it.</summary>
+    void OnEvent(in TraceEvent e, bool marked);
 }
 
 /// <summary>What a <see cref="LineRecord"/> stands for.</summary>
