@@ -313,9 +313,12 @@ public partial class TraceEngine<TSink>
                 ApplyHeader(line, lineNumber);
                 break;
             case LineCategory.TracerMessage:
+                // A note changes how later events apply (the tracer's stop, the program's exit): the events before it go first.
+                FlushRing();
                 RecordTracerNote(line);
                 break;
             case LineCategory.Symbol:
+                FlushRing();
                 _goNames.Add(line);
                 _state.Verdict.OnNamesChanged();
                 break;
@@ -485,8 +488,34 @@ public partial class TraceEngine<TSink>
             return;
         }
 
-        var applier = new Applier(this);
-        applier.Apply(in e);
+        ApplyUnlessStopped(in e);
+    }
+
+    /// <summary>
+    /// Applies an event now, past the prefetch ring (whose events, if any, must have gone first): counted instead when it
+    /// is stamped after the tracer's stop.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void ApplyUnlessStopped(in TraceEvent e)
+    {
+        if (!CountedAfterStop(in e))
+        {
+            Apply(in e);
+        }
+    }
+
+    /// <summary>Whether <paramref name="e"/> is stamped after the tracer's stop, and so only counted, not applied.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool CountedAfterStop(in TraceEvent e)
+    {
+        if (e.Timestamp > _stopAt)
+        {
+            // After the tracer's stop its probes were detaching: some kinds of event no longer arrive.
+            _afterStop++;
+            return true;
+        }
+
+        return false;
     }
 
     /// <summary>The orderer's and the prefetch ring's event callback: direct calls into the engine.</summary>
@@ -496,15 +525,11 @@ public partial class TraceEngine<TSink>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Apply(in TraceEvent e)
         {
-            if (e.Timestamp > engine._stopAt)
+            if (!engine.CountedAfterStop(in e))
             {
-                // After the tracer's stop its probes were detaching: some kinds of event no longer arrive.
-                engine._afterStop++;
-                return;
+                Applier self = this;
+                engine._ring.Push(in e, engine._state, ref self);
             }
-
-            Applier self = this;
-            engine._ring.Push(in e, engine._state, ref self);
         }
 
         /// <summary>From the ring: to the tables now.</summary>

@@ -11,7 +11,12 @@ namespace GoTraceEngine.Pipeline;
 /// <c>bench/results/amd-epyc-2core/perf-prep.md</c>, ApplyDelayBench, depth 16 with both tables: 2.09× at 100 k
 /// live, 1.45× at 1 M). While the tables are small enough to stay cached the ring is skipped (it would only cost).
 /// </summary>
-/// <remarks>Order is kept: events leave in the order they entered. Single writer; a struct held in a field of its owner.</remarks>
+/// <remarks>
+/// <para>Order is kept: events leave in the order they entered. Single writer; a struct held in a field of its owner.</para>
+/// <para>An apply turn of both cores parsing does without it: its batch is already in memory in the order it applies,
+/// so it looks <see cref="Depth"/> events ahead in the batch instead (<see cref="PrefetchSlots"/>), and no event is
+/// copied into the ring and out again.</para>
+/// </remarks>
 internal struct PrefetchRing
 {
     /// <summary>How many events an event waits behind: enough lead time for a miss to a random slot.</summary>
@@ -38,25 +43,7 @@ internal struct PrefetchRing
             return;
         }
 
-        if (e.GPointer != 0)
-        {
-            // Creates add to the live table and destroys remove from it; blocking parks add to the blocked table and
-            // readies remove from it. Those read the key's whole cluster; the other events look their key up.
-            if (e.Kind is TraceEventKind.Destroy or TraceEventKind.Create)
-            {
-                live.PrefetchCluster(e.GPointer);
-            }
-            else
-            {
-                live.Prefetch(e.GPointer);
-            }
-
-            if (e.Kind == TraceEventKind.Ready || (e.Kind == TraceEventKind.Park && state.Reasons.IsBlocking(e.Reason)))
-            {
-                state.Blocked.PrefetchCluster(e.GPointer);
-            }
-        }
-
+        PrefetchSlots(in e, state);
         TraceEvent[] ring = _ring ??= new TraceEvent[Depth];
         if (_count == Depth)
         {
@@ -68,6 +55,33 @@ internal struct PrefetchRing
 
         ring[(_head + _count) & Mask] = e;
         _count++;
+    }
+
+    /// <summary>
+    /// Starts loading the table slots <paramref name="e"/> will touch: the live table's for every event with a g, the
+    /// blocked table's for a ready or a blocking park. A hint: it changes nothing.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void PrefetchSlots(in TraceEvent e, GoroutineState state)
+    {
+        if (e.GPointer != 0)
+        {
+            // Creates add to the live table and destroys remove from it; blocking parks add to the blocked table and
+            // readies remove from it. Those read the key's whole cluster; the other events look their key up.
+            if (e.Kind is TraceEventKind.Destroy or TraceEventKind.Create)
+            {
+                state.Live.PrefetchCluster(e.GPointer);
+            }
+            else
+            {
+                state.Live.Prefetch(e.GPointer);
+            }
+
+            if (e.Kind == TraceEventKind.Ready || (e.Kind == TraceEventKind.Park && state.Reasons.IsBlocking(e.Reason)))
+            {
+                state.Blocked.PrefetchCluster(e.GPointer);
+            }
+        }
     }
 
     /// <summary>Applies every held event, in order.</summary>

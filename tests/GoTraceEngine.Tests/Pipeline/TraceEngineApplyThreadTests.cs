@@ -89,15 +89,19 @@ public sealed class TraceEngineApplyThreadTests
         Assert.Equal(expected, Json(single with { Parallelism = mode, ReadBufferSize = 65_537 }, e => e.Replay(new MemoryStream(trace))));
     }
 
-    [Fact]
-    public void Replay_ParallelParse_WindowReleasedAtOnce_SameReportWithoutHoldingItTwice()
+    [Theory]
+    [InlineData(0)]
+    [InlineData(30_000)]
+    public void Replay_ParallelParse_WindowReleasedAtOnce_SameReportWithoutHoldingItTwice(int resident)
     {
         // Events a microsecond apart fill a 2 s window without any being due; a clock that jumps by 3 s then makes
         // all of them due in one order turn, a run of timestamps far behind restarts the clock, which releases
         // everything held, and the last lines make a window due while the pipeline finishes. Such a turn applies what
         // it releases itself rather than keeping it in its batch (150 k events there would be 13 MB more, at 88 bytes
-        // each, per burst).
-        byte[] trace = BurstTrace();
+        // each, per burst). With goroutines created first (the events are theirs) the tables are past the size from which
+        // they are prefetched: such a turn leaves its last events in the prefetch ring, and the next batch's apply turn
+        // must apply them before its own.
+        byte[] trace = BurstTrace(resident);
         TraceEngineOptions single = s_single with { MaxClockJump = TimeSpan.FromSeconds(5) };
         (string expected, long singleBytes) = Measure(single);
         (string both, long bothBytes) = Measure(single with { Parallelism = ReplayParallelism.ParallelParse });
@@ -116,15 +120,21 @@ public sealed class TraceEngineApplyThreadTests
             return (ReportWriter.ToJson(engine.GetSummary()), allocated);
         }
 
-        static byte[] BurstTrace()
+        static byte[] BurstTrace(int resident)
         {
             var builder = new StringBuilder();
             long ts = 100_000_000_000;
+            ulong first = resident > 0 ? 0xd000000000UL : 0xc000000000UL;
+            for (int i = 0; i < resident; i++)
+            {
+                builder.Append(Invariant($"newproc1: ts={ts += 10} goroutine={first + ((ulong)i << 10):x} parent=1 goid={i + 10} fn=main.worker creator=main.main\n"));
+            }
+
             for (int burst = 0; burst < 3; burst++)
             {
                 for (int i = 0; i < 150_000; i++)
                 {
-                    ulong g = 0xc000000000UL + ((ulong)(i % 4093) << 10);
+                    ulong g = first + ((ulong)(i % 4093) << 10);
                     builder.Append((i & 1) == 0
                         ? Invariant($"gopark: ts={ts += 1000} goroutine={g:x} reason={1 + (i % 7)} wait=2 obj=0\n")
                         : Invariant($"ready: ts={ts += 1000} goroutine={g:x}\n"));
@@ -169,29 +179,33 @@ public sealed class TraceEngineApplyThreadTests
     }
 
     [Theory]
-    [MemberData(nameof(Modes))]
-    public void Replay_RareLinesAmongEvents_KeptInOrderOnTwoThreads(ReplayParallelism mode)
+    [InlineData(ReplayParallelism.ApplyThread, 3000)]
+    [InlineData(ReplayParallelism.ParallelParse, 3000)]
+    [InlineData(ReplayParallelism.ParallelParse, 40_000)]
+    public void Replay_RareLinesAmongEvents_KeptInOrderOnTwoThreads(ReplayParallelism mode, int live)
     {
         // A generated trace with every fixture spliced in at intervals (headers that switch the reason tables mid-trace,
         // malformed lines, warnings, exits, symbols, late and corrupt timestamps), runs of rare lines longer than a
-        // batch holds, and lines too long to parse.
-        byte[] trace = RareLinesTrace();
+        // batch holds, and lines too long to parse. At 40 000 live the tables are past the size from which they are
+        // prefetched: one thread holds events in the prefetch ring, both cores parsing look ahead in the batch instead.
+        (byte[] trace, int tooLong) = RareLinesTrace(live);
         TraceEngineOptions small = new() { MaxLineLength = 2048, MaxDiagnostics = 5000, MaxWarnings = 5000, Parallelism = ReplayParallelism.SingleThread };
         string expected = Json(small, e => e.Replay(new MemoryStream(trace)));
         Assert.Equal(expected, Json(small with { Parallelism = mode, ReadBufferSize = 7919 }, e => e.Replay(new MemoryStream(trace))));
-        Assert.Contains("\"tooLong\": 40", expected, StringComparison.Ordinal);
+        Assert.Contains(Invariant($"\"tooLong\": {tooLong}"), expected, StringComparison.Ordinal);
     }
 
     [Theory]
-    [InlineData(ReplayParallelism.ApplyThread, 4096)]
-    [InlineData(ReplayParallelism.ParallelParse, 4096)]
-    [InlineData(ReplayParallelism.ParallelParse, 1 << 16)]
-    public void Replay_OrdererNotesAndRareLines_SameReportOnTwoThreads(ReplayParallelism mode, int readBufferSize)
+    [InlineData(ReplayParallelism.ApplyThread, 4096, 2000)]
+    [InlineData(ReplayParallelism.ParallelParse, 4096, 2000)]
+    [InlineData(ReplayParallelism.ParallelParse, 1 << 16, 2000)]
+    [InlineData(ReplayParallelism.ParallelParse, 1 << 16, 40_000)]
+    public void Replay_OrdererNotesAndRareLines_SameReportOnTwoThreads(ReplayParallelism mode, int readBufferSize, int live)
     {
         // Both cores parsing order a chunk while the one before it is applied: what the orderer releases, its clock
         // diagnostics, late events (judged stale or not against the tables) and the rare lines must reach the tables in
         // the order one thread gives, and a chunk without timestamps may skip the orderer only while it holds nothing.
-        byte[] trace = OrdererNotesTrace();
+        byte[] trace = OrdererNotesTrace(live);
         TraceEngineOptions options = new()
         {
             ReorderWindow = TimeSpan.FromMilliseconds(5),
@@ -204,6 +218,34 @@ public sealed class TraceEngineApplyThreadTests
         Assert.Contains("\"category\": \"stale\"", expected, StringComparison.Ordinal);
         Assert.Contains("the clock restarts", expected, StringComparison.Ordinal);
         Assert.Equal(expected, Json(options with { Parallelism = mode, ReadBufferSize = readBufferSize }, e => e.Replay(new MemoryStream(trace))));
+    }
+
+    [Theory]
+    [InlineData("# exit code=0")]
+    [InlineData("# exit signal=9 ts=90000000000")]
+    public void Replay_ExitNoteAfterTheEnd_TheEndAppliesFirstOnEitherPath(string note)
+    {
+        // Past the size from which the tables are prefetched, one thread holds the last events in the prefetch ring,
+        // while both cores parsing apply an ordered batch straight from it. A note that changes what the end means (the
+        // program's exit) must find the events before it applied on both paths, the end record among them: read first,
+        // it was a tracer that stopped with the program still running, and does not move the verdict's clock.
+        var builder = new StringBuilder("# gotrace tracer=gen os=linux arch=amd64 go=go1.22 reasons=trace\n");
+        long ts = 1_000_000_000;
+        for (int i = 0; i < 30_000; i++)
+        {
+            builder.Append(Invariant($"newproc1: ts={ts += 1000} goroutine={0xd000000000UL + ((ulong)i << 10):x} parent=1 goid={i + 10} fn=main.worker creator=main.main\n"));
+        }
+
+        for (int i = 0; i < 300; i++)
+        {
+            builder.Append(Invariant($"gopark: ts={ts += 1000} goroutine={0xd000000000UL + ((ulong)i << 10):x} reason=7 wait=14 obj=c000100000\n"));
+        }
+
+        builder.Append(Invariant($"END: ts={ts + 60_000_000_000}\n")).Append(note).Append('\n');
+        byte[] trace = Encoding.UTF8.GetBytes(builder.ToString());
+        TraceEngineOptions single = s_single with { ReorderWindow = TimeSpan.Zero };
+        string expected = Json(single, e => e.Replay(new MemoryStream(trace)));
+        Assert.Equal(expected, Json(single with { Parallelism = ReplayParallelism.ParallelParse, ReadBufferSize = 1 << 16 }, e => e.Replay(new MemoryStream(trace))));
     }
 
     [Fact]
@@ -399,22 +441,25 @@ public sealed class TraceEngineApplyThreadTests
     }
 
     [Theory]
-    [InlineData(ReplayParallelism.ApplyThread, false)]
-    [InlineData(ReplayParallelism.ParallelParse, false)]
-    [InlineData(ReplayParallelism.ApplyThread, true)]
-    [InlineData(ReplayParallelism.ParallelParse, true)]
-    public void Replay_WarmSteadyState_AllocatesNothingPerEventOnEitherThread(ReplayParallelism mode, bool timed)
+    [InlineData(ReplayParallelism.ApplyThread, false, 0)]
+    [InlineData(ReplayParallelism.ParallelParse, false, 0)]
+    [InlineData(ReplayParallelism.ApplyThread, true, 0)]
+    [InlineData(ReplayParallelism.ParallelParse, true, 0)]
+    [InlineData(ReplayParallelism.ParallelParse, false, 30_000)]
+    [InlineData(ReplayParallelism.ParallelParse, true, 30_000)]
+    public void Replay_WarmSteadyState_AllocatesNothingPerEventOnEitherThread(ReplayParallelism mode, bool timed, int resident)
     {
         // Goroutines end where they started, so the tables stop growing: ten times the input allocates what once does
         // (the ring of batches and the thread), on the reading thread and on the applying one. Timed, the events also
-        // go through the reorder window (with both cores parsing, in order turns of their own).
-        byte[] once = SteadyStateTrace(1, timed);
-        byte[] tenTimes = SteadyStateTrace(10, timed);
+        // go through the reorder window (with both cores parsing, in order turns of their own). With goroutines that
+        // stay (created first, the same in both inputs) the tables are past the size from which they are prefetched.
+        byte[] once = SteadyStateTrace(1, timed, resident);
+        byte[] tenTimes = SteadyStateTrace(10, timed, resident);
         var details = new StringBuilder();
         for (int attempt = 0; attempt < 5; attempt++)
         {
-            (long readOnce, long applyOnce) = Measure(once, mode);
-            (long readTen, long applyTen) = Measure(tenTimes, mode);
+            (long readOnce, long applyOnce) = Measure(once, mode, resident);
+            (long readTen, long applyTen) = Measure(tenTimes, mode, resident);
             details.Append(FormattableString.Invariant($"attempt {attempt}: read {readOnce} → {readTen} B, apply {applyOnce} → {applyTen} B; "));
             if (readOnce == readTen && applyOnce == applyTen)
             {
@@ -424,13 +469,14 @@ public sealed class TraceEngineApplyThreadTests
 
         Assert.Fail("ten times the events allocated more: " + details);
 
-        static (long Read, long Apply) Measure(byte[] trace, ReplayParallelism mode)
+        static (long Read, long Apply) Measure(byte[] trace, ReplayParallelism mode, int resident)
         {
             var engine = new TraceEngine<CountingSink>(Two(mode) with { ReadBufferSize = 1 << 16 }, default);
             long before = GC.GetAllocatedBytesForCurrentThread();
             engine.Replay(new MemoryStream(trace, writable: false));
             long read = GC.GetAllocatedBytesForCurrentThread() - before;
-            Assert.Equal(0, engine.Live.Count);
+            Assert.Equal(resident, engine.Live.Count);
+            Assert.Equal(resident > 0, engine.State.Live.IsPrefetchUseful);
             return (read, engine.ApplyThreadAllocatedBytes);
         }
     }
@@ -523,10 +569,17 @@ public sealed class TraceEngineApplyThreadTests
 
     private static TraceEngineOptions Two(ReplayParallelism mode) => new() { Parallelism = mode };
 
-    private static byte[] SteadyStateTrace(int repeats, bool timed = false)
+    private static byte[] SteadyStateTrace(int repeats, bool timed = false, int resident = 0)
     {
         var builder = new StringBuilder();
         long ts = 1_000_000_000;
+        for (int i = 0; i < resident; i++)
+        {
+            ulong g = 0xd000000000UL + ((ulong)i << 10);
+            // Untimed, so that a timed trace's window holds what it holds without them: the events that repeat.
+            builder.Append(Invariant($"newproc1: goroutine={g:x} parent=1\n"));
+        }
+
         for (int r = 0; r < repeats; r++)
         {
             for (int i = 0; i < 20_000; i++)
@@ -554,10 +607,10 @@ public sealed class TraceEngineApplyThreadTests
         return Encoding.UTF8.GetBytes(builder.ToString());
     }
 
-    private static byte[] RareLinesTrace()
+    private static (byte[] Trace, int TooLong) RareLinesTrace(int live)
     {
         using var generated = new MemoryStream();
-        new TraceGenerator(new TraceGeneratorOptions { Seed = 5, Format = TraceFormat.Full, Events = 60_000, Live = 3000, Leaks = 10 }).Write(generated);
+        new TraceGenerator(new TraceGeneratorOptions { Seed = 5, Format = TraceFormat.Full, Events = 57_000 + live, Live = live, Leaks = 10 }).Write(generated);
         string[] lines = Encoding.UTF8.GetString(generated.ToArray()).Split('\n');
         var fixtures = new List<string>();
         foreach (string path in Directory.GetFiles(Fixtures.Directory, "*.txt").Order(StringComparer.Ordinal))
@@ -570,6 +623,7 @@ public sealed class TraceEngineApplyThreadTests
 
         var builder = new StringBuilder();
         int spliced = 0;
+        int tooLong = 0;
         for (int i = 0; i < lines.Length - 1; i++)
         {
             builder.Append(lines[i]).Append('\n');
@@ -581,6 +635,7 @@ public sealed class TraceEngineApplyThreadTests
             if (i % 1500 == 700)
             {
                 builder.Append(new string('x', 3000)).Append('\n');
+                tooLong++;
             }
 
             if (i == 30_000)
@@ -594,7 +649,7 @@ public sealed class TraceEngineApplyThreadTests
             }
         }
 
-        return Encoding.UTF8.GetBytes(builder.ToString());
+        return (Encoding.UTF8.GetBytes(builder.ToString()), tooLong);
     }
 
     /// <summary>
@@ -604,10 +659,10 @@ public sealed class TraceEngineApplyThreadTests
     /// in the window followed by chunks of untimed exits of the same goroutines (they must wait behind the creates), and
     /// a run of timestamps far behind the clock (it restarts).
     /// </summary>
-    private static byte[] OrdererNotesTrace()
+    private static byte[] OrdererNotesTrace(int live)
     {
         using var generated = new MemoryStream();
-        new TraceGenerator(new TraceGeneratorOptions { Seed = 9, Format = TraceFormat.Full, Events = 60_000, Live = 2000, Leaks = 10, Cpus = 4 }).Write(generated);
+        new TraceGenerator(new TraceGeneratorOptions { Seed = 9, Format = TraceFormat.Full, Events = 58_000 + live, Live = live, Leaks = 10, Cpus = 4 }).Write(generated);
         string[] lines = Encoding.UTF8.GetString(generated.ToArray()).Split('\n');
         var builder = new StringBuilder();
         long last = 0;
