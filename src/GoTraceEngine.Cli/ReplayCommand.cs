@@ -87,7 +87,8 @@ internal static class ReplayCommand
         TraceSummary summary = engine.GetSummary();
         if (run.Json)
         {
-            await context.Stdout.WriteLineAsync(ReportWriter.ToJson(summary)).ConfigureAwait(false);
+            ReportWriter.WriteJson(summary, context.Stdout);
+            await context.Stdout.WriteLineAsync().ConfigureAwait(false);
         }
         else
         {

@@ -516,7 +516,8 @@ internal static class TraceCommand
             {
                 if (json)
                 {
-                    await report.WriteLineAsync(ReportWriter.ToJson(summary)).ConfigureAwait(false);
+                    ReportWriter.WriteJson(summary, report);
+                    await report.WriteLineAsync().ConfigureAwait(false);
                 }
                 else
                 {

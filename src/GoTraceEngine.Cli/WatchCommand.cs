@@ -74,7 +74,8 @@ internal static class WatchCommand
                 metrics?.Final(summary);
                 if (parse.GetValue(format) == "json")
                 {
-                    await context.Stdout.WriteLineAsync(ReportWriter.ToJson(summary)).ConfigureAwait(false);
+                    ReportWriter.WriteJson(summary, context.Stdout);
+                    await context.Stdout.WriteLineAsync().ConfigureAwait(false);
                 }
                 else
                 {

@@ -23,6 +23,40 @@ public static class ReportWriter
         JsonSerializer.Serialize(utf8Json, summary, s_context.TraceSummary);
     }
 
+    /// <summary>
+    /// Writes the JSON form to <paramref name="writer"/> as it is made, in pieces of at most 64 KiB: the report is never
+    /// whole in memory. The text is <see cref="ToJson"/>'s, without a line end after it. At a million live goroutines
+    /// a report is about 1 MB of JSON, twice that as a string.
+    /// </summary>
+    /// <param name="summary">The report.</param>
+    /// <param name="writer">The destination; not flushed.</param>
+    public static void WriteJson(TraceSummary summary, TextWriter writer) => WriteJson(summary, writer, TextBufferWriter.DefaultSize);
+
+    /// <summary><see cref="WriteJson(TraceSummary, TextWriter)"/> in pieces of <paramref name="pieceBytes"/> (tests use small ones).</summary>
+    internal static void WriteJson(TraceSummary summary, TextWriter writer, int pieceBytes)
+    {
+        ArgumentNullException.ThrowIfNull(summary);
+        ArgumentNullException.ThrowIfNull(writer);
+        using var output = new TextBufferWriter(writer, pieceBytes);
+        using (var json = new Utf8JsonWriter(output, JsonWriterOptionsOf(s_context.Options)))
+        {
+            JsonSerializer.Serialize(json, summary, s_context.TraceSummary);
+        }
+
+        output.Complete();
+    }
+
+    /// <summary>The writer options that make a <see cref="Utf8JsonWriter"/> write what the serializer writes to a string with <paramref name="options"/>.</summary>
+    private static JsonWriterOptions JsonWriterOptionsOf(JsonSerializerOptions options) => new()
+    {
+        Encoder = options.Encoder,
+        Indented = options.WriteIndented,
+        IndentCharacter = options.IndentCharacter,
+        IndentSize = options.IndentSize,
+        NewLine = options.NewLine,
+        MaxDepth = options.MaxDepth,
+    };
+
     /// <summary>Returns the JSON form.</summary>
     /// <param name="summary">The report.</param>
     /// <returns>Indented JSON.</returns>

@@ -1,6 +1,9 @@
+using System.Text;
 using System.Text.Json;
+using GoTraceEngine.Generation;
 using GoTraceEngine.Reporting;
 using GoTraceEngine.Tests.Infrastructure;
+using static System.FormattableString;
 
 namespace GoTraceEngine.Tests.Reporting;
 
@@ -43,6 +46,50 @@ public sealed class ReportJsonTests
         Assert.True(script.GetProperty("agree").GetBoolean());
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    [InlineData(7)]
+    [InlineData(1000)]
+    [InlineData(64 * 1024)]
+    public void WriteJson_ToATextWriter_IsToJsonsTextInPiecesOfAnySize(int pieceBytes)
+    {
+        // A report of a few hundred kilobytes whose names hold characters of two and three UTF-8 bytes (a four-byte one
+        // is escaped), written in pieces of every size from one byte to the default.
+        using var generated = new MemoryStream();
+        new TraceGenerator(new TraceGeneratorOptions { Seed = 21, Format = TraceFormat.Full, Events = 40_000, Live = 3000, Leaks = 400 }).Write(generated);
+        var trace = new StringBuilder(Encoding.UTF8.GetString(generated.ToArray()));
+        long ts = 900_000_000_000;
+        for (int i = 0; i < 200; i++)
+        {
+            trace.Append(Invariant($"newproc1: ts={ts += 1000} goroutine={0xe000000000UL + ((ulong)i << 10):x} parent=1 goid={i + 500_000} fn=main.Café{i % 3}.€run.func😀 creator=main.ñ\n"));
+            trace.Append(Invariant($"gopark: ts={ts += 1000} goroutine={0xe000000000UL + ((ulong)i << 10):x} reason=7 wait=14 obj=c000100000\n"));
+        }
+
+        var engine = new TraceEngine();
+        engine.Replay(new MemoryStream(Encoding.UTF8.GetBytes(trace.ToString())));
+        TraceSummary summary = engine.GetSummary();
+        string expected = ReportWriter.ToJson(summary);
+        Assert.Contains("main.Café1.€run.func\\uD83D\\uDE00", expected, StringComparison.Ordinal);
+        Assert.True(Encoding.UTF8.GetByteCount(expected) > 2 * 64 * 1024, Invariant($"{expected.Length} characters"));
+
+        // Written as it is made: in pieces no longer than the buffer (a JSON writer asks for 4 KiB at a time at least).
+        var writer = new CountingWriter();
+        if (pieceBytes == TextBufferWriter.DefaultSize)
+        {
+            ReportWriter.WriteJson(summary, writer);
+        }
+        else
+        {
+            ReportWriter.WriteJson(summary, writer, pieceBytes);
+        }
+
+        Assert.Equal(expected, writer.Text.ToString());
+        int bound = (int)Math.Max(System.Numerics.BitOperations.RoundUpToPowerOf2((uint)pieceBytes), 4096);
+        Assert.True(writer.Longest <= bound, Invariant($"a write of {writer.Longest} characters, more than {bound}"));
+        Assert.True(writer.Writes >= expected.Length / bound, Invariant($"{writer.Writes} writes of {expected.Length} characters"));
+    }
+
     [Fact]
     public void FromJson_OfToJson_RoundTrips()
     {
@@ -52,5 +99,26 @@ public sealed class ReportJsonTests
         TraceSummary back = ReportWriter.FromJson(json);
         Assert.Equal(json, ReportWriter.ToJson(back));
         Assert.Equal(0x14000003880UL, back.Leaks[2].G);
+    }
+
+    /// <summary>Counts the writes it gets and their longest.</summary>
+    private sealed class CountingWriter : TextWriter
+    {
+        public StringBuilder Text { get; } = new();
+
+        public int Writes { get; private set; }
+
+        public int Longest { get; private set; }
+
+        public override Encoding Encoding => Encoding.UTF8;
+
+        public override void Write(char value) => Write([value], 0, 1);
+
+        public override void Write(char[] buffer, int index, int count)
+        {
+            Writes++;
+            Longest = Math.Max(Longest, count);
+            Text.Append(buffer, index, count);
+        }
     }
 }
