@@ -24,8 +24,13 @@ namespace GoTraceEngine;
 // the pipeline's lock. The loop syncs at heartbeats and at the end, after which the engine is single-threaded again.
 public partial class TraceEngine<TSink>
 {
-    /// <summary>The chunk a pipeline aims at: big enough that its lock is taken rarely, small enough to stay in a core's cache.</summary>
-    private const int PipelineChunkSize = 256 * 1024;
+    /// <summary>
+    /// The chunk a pipeline aims at: big enough that its lock is taken rarely, small enough that a chunk and its parsed
+    /// events stay in a core's cache. 128 KiB against 256: the same speed (1 GB traces, both formats, 1 k to 1 M live,
+    /// 7 to 9 interleaved runs: 0.98–1.03×, the spread of identical builds), and the eight slots hold about 3 MB less at
+    /// 1 M live (peak RSS of a full-format replay with <c>gopc=</c>: 160.3 → 157.3 MB).
+    /// </summary>
+    private const int PipelineChunkSize = 128 * 1024;
 
     private ChunkPipeline? _pipeline;
 
