@@ -146,6 +146,38 @@ internal sealed class ChunkPipeline : IDisposable
     }
 
     /// <summary>
+    /// The free part of the chunk being filled, to read the input's next bytes into (then <see cref="Advance"/>): no copy,
+    /// as <see cref="Write"/> makes. False while a line too long to parse is being counted (<see cref="Write"/> looks for
+    /// its end).
+    /// </summary>
+    /// <param name="free">Where to read to; never empty.</param>
+    /// <returns>Whether the bytes may be read there.</returns>
+    /// <exception cref="Exception">Parsing, ordering or applying an earlier chunk threw: that exception.</exception>
+    public bool TryGetWriteSpan(out Span<byte> free)
+    {
+        if (_discarding)
+        {
+            free = default;
+            return false;
+        }
+
+        free = Filling().Free;
+        return true;
+    }
+
+    /// <summary>Takes <paramref name="count"/> bytes read into <see cref="TryGetWriteSpan"/>'s span: a chunk they fill goes to the workers.</summary>
+    /// <param name="count">The bytes read.</param>
+    public void Advance(int count)
+    {
+        ParsedChunk chunk = _filling!;
+        chunk.Length += count;
+        if (chunk.Free.IsEmpty)
+        {
+            Cut(chunk);
+        }
+    }
+
+    /// <summary>
     /// Hands the whole lines written so far to the workers without waiting for them: a stream that trickles (a live
     /// tracer) has its events applied as they come rather than when a chunk fills.
     /// </summary>

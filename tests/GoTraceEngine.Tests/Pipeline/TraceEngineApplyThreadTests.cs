@@ -392,6 +392,68 @@ public sealed class TraceEngineApplyThreadTests
     }
 
     [Theory]
+    [InlineData(TraceFormat.Quiet)]
+    [InlineData(TraceFormat.Full)]
+    public async Task ReplayFileAsync_BothCoresParsing_ReadsIntoChunks_SameReportAsOneThread(TraceFormat format)
+    {
+        // Both cores parsing read a file straight into the pipeline's chunks (a read may end anywhere in a line).
+        string path = Path.Combine(Path.GetTempPath(), Invariant($"gotrace-chunks-{Guid.NewGuid():N}.txt"));
+        try
+        {
+            using (FileStream file = File.Create(path))
+            {
+                new TraceGenerator(new TraceGeneratorOptions { Seed = 31, Format = format, Events = 150_000, Live = 30_000, Leaks = 20, Cpus = 4 }).Write(file);
+            }
+
+            var single = new TraceEngine(s_single);
+            await single.ReplayFileAsync(path, TestContext.Current.CancellationToken);
+            var both = new TraceEngine(Two(ReplayParallelism.ParallelParse) with { ReadBufferSize = 65_521 });
+            await both.ReplayFileAsync(path, TestContext.Current.CancellationToken);
+            Assert.Equal(ReplayParallelism.ParallelParse, both.SecondThreadMode);
+            Assert.Equal(new FileInfo(path).Length, both.BytesRead);
+            Assert.Equal(ReportWriter.ToJson(single.GetSummary()), ReportWriter.ToJson(both.GetSummary()));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public async Task ReplayFileAsync_BothCoresParsing_Cancelled_AppliesWhatWasReadThenStops()
+    {
+        // Cancelled while the file is read into chunks (by the sink, at its 20 000th event): the reads stop, every whole
+        // line read is applied, and the engine is as one thread leaves it fed the same bytes.
+        string path = Path.Combine(Path.GetTempPath(), Invariant($"gotrace-cancel-{Guid.NewGuid():N}.txt"));
+        try
+        {
+            using (FileStream file = File.Create(path))
+            {
+                // The seed format: no reorder window holds the events back, so the sink sees them as they are read.
+                new TraceGenerator(new TraceGeneratorOptions { Seed = 32, Format = TraceFormat.Quiet, Events = 300_000, Live = 5000, Leaks = 20 }).Write(file);
+            }
+
+            using var cancel = new CancellationTokenSource();
+            var engine = new TraceEngine<CancellingSink>(
+                Two(ReplayParallelism.ParallelParse) with { ReadBufferSize = 16_384 }, new CancellingSink { Source = cancel, At = 20_000 });
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => engine.ReplayFileAsync(path, cancel.Token).AsTask());
+            Assert.False(engine.UsesApplyThread);
+            engine.Complete(IncompleteReason.Interrupted, "stopped");
+            long read = engine.BytesRead;
+            Assert.InRange(read, 1, new FileInfo(path).Length - 1);
+
+            var single = new TraceEngine(s_single);
+            single.Feed(File.ReadAllBytes(path).AsSpan(0, (int)read));
+            single.Complete(IncompleteReason.Interrupted, "stopped");
+            Assert.Equal(ReportWriter.ToJson(single.GetSummary()), ReportWriter.ToJson(engine.GetSummary()));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Theory]
     [MemberData(nameof(Modes))]
     public async Task ReplayAsync_Cancelled_AppliesWhatWasReadThenStops(ReplayParallelism mode)
     {
@@ -732,6 +794,22 @@ public sealed class TraceEngineApplyThreadTests
     }
 
     private static string Invariant(FormattableString s) => FormattableString.Invariant(s);
+
+    /// <summary>Cancels <see cref="Source"/> at its <see cref="At"/>th event.</summary>
+    private struct CancellingSink : ITraceSink
+    {
+        public CancellationTokenSource Source;
+        public long At;
+        private long _events;
+
+        public void OnEvent(in TraceEvent e)
+        {
+            if (++_events == At)
+            {
+                Source.Cancel();
+            }
+        }
+    }
 
     private struct CountingSink : ITraceSink
     {
