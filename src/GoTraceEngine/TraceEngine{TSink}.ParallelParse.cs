@@ -164,15 +164,12 @@ public partial class TraceEngine<TSink>
             batch.Walk(ref turn);
             if (batch.FlushesRing)
             {
-                // The tables are read after this chunk: what is due goes with it, and the prefetch ring is emptied.
+                // The tables are read after this chunk: what is due goes with it (its apply turn leaves the prefetch
+                // ring empty, as every apply turn does; a turn that took the tables empties it here).
                 _orderer.ReleaseDue(ref turn);
                 if (turn.HoldsTables)
                 {
                     FlushRing();
-                }
-                else
-                {
-                    ordered.FlushesRing = true;
                 }
             }
         }

@@ -196,7 +196,12 @@ public partial class TraceEngine<TSink>
         await writer.CompleteAsync(failure).ConfigureAwait(false);
     }
 
-    /// <summary>Replays a captured file (plain, or gzip-compressed) through a <see cref="Pipe"/> and completes the engine.</summary>
+    /// <summary>
+    /// Replays a captured file (plain, or gzip-compressed) and completes the engine: with both cores parsing, a regular
+    /// file is read straight into the pipeline's chunks on a pool thread; anything else (one thread, a gzip capture, a
+    /// FIFO or <c>/dev/stdin</c>, whose reads may wait for a writer) through a <see cref="Pipe"/>, whose wait a
+    /// cancellation abandons at once.
+    /// </summary>
     /// <param name="path">The file.</param>
     /// <param name="cancellationToken">Stops reading.</param>
     /// <returns>A task that ends with the file.</returns>
@@ -207,9 +212,10 @@ public partial class TraceEngine<TSink>
         Stream stream = OpenFile(path);
         await using (stream.ConfigureAwait(false))
         {
-            if (stream is FileStream && ReadsIntoChunks)
+            if (stream is FileStream { CanSeek: true } && ReadsIntoChunks)
             {
-                // Both cores will parse: the file is read straight into the pipeline's chunks, on a pool thread.
+                // Both cores will parse a regular file: it is read straight into the pipeline's chunks, on a pool thread.
+                // (A read of a FIFO can wait for its writer, and only the pipe's wait can be abandoned.)
                 await Task.Run(() => ReadToEnd(stream, cancellationToken), cancellationToken).ConfigureAwait(false);
                 return;
             }
@@ -219,13 +225,16 @@ public partial class TraceEngine<TSink>
     }
 
     /// <summary>
-    /// Whether a file is better read on the engine's own thread, straight into the chunks both cores parse, than through
-    /// a pipe filled by another task. A read into a chunk saves copying it there: measured on 1 GB traces against the
+    /// Whether a regular file is better read on one thread, straight into the chunks both cores parse (the replay loop
+    /// then runs on that thread), than through a pipe filled by another task. A read into a chunk saves copying it there: measured on 1 GB traces against the
     /// pipe, interleaved, the seed format at 1 k live (where both cores are busy the whole run) took 1.05× less wall
     /// time over 11 runs in a quiet hour (1.11× and 0.99× in two noisier sets of 7), the other populations and the full
     /// format 1.0–1.09×. One thread (<see cref="ReplayParallelism.SingleThread"/>, or a thread that only applies) keeps
     /// the pipe: there the other task's reads run beside the parsing (reading on the engine's thread: 0.97–0.99× wall).
     /// </summary>
+    /// <summary>Reads made straight into a pipeline's chunk (for the tests).</summary>
+    internal long ChunkReads { get; private set; }
+
     private bool ReadsIntoChunks =>
         _options.Parallelism is ReplayParallelism.Auto or ReplayParallelism.ParallelParse && Environment.ProcessorCount > 1;
 
@@ -234,7 +243,7 @@ public partial class TraceEngine<TSink>
     /// read goes straight into the chunk being filled; otherwise into a buffer that is fed. A read that returns less
     /// than asked and under half a read buffer means the stream trickles: its whole lines are handed on at once.
     /// </summary>
-    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> fired between reads: what was read is applied, and the engine is not completed.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> fired between reads (a read that waits is not abandoned): what was read is applied, and the engine is not completed.</exception>
     private void ReadToEnd(Stream stream, CancellationToken cancellationToken)
     {
         byte[] buffer = ArrayPool<byte>.Shared.Rent(_options.ReadBufferSize);
@@ -253,6 +262,7 @@ public partial class TraceEngine<TSink>
                     }
 
                     _framer.CountBytes(read);
+                    ChunkReads++;
                     pipeline.Advance(read);
                     if (read < free.Length && read < _options.ReadBufferSize / 2)
                     {

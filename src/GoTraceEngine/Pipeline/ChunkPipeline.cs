@@ -186,7 +186,7 @@ internal sealed class ChunkPipeline : IDisposable
     {
         if (_filling is { } chunk && chunk.Length > 0)
         {
-            // Events wait in the prefetch ring until 16 more come: after these, the ring is emptied, as after a Feed.
+            // The tables are read after these lines: what is due in the reorder window goes with them, as after a Feed.
             chunk.Batch.FlushesRing = true;
             SubmitWholeLines(chunk);
         }

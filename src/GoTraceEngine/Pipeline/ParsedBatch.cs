@@ -52,7 +52,10 @@ internal sealed class ParsedBatch
     /// <summary>Rare lines in the batch.</summary>
     public int RecordCount => _recordCount;
 
-    /// <summary>Whether the apply side empties its prefetch ring after this batch (the tables are read next).</summary>
+    /// <summary>
+    /// Whether the tables are read after this batch: the apply side empties its prefetch ring after it (an apply turn of
+    /// both cores parsing, which leaves the ring empty anyway, has the orderer release what is due with it instead).
+    /// </summary>
     public bool FlushesRing { get; set; }
 
     /// <summary>Whether an event of the batch has a timestamp (<c>ts=</c>): only then can the reorder window hold one of them.</summary>

@@ -24,8 +24,8 @@ public static class ReportWriter
     }
 
     /// <summary>
-    /// Writes the JSON form to <paramref name="writer"/> as it is made, in pieces of at most 64 KiB: the report is never
-    /// whole in memory. The text is <see cref="ToJson"/>'s, without a line end after it. At a million live goroutines
+    /// Writes the JSON form to <paramref name="writer"/> as it is made, in pieces of about 64 KiB (more only for a single
+    /// value longer than that): the report is never whole in memory. Should serializing fail, what was made is written. The text is <see cref="ToJson"/>'s, without a line end after it. At a million live goroutines
     /// a report is about 1 MB of JSON, twice that as a string.
     /// </summary>
     /// <param name="summary">The report.</param>
@@ -54,7 +54,10 @@ public static class ReportWriter
         IndentCharacter = options.IndentCharacter,
         IndentSize = options.IndentSize,
         NewLine = options.NewLine,
-        MaxDepth = options.MaxDepth,
+        MaxDepth = options.MaxDepth == 0 ? 64 : options.MaxDepth,
+
+        // As the serializer's own writer: the converters write well-formed JSON.
+        SkipValidation = true,
     };
 
     /// <summary>Returns the JSON form.</summary>

@@ -26,7 +26,7 @@ internal sealed class TextBufferWriter : IBufferWriter<byte>, IDisposable
     {
         _writer = writer;
         _bytes = ArrayPool<byte>.Shared.Rent(Math.Max(size, 1));
-        _chars = ArrayPool<char>.Shared.Rent(_bytes.Length);
+        _chars = ArrayPool<char>.Shared.Rent(CharsFor(_bytes.Length));
         Size = Math.Max(size, 1);
     }
 
@@ -71,6 +71,7 @@ internal sealed class TextBufferWriter : IBufferWriter<byte>, IDisposable
     /// <summary>Makes room for <paramref name="sizeHint"/> bytes (at least one) after the ones written; returns where it starts.</summary>
     private int Reserve(int sizeHint)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(sizeHint);
         int needed = Math.Max(sizeHint, 1);
         if (_written >= Size || _bytes.Length - _written < needed)
         {
@@ -85,16 +86,21 @@ internal sealed class TextBufferWriter : IBufferWriter<byte>, IDisposable
             ArrayPool<byte>.Shared.Return(_bytes);
             _bytes = bigger;
             ArrayPool<char>.Shared.Return(_chars);
-            _chars = ArrayPool<char>.Shared.Rent(_bytes.Length);
+            _chars = ArrayPool<char>.Shared.Rent(CharsFor(_bytes.Length));
         }
 
         return _written;
     }
 
+    /// <summary>
+    /// The UTF-16 units <paramref name="bytes"/> of UTF-8 can decode to, with up to three bytes of a character the last
+    /// piece cut held in the decoder: UTF-8 never makes more units than bytes, and such a character adds at most two.
+    /// </summary>
+    private static int CharsFor(int bytes) => bytes + 2;
+
     /// <summary>Decodes the bytes written and writes the characters; a character cut at the end waits in the decoder unless <paramref name="final"/>.</summary>
     private void Drain(bool final)
     {
-        // UTF-8 never decodes to more UTF-16 units than it has bytes.
         int chars = _decoder.GetChars(_bytes.AsSpan(0, _written), _chars, flush: final);
         _written = 0;
         _writer.Write(_chars, 0, chars);

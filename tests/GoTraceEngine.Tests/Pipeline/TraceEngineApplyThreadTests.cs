@@ -245,6 +245,8 @@ public sealed class TraceEngineApplyThreadTests
         byte[] trace = Encoding.UTF8.GetBytes(builder.ToString());
         TraceEngineOptions single = s_single with { ReorderWindow = TimeSpan.Zero };
         string expected = Json(single, e => e.Replay(new MemoryStream(trace)));
+        Assert.Contains("\"rule\": \"nothingReleasedSincePark\"", expected, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"rule\": \"quiesced\"", expected, StringComparison.Ordinal);
         Assert.Equal(expected, Json(single with { Parallelism = ReplayParallelism.ParallelParse, ReadBufferSize = 1 << 16 }, e => e.Replay(new MemoryStream(trace))));
     }
 
@@ -410,6 +412,8 @@ public sealed class TraceEngineApplyThreadTests
             var both = new TraceEngine(Two(ReplayParallelism.ParallelParse) with { ReadBufferSize = 65_521 });
             await both.ReplayFileAsync(path, TestContext.Current.CancellationToken);
             Assert.Equal(ReplayParallelism.ParallelParse, both.SecondThreadMode);
+            Assert.True(both.ChunkReads > 100, Invariant($"{both.ChunkReads} reads into chunks"));
+            Assert.Equal(0, single.ChunkReads);
             Assert.Equal(new FileInfo(path).Length, both.BytesRead);
             Assert.Equal(ReportWriter.ToJson(single.GetSummary()), ReportWriter.ToJson(both.GetSummary()));
         }
@@ -417,6 +421,115 @@ public sealed class TraceEngineApplyThreadTests
         {
             File.Delete(path);
         }
+    }
+
+    [Fact]
+    public async Task ReplayFileAsync_FifoWhoseWriterStalls_CancelledReturnsAtOnce()
+    {
+        // A FIFO (or /dev/stdin) is no regular file: its read can wait for a writer that never writes, so it goes through
+        // the pipe, whose wait a cancellation abandons, even with both cores parsing.
+        Assert.SkipUnless(OperatingSystem.IsLinux(), "mkfifo is tested on Linux");
+        string path = Path.Combine(Path.GetTempPath(), Invariant($"gotrace-fifo-{Guid.NewGuid():N}"));
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", path))
+        {
+            await mkfifo.WaitForExitAsync(TestContext.Current.CancellationToken);
+            Assert.Equal(0, mkfifo.ExitCode);
+        }
+
+        try
+        {
+            var engine = new TraceEngine(Two(ReplayParallelism.ParallelParse) with { ReadBufferSize = 1 << 16 });
+            using var cancel = new CancellationTokenSource();
+            Task reading = Task.Run(() => engine.ReplayFileAsync(path, cancel.Token).AsTask(), TestContext.Current.CancellationToken);
+            await using var writer = new FileStream(path, FileMode.Open, FileAccess.Write);
+            var lines = new StringBuilder();
+            for (int i = 0; i < 50_000; i++)
+            {
+                lines.Append(Invariant($"newproc1: goroutine={0xd000000000UL + ((ulong)i << 10):x} parent=1 count={i + 1} blocked_count=0\n"));
+            }
+
+            await writer.WriteAsync(Encoding.UTF8.GetBytes(lines.ToString()), TestContext.Current.CancellationToken);
+            await writer.FlushAsync(TestContext.Current.CancellationToken);
+            var waited = System.Diagnostics.Stopwatch.StartNew();
+            while (engine.BytesRead < lines.Length && waited.Elapsed < TimeSpan.FromSeconds(30))
+            {
+                await Task.Delay(5, TestContext.Current.CancellationToken);
+            }
+
+            // The writer stays open and silent: the cancellation, not the writer, ends the replay.
+            await cancel.CancelAsync();
+            Task ended = await Task.WhenAny(reading, Task.Delay(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken));
+            Assert.Same(reading, ended);
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => reading);
+            Assert.Equal(0, engine.ChunkReads);
+            engine.Complete(IncompleteReason.Interrupted, "stopped");
+            Assert.Equal(50_000, engine.Live.Count);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void Replay_ParallelParse_TricklingStream_AppliesEachReadBeforeTheNext()
+    {
+        // The synchronous Replay(Stream) reads straight into chunks: a read far smaller than asked (a live tracer's
+        // trickle through a stream) still hands its whole lines on at once. First a busy server's worth of goroutines,
+        // then 50 lines one read each; before each of those reads, every event before it has reached the sink.
+        const int Busy = 60_000;
+        var reads = new List<byte[]>();
+        var burst = new StringBuilder();
+        for (int i = 0; i < Busy; i++)
+        {
+            burst.Append(Invariant($"newproc1: goroutine={0xd000000000UL + ((ulong)i << 10):x} parent=1 count={i + 1} blocked_count=0\n"));
+        }
+
+        byte[] busy = Encoding.UTF8.GetBytes(burst.ToString());
+        for (int at = 0; at < busy.Length; at += 1 << 16)
+        {
+            reads.Add(busy.AsSpan(at, Math.Min(1 << 16, busy.Length - at)).ToArray());
+        }
+
+        for (int i = Busy; i < Busy + 50; i++)
+        {
+            reads.Add(Encoding.UTF8.GetBytes(Invariant($"newproc1: goroutine={0xc000000000UL + ((ulong)i << 10):x} parent=1 count={i + 1} blocked_count=0\n")));
+        }
+
+        var engine = new TraceEngine<CountingSink>(Two(ReplayParallelism.ParallelParse) with { ReadBufferSize = 1 << 17 }, default);
+        var stream = new TrickleStream(reads, Busy, () => Volatile.Read(ref engine.Sink.Events));
+        engine.Replay(stream);
+        Assert.Equal(50, stream.TrickledReads);
+        Assert.Equal(0, stream.Late);
+        Assert.True(engine.ChunkReads > 50, Invariant($"{engine.ChunkReads} reads into chunks"));
+        Assert.Equal(Busy + 50, engine.Live.Count);
+    }
+
+    [Fact]
+    public void Replay_ParallelParse_ReadFailsMidStream_AppliesWhatWasReadAndThrows()
+    {
+        // A read error after 60 000 lines read straight into chunks: the replay throws it, the pipeline is stopped, and
+        // what was read is applied as one thread applies it.
+        var burst = new StringBuilder();
+        for (int i = 0; i < 60_000; i++)
+        {
+            burst.Append(Invariant($"newproc1: goroutine={0xd000000000UL + ((ulong)i << 10):x} parent=1 count={i + 1} blocked_count=0\n"));
+        }
+
+        burst.Append("newproc1: goroutine=c0000");
+        byte[] bytes = Encoding.UTF8.GetBytes(burst.ToString());
+        var engine = new TraceEngine(Two(ReplayParallelism.ParallelParse) with { ReadBufferSize = 1 << 16 });
+        IOException thrown = Assert.Throws<IOException>(() => engine.Replay(new FailingStream(bytes)));
+        Assert.Equal("the disk is gone", thrown.Message);
+        Assert.False(engine.UsesApplyThread);
+        Assert.True(engine.ChunkReads > 0);
+        Assert.Equal(bytes.Length, engine.BytesRead);
+        engine.Complete(IncompleteReason.Interrupted, "read failed");
+        var single = new TraceEngine(s_single);
+        single.Feed(bytes);
+        single.Complete(IncompleteReason.Interrupted, "read failed");
+        Assert.Equal(ReportWriter.ToJson(single.GetSummary()), ReportWriter.ToJson(engine.GetSummary()));
+        Assert.True(engine.Live.Count >= 60_000);
     }
 
     [Fact]
@@ -794,6 +907,122 @@ public sealed class TraceEngineApplyThreadTests
     }
 
     private static string Invariant(FormattableString s) => FormattableString.Invariant(s);
+
+    /// <summary>
+    /// Returns the given reads one by one (in parts when asked for less); before each read after the first
+    /// <c>trickleAfter</c> lines, waits (up to 30 s) until the sink has seen every event read so far; a wait that timed
+    /// out is counted, and no read waits after it.
+    /// </summary>
+    private sealed class TrickleStream(List<byte[]> reads, int trickleAfter, Func<long> applied) : Stream
+    {
+        private int _next;
+        private int _offset;
+        private long _linesRead;
+
+        public int TrickledReads { get; private set; }
+
+        public int Late { get; private set; }
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer)
+        {
+            if (_next == reads.Count)
+            {
+                return 0;
+            }
+
+            if (_offset == 0 && _linesRead >= trickleAfter && Late == 0)
+            {
+                TrickledReads++;
+                var waited = System.Diagnostics.Stopwatch.StartNew();
+                while (applied() < _linesRead && waited.Elapsed < TimeSpan.FromSeconds(30))
+                {
+                    Thread.Sleep(1);
+                }
+
+                if (applied() < _linesRead)
+                {
+                    Late++;
+                }
+            }
+
+            // A read the engine asks less of is served in parts.
+            ReadOnlySpan<byte> rest = reads[_next].AsSpan(_offset);
+            int n = Math.Min(rest.Length, buffer.Length);
+            rest[..n].CopyTo(buffer);
+            _linesRead += rest[..n].Count((byte)'\n');
+            _offset += n;
+            if (_offset == reads[_next].Length)
+            {
+                _next++;
+                _offset = 0;
+            }
+
+            return n;
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+
+    /// <summary>Returns its bytes in reads of at most 64 KiB, then throws an <see cref="IOException"/>.</summary>
+    private sealed class FailingStream(byte[] bytes) : Stream
+    {
+        private int _at;
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer)
+        {
+            if (_at == bytes.Length)
+            {
+                throw new IOException("the disk is gone");
+            }
+
+            int n = Math.Min(Math.Min(buffer.Length, 1 << 16), bytes.Length - _at);
+            bytes.AsSpan(_at, n).CopyTo(buffer);
+            _at += n;
+            return n;
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
 
     /// <summary>Cancels <see cref="Source"/> at its <see cref="At"/>th event.</summary>
     private struct CancellingSink : ITraceSink

@@ -90,6 +90,31 @@ public sealed class ReportJsonTests
         Assert.True(writer.Writes >= expected.Length / bound, Invariant($"{writer.Writes} writes of {expected.Length} characters"));
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(16)]
+    [InlineData(64)]
+    public void TextBufferWriter_CharactersCutBetweenPieces_AreDecodedWhole(int size)
+    {
+        // Written a byte at a time, so pieces end anywhere: inside characters of two, three and four bytes. With pieces
+        // of 16, the second starts with the last byte of a four-byte character (two UTF-16 units) and holds 15 more
+        // characters: 17 units from 16 bytes.
+        string text = new string('a', 13) + "😀" + new string('b', 15) + string.Concat(Enumerable.Repeat("é€😀z", 40));
+        var writer = new StringWriter();
+        using (var output = new TextBufferWriter(writer, size))
+        {
+            foreach (byte b in Encoding.UTF8.GetBytes(text))
+            {
+                output.GetSpan(1)[0] = b;
+                output.Advance(1);
+            }
+
+            output.Complete();
+        }
+
+        Assert.Equal(text, writer.ToString());
+    }
+
     [Fact]
     public void FromJson_OfToJson_RoundTrips()
     {
