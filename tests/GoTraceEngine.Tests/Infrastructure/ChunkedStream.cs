@@ -1,22 +1,14 @@
 namespace GoTraceEngine.Tests.Infrastructure;
 
 /// <summary>A read-only stream that returns its data in scripted read sizes (cycled), to cut lines anywhere.</summary>
-internal sealed class ChunkedStream(byte[] data, int[] readSizes) : Stream
+internal sealed class ChunkedStream(byte[] data, int[] readSizes) : ReadOnlyStream
 {
     private int _position;
     private int _call;
 
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
     public override long Length => data.Length;
 
     public override long Position { get => _position; set => throw new NotSupportedException(); }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -31,14 +23,4 @@ internal sealed class ChunkedStream(byte[] data, int[] readSizes) : Stream
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         Task.FromResult(Read(buffer.AsSpan(offset, count)));
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

@@ -913,7 +913,7 @@ public sealed class TraceEngineApplyThreadTests
     /// <c>trickleAfter</c> lines, waits (up to 30 s) until the sink has seen every event read so far; a wait that timed
     /// out is counted, and no read waits after it.
     /// </summary>
-    private sealed class TrickleStream(List<byte[]> reads, int trickleAfter, Func<long> applied) : Stream
+    private sealed class TrickleStream(List<byte[]> reads, int trickleAfter, Func<long> applied) : ReadOnlyStream
     {
         private int _next;
         private int _offset;
@@ -922,18 +922,6 @@ public sealed class TraceEngineApplyThreadTests
         public int TrickledReads { get; private set; }
 
         public int Late { get; private set; }
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
         public override int Read(Span<byte> buffer)
         {
@@ -971,34 +959,12 @@ public sealed class TraceEngineApplyThreadTests
 
             return n;
         }
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
     /// <summary>Returns its bytes in reads of at most 64 KiB, then throws an <see cref="IOException"/>.</summary>
-    private sealed class FailingStream(byte[] bytes) : Stream
+    private sealed class FailingStream(byte[] bytes) : ReadOnlyStream
     {
         private int _at;
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
         public override int Read(Span<byte> buffer)
         {
@@ -1012,16 +978,6 @@ public sealed class TraceEngineApplyThreadTests
             _at += n;
             return n;
         }
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
     /// <summary>Cancels <see cref="Source"/> at its <see cref="At"/>th event.</summary>
