@@ -28,7 +28,7 @@ internal static class BenchInputs
     /// <summary>Event lines in the trace (what the engine counts as events).</summary>
     public static long EventCount(TraceFormat format)
     {
-        var engine = new TraceEngine();
+        using var engine = new TraceEngine();
         engine.Feed(Trace(format));
         engine.Complete();
         return engine.EventsRead;

@@ -32,7 +32,7 @@ public class FloodBench
 
     private static int Replay(byte[] trace)
     {
-        var engine = new TraceEngine();
+        using var engine = new TraceEngine();
         engine.Feed(trace);
         engine.Complete();
         return engine.Blocked.Count;

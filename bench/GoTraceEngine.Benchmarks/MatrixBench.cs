@@ -45,7 +45,7 @@ public class MatrixBench
     [Benchmark(Description = "End to end, from memory")]
     public int EndToEnd()
     {
-        var engine = new TraceEngine();
+        using var engine = new TraceEngine();
         engine.Feed(_data);
         engine.Complete();
         return engine.Blocked.Count;
@@ -115,7 +115,7 @@ internal static class MatrixInputs
             if (!s_facts.TryGetValue((format, live), out Facts facts))
             {
                 byte[] data = Trace(format, live);
-                var engine = new TraceEngine();
+                using var engine = new TraceEngine();
                 engine.Feed(data);
                 engine.Complete();
                 TableMemory memory = TableMemory.Of(engine);

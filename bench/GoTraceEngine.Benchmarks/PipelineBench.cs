@@ -74,7 +74,7 @@ public class PipelineBench
     [Benchmark(Description = "End to end, from memory")]
     public int EndToEndMemory()
     {
-        var engine = new TraceEngine();
+        using var engine = new TraceEngine();
         engine.Feed(_data);
         engine.Complete();
         return engine.Blocked.Count;
@@ -83,7 +83,7 @@ public class PipelineBench
     [Benchmark(Description = "End to end, file via PipeReader")]
     public int EndToEndFile()
     {
-        var engine = new TraceEngine();
+        using var engine = new TraceEngine();
         engine.ReplayFileAsync(_path).AsTask().GetAwaiter().GetResult();
         return engine.Blocked.Count;
     }

@@ -149,7 +149,7 @@ public static class Program
         while (total.Elapsed.TotalSeconds < seconds)
         {
             var clock = Stopwatch.StartNew();
-            var engine = new TraceEngine();
+            using var engine = new TraceEngine();
             engine.Feed(data);
             engine.Complete();
             rates.Add(events / clock.Elapsed.TotalSeconds);

@@ -41,7 +41,7 @@ public class ReplayModeBench
 
     private int Run(ReplayParallelism mode)
     {
-        var engine = new TraceEngine(new TraceEngineOptions { Parallelism = mode });
+        using var engine = new TraceEngine(new TraceEngineOptions { Parallelism = mode });
         engine.Replay(new MemoryStream(_data, writable: false));
         return engine.Blocked.Count;
     }

@@ -29,7 +29,7 @@ internal static class TwoCoreSplit
                 double threadBefore = ThreadCpuMs();
                 TimeSpan processBefore = Process.GetCurrentProcess().TotalProcessorTime;
                 var stopwatch = Stopwatch.StartNew();
-                var engine = new TraceEngine(new TraceEngineOptions { Parallelism = mode });
+                using var engine = new TraceEngine(new TraceEngineOptions { Parallelism = mode });
                 engine.ReplayFile(path);
                 double wall = stopwatch.Elapsed.TotalMilliseconds;
                 double thread = ThreadCpuMs() - threadBefore;

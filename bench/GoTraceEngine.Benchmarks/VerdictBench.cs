@@ -55,7 +55,7 @@ public class VerdictBench
     [Benchmark(Baseline = true, Description = "End to end, no verdict")]
     public int EndToEnd()
     {
-        var engine = new TraceEngine();
+        using var engine = new TraceEngine();
         engine.Feed(_data);
         engine.Complete();
         return engine.Blocked.Count;

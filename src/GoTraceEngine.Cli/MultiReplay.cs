@@ -187,7 +187,7 @@ internal static class MultiReplay
             // Task.Run: each trace parses on a pool thread of its own, so the files use every core.
             return await Task.Run(async () =>
             {
-                var engine = new TraceEngine(options);
+                using var engine = new TraceEngine(options);
                 try
                 {
                     await engine.ReplayFileAsync(file, cancellationToken).ConfigureAwait(false);

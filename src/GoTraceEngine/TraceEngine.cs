@@ -2,7 +2,7 @@ namespace GoTraceEngine;
 
 /// <summary>The engine with no per-event sink: for users who want the tables and the report.</summary>
 /// <example><code>
-/// var engine = new TraceEngine();
+/// using var engine = new TraceEngine();
 /// await engine.ReplayFileAsync("trace.txt");
 /// ReportWriter.WriteText(engine.GetSummary(), Console.Out);
 /// </code></example>

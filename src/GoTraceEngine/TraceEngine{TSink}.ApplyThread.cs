@@ -76,7 +76,7 @@ public partial class TraceEngine<TSink>
 
         if (_completed)
         {
-            Internal.ThrowHelper.ThrowInvalidOperation_Completed();
+            ThrowCompleted();
         }
 
         if (_pipeline is not null)

@@ -13,6 +13,7 @@ public partial class TraceEngine<TSink>
     public void Replay(Stream stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
+        ThrowIfDisposed();
         ReadToEnd(stream, CancellationToken.None);
     }
 
@@ -22,6 +23,7 @@ public partial class TraceEngine<TSink>
     /// <exception cref="UnauthorizedAccessException">Access is denied, or the path is a directory.</exception>
     public void ReplayFile(string path)
     {
+        ThrowIfDisposed();
         using Stream stream = OpenFile(path);
         Replay(stream);
     }
@@ -49,6 +51,7 @@ public partial class TraceEngine<TSink>
     public async ValueTask ReplayAsync(PipeReader reader, TimeSpan interval, Action<TraceEngine<TSink>>? heartbeat, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(reader);
+        ThrowIfDisposed();
         using Timer? timer = heartbeat is null || interval == Timeout.InfiniteTimeSpan
             ? null
             : new Timer(static state => ((PipeReader)state!).CancelPendingRead(), reader, interval, interval);
@@ -142,6 +145,7 @@ public partial class TraceEngine<TSink>
     public async ValueTask ReplayAsync(Stream stream, TimeSpan interval, Action<TraceEngine<TSink>>? heartbeat, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(stream);
+        ThrowIfDisposed();
         int chunk = _options.ReadBufferSize;
         var pipe = new Pipe(new PipeOptions(
             pauseWriterThreshold: 4L * chunk, resumeWriterThreshold: 2L * chunk, minimumSegmentSize: Math.Min(chunk, 1 << 16), useSynchronizationContext: false));
@@ -209,6 +213,7 @@ public partial class TraceEngine<TSink>
     /// <exception cref="UnauthorizedAccessException">Access is denied, or the path is a directory.</exception>
     public async ValueTask ReplayFileAsync(string path, CancellationToken cancellationToken = default)
     {
+        ThrowIfDisposed();
         Stream stream = OpenFile(path);
         await using (stream.ConfigureAwait(false))
         {

@@ -15,7 +15,7 @@ public sealed class ReadmeTests
         var blocked = new List<BlockedGoroutine>();
 
         // README "Library" snippet, with Console.Out replaced by a writer the test reads.
-        var engine = new TraceEngine();
+        using var engine = new TraceEngine();
         await engine.ReplayFileAsync(path, TestContext.Current.CancellationToken);
         TraceSummary summary = engine.GetSummary();
         ReportWriter.WriteText(summary, output);

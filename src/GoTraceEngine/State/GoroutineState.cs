@@ -36,6 +36,17 @@ internal sealed class GoroutineState
 
     public OpenTable<BlockedValue> Blocked => _blocked;
 
+    /// <summary>
+    /// Empties both tables and gives their memory back now (<see cref="OpenTable{TValue}.Release"/>), with the blocked
+    /// counts by reason: what a disposed engine holds.
+    /// </summary>
+    public void ReleaseTables()
+    {
+        _live.Release();
+        _blocked.Release();
+        Array.Clear(_blockedByReason);
+    }
+
     /// <summary>How many blocked-table slots ahead <see cref="PrefetchLiveAhead"/> looks.</summary>
     internal const int LiveLookAhead = 16;
 

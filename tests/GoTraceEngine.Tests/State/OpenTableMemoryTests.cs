@@ -125,6 +125,40 @@ public sealed class OpenTableMemoryTests
     }
 
     [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void Release_FreesTheEntriesNow_AndLeavesAnEmptyTableThatStillWorks(int memoryKind)
+    {
+        var memory = (TableMemoryKind)memoryKind;
+        var table = new OpenTable<LiveValue>(16, memory);
+        for (ulong i = 1; i <= 100_000; i++)
+        {
+            table.GetValueRefOrAddDefault(0xc000000000UL + (i * 0x1a0), out _).GoId = (long)i;
+        }
+
+        OpenTable<LiveValue>.NativeBlock? block = table.Native;
+        Assert.Equal(memory != TableMemoryKind.Managed, block is { IsHeld: true });
+
+        table.Release();
+
+        Assert.False(block?.IsHeld ?? false);
+        Assert.Null(table.Native);
+        Assert.Equal((0, 16), (table.Count, table.Capacity));
+        Assert.True(Unsafe.IsNullRef(ref table.GetValueRefOrNullRef(0xc000000000UL + 0x1a0)));
+
+        // Still a table: it grows again, in the memory it was made for.
+        for (ulong i = 1; i <= 100_000; i++)
+        {
+            table.GetValueRefOrAddDefault(0xc000000000UL + (i * 0x1a0), out _).GoId = (long)i;
+        }
+
+        Assert.Equal(100_000, table.Count);
+        Assert.Equal(50_000, table.GetValueRefOrNullRef(0xc000000000UL + (50_000UL * 0x1a0)).GoId);
+        Assert.Equal(memory != TableMemoryKind.Managed, table.Native is { IsHeld: true });
+    }
+
+    [Theory]
     [InlineData(1, 64)]
     [InlineData(2, TableMemory.HugePageSize)]
     public void NativeEntries_AreAligned(int memoryKind, int alignment)
