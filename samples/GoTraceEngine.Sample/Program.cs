@@ -18,7 +18,7 @@ public static class Program
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(output);
         CultureInfo c = CultureInfo.InvariantCulture;
-        var engine = new TraceEngine<ParkProfileSink>(
+        using var engine = new TraceEngine<ParkProfileSink>(
             new TraceEngineOptions { LeakAfter = TimeSpan.FromMilliseconds(250) },
             ParkProfileSink.Create());
 

@@ -18,7 +18,7 @@ namespace GoTraceEngine;
 /// touch the tables themselves, so collecting while the engine runs is safe. Dispose to remove the instruments.</para>
 /// </remarks>
 /// <example><code>
-/// var engine = new TraceEngine();
+/// using var engine = new TraceEngine();
 /// using var metrics = TraceEngineMetrics.Create(engine);
 /// </code></example>
 public sealed class TraceEngineMetrics : IDisposable
@@ -40,10 +40,12 @@ public sealed class TraceEngineMetrics : IDisposable
     /// <param name="engine">The engine to observe.</param>
     /// <param name="meterFactory">The host's meter factory (dependency injection); when null a meter is created and owned here.</param>
     /// <returns>The instruments; dispose them with the engine.</returns>
+    /// <exception cref="ObjectDisposedException">The engine was disposed.</exception>
     public static TraceEngineMetrics Create<TSink>(TraceEngine<TSink> engine, IMeterFactory? meterFactory = null)
         where TSink : struct, ITraceSink
     {
         ArgumentNullException.ThrowIfNull(engine);
+        engine.ThrowIfDisposed();
         Meter meter = meterFactory?.Create(MeterName) ?? new Meter(MeterName, typeof(TraceEngineMetrics).Assembly.GetName().Version?.ToString());
         var metrics = new TraceEngineMetrics(meter, ownsMeter: meterFactory is null);
         GoroutineState state = engine.State;

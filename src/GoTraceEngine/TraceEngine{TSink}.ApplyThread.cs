@@ -76,7 +76,7 @@ public partial class TraceEngine<TSink>
 
         if (_completed)
         {
-            ThrowCompleted();
+            Internal.ThrowHelper.ThrowInvalidOperation_Completed();
         }
 
         if (_pipeline is not null)

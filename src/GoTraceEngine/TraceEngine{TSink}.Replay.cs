@@ -10,17 +10,26 @@ public partial class TraceEngine<TSink>
     /// <summary>Reads <paramref name="stream"/> to its end, synchronously, and completes the engine.</summary>
     /// <param name="stream">Tracer output; not disposed.</param>
     /// <exception cref="IOException">Reading failed.</exception>
+    /// <exception cref="ObjectDisposedException">The engine was disposed.</exception>
     public void Replay(Stream stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        ThrowIfDisposed();
-        ReadToEnd(stream, CancellationToken.None);
+        EnterUse();
+        try
+        {
+            ReadToEnd(stream, CancellationToken.None);
+        }
+        finally
+        {
+            ExitUse();
+        }
     }
 
     /// <summary>Replays a captured file (plain, or gzip-compressed) synchronously and completes the engine.</summary>
     /// <param name="path">The file.</param>
     /// <exception cref="IOException">The file cannot be read.</exception>
     /// <exception cref="UnauthorizedAccessException">Access is denied, or the path is a directory.</exception>
+    /// <exception cref="ObjectDisposedException">The engine was disposed.</exception>
     public void ReplayFile(string path)
     {
         ThrowIfDisposed();
@@ -35,6 +44,7 @@ public partial class TraceEngine<TSink>
     /// <param name="reader">Tracer output. The caller completes the reader.</param>
     /// <param name="cancellationToken">Stops reading (<see cref="OperationCanceledException"/>); the engine is then not completed.</param>
     /// <returns>A task that ends with the input.</returns>
+    /// <exception cref="ObjectDisposedException">The engine was disposed.</exception>
     public ValueTask ReplayAsync(PipeReader reader, CancellationToken cancellationToken = default) =>
         ReplayAsync(reader, Timeout.InfiniteTimeSpan, null, cancellationToken);
 
@@ -48,27 +58,35 @@ public partial class TraceEngine<TSink>
     /// <param name="heartbeat">Called between reads, where the engine may be read; null for none.</param>
     /// <param name="cancellationToken">Stops reading (<see cref="OperationCanceledException"/>); the engine is then not completed.</param>
     /// <returns>A task that ends with the input.</returns>
+    /// <exception cref="ObjectDisposedException">The engine was disposed.</exception>
     public async ValueTask ReplayAsync(PipeReader reader, TimeSpan interval, Action<TraceEngine<TSink>>? heartbeat, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(reader);
-        ThrowIfDisposed();
-        using Timer? timer = heartbeat is null || interval == Timeout.InfiniteTimeSpan
-            ? null
-            : new Timer(static state => ((PipeReader)state!).CancelPendingRead(), reader, interval, interval);
-        long nextBeat = Environment.TickCount64 + (long)interval.TotalMilliseconds;
+        EnterUse();
         try
         {
-            await ReadAllAsync(reader, interval, heartbeat, nextBeat, cancellationToken).ConfigureAwait(false);
-        }
-        catch
-        {
-            // What was read is applied; the engine is single-threaded again for the caller's Complete.
-            StopApplyThread(throwFault: false);
-            throw;
-        }
+            using Timer? timer = heartbeat is null || interval == Timeout.InfiniteTimeSpan
+                ? null
+                : new Timer(static state => ((PipeReader)state!).CancelPendingRead(), reader, interval, interval);
+            long nextBeat = Environment.TickCount64 + (long)interval.TotalMilliseconds;
+            try
+            {
+                await ReadAllAsync(reader, interval, heartbeat, nextBeat, cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                // What was read is applied; the engine is single-threaded again for the caller's Complete.
+                StopApplyThread(throwFault: false);
+                throw;
+            }
 
-        StopApplyThread();
-        Complete();
+            StopApplyThread();
+            Complete();
+        }
+        finally
+        {
+            ExitUse();
+        }
     }
 
     /// <summary>The read loop of <see cref="ReplayAsync(PipeReader, TimeSpan, Action{TraceEngine{TSink}}?, CancellationToken)"/>.</summary>
@@ -129,6 +147,7 @@ public partial class TraceEngine<TSink>
     /// this one. A pipe or terminal read cannot be cancelled by the operating system; when the token fires while such a
     /// read waits, the read is abandoned (it ends when the writer next writes or closes) and this method returns at once.
     /// </remarks>
+    /// <exception cref="ObjectDisposedException">The engine was disposed.</exception>
     public ValueTask ReplayAsync(Stream stream, CancellationToken cancellationToken = default) =>
         ReplayAsync(stream, Timeout.InfiniteTimeSpan, null, cancellationToken);
 
@@ -142,6 +161,7 @@ public partial class TraceEngine<TSink>
     /// <param name="cancellationToken">Stops reading, even while the stream has no data (<see cref="OperationCanceledException"/>).</param>
     /// <returns>A task that ends with the input.</returns>
     /// <exception cref="IOException">Reading failed.</exception>
+    /// <exception cref="ObjectDisposedException">The engine was disposed.</exception>
     public async ValueTask ReplayAsync(Stream stream, TimeSpan interval, Action<TraceEngine<TSink>>? heartbeat, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(stream);
@@ -211,6 +231,7 @@ public partial class TraceEngine<TSink>
     /// <returns>A task that ends with the file.</returns>
     /// <exception cref="IOException">The file cannot be read.</exception>
     /// <exception cref="UnauthorizedAccessException">Access is denied, or the path is a directory.</exception>
+    /// <exception cref="ObjectDisposedException">The engine was disposed.</exception>
     public async ValueTask ReplayFileAsync(string path, CancellationToken cancellationToken = default)
     {
         ThrowIfDisposed();
@@ -221,7 +242,16 @@ public partial class TraceEngine<TSink>
             {
                 // Both cores will parse a regular file: it is read straight into the pipeline's chunks, on a pool thread.
                 // (A read of a FIFO can wait for its writer, and only the pipe's wait can be abandoned.)
-                await Task.Run(() => ReadToEnd(stream, cancellationToken), cancellationToken).ConfigureAwait(false);
+                EnterUse();
+                try
+                {
+                    await Task.Run(() => ReadToEnd(stream, cancellationToken), cancellationToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    ExitUse();
+                }
+
                 return;
             }
 
@@ -304,6 +334,7 @@ public partial class TraceEngine<TSink>
 
     /// <summary>Feeds every segment of a sequence (the carry buffer joins lines that straddle segments).</summary>
     /// <param name="buffer">The bytes.</param>
+    /// <exception cref="ObjectDisposedException">The engine was disposed.</exception>
     public void FeedSequence(in ReadOnlySequence<byte> buffer)
     {
         if (buffer.IsSingleSegment)

@@ -26,7 +26,7 @@ namespace GoTraceEngine;
 /// it, or waited for it, before a heartbeat runs and when the replay returns or throws.</para>
 /// <para>After warm-up (first table growth) the per-line path allocates nothing.</para>
 /// <para>Memory: on Linux the goroutine tables live in native memory (about 75 bytes per live goroutine, in huge
-/// pages), reported to the GC as memory pressure while held. <see cref="Dispose"/> gives it back at once; an engine
+/// pages), reported to the GC as memory pressure while held. <see cref="Dispose()"/> gives it back at once; an engine
 /// that is not disposed gives it back when it is collected.</para>
 /// </remarks>
 /// <example><code>
@@ -62,7 +62,14 @@ public partial class TraceEngine<TSink> : IDisposable
     private TSink _sink;
     private bool _endedMidLine;
     private bool _completed;
-    private bool _disposed;
+
+    /// <summary>
+    /// Calls in progress that use the tables (input, a report) in the low bits, and <see cref="DisposedBit"/> once
+    /// <see cref="Dispose()"/> was called: the tables are given back by Dispose, or by the last of those calls to end.
+    /// </summary>
+    private int _use;
+
+    private const int DisposedBit = 1 << 30;
 
     /// <summary>Creates an engine.</summary>
     /// <param name="options">Settings; <c>default</c> for the documented defaults.</param>
@@ -187,36 +194,54 @@ public partial class TraceEngine<TSink> : IDisposable
     /// <summary>Feeds a chunk of tracer output. Lines may be split across chunks at any byte.</summary>
     /// <param name="data">The next bytes of input; not kept after the call returns.</param>
     /// <exception cref="InvalidOperationException"><see cref="Complete()"/> was already called.</exception>
+    /// <exception cref="ObjectDisposedException">The engine was disposed.</exception>
     public void Feed(ReadOnlySpan<byte> data)
     {
-        if (_completed)
+        EnterUse();
+        try
         {
-            ThrowCompleted();
+            if (_completed)
+            {
+                ThrowHelper.ThrowInvalidOperation_Completed();
+            }
+
+            var handler = new LineHandler(this);
+            _framer.Feed(ref handler, data);
+
+            // Between feeds the tables are read (views, summaries, the dashboard): nothing due stays held.
+            MakeCurrent();
         }
-
-        var handler = new LineHandler(this);
-        _framer.Feed(ref handler, data);
-
-        // Between feeds the tables are read (views, summaries, the dashboard): nothing due stays held.
-        MakeCurrent();
+        finally
+        {
+            ExitUse();
+        }
     }
 
     /// <summary>Ends the input: a last line without <c>\n</c> is processed, held events are applied. Further feeding throws.</summary>
+    /// <exception cref="ObjectDisposedException">The engine was disposed.</exception>
     public void Complete()
     {
-        if (_completed)
+        EnterUse();
+        try
         {
-            return;
+            if (_completed)
+            {
+                return;
+            }
+
+            var handler = new LineHandler(this);
+
+            // A last line with no newline is processed, and the report says the input may have been cut.
+            _endedMidLine = _framer.Complete(ref handler);
+            var applier = new Applier(this);
+            _orderer.Drain(ref applier);
+            FlushRing();
+            _completed = true;
         }
-
-        var handler = new LineHandler(this);
-
-        // A last line with no newline is processed, and the report says the input may have been cut.
-        _endedMidLine = _framer.Complete(ref handler);
-        var applier = new Applier(this);
-        _orderer.Drain(ref applier);
-        FlushRing();
-        _completed = true;
+        finally
+        {
+            ExitUse();
+        }
     }
 
     /// <summary>
@@ -225,8 +250,10 @@ public partial class TraceEngine<TSink> : IDisposable
     /// </summary>
     /// <param name="reason">Why the input ended.</param>
     /// <param name="detail">Words for the report, replacing the reason's own (<c>bpftrace exited with code 1</c>), or null.</param>
+    /// <exception cref="ObjectDisposedException">The engine was disposed.</exception>
     public void Complete(IncompleteReason reason, string? detail = null)
     {
+        ThrowIfDisposed();
         _endedEarly.Add((reason, detail));
         Complete();
     }
@@ -236,11 +263,18 @@ public partial class TraceEngine<TSink> : IDisposable
     /// <exception cref="ObjectDisposedException">The engine was disposed.</exception>
     public TraceSummary GetSummary()
     {
-        ThrowIfDisposed();
-        return SummaryBuilder.Build(new EngineReadout(
-            _options, _state, _names, _goNames, _accounting, _orderer, _messages, _scriptCounters, _traceInfo, _programExit,
-            new TracerStop(_stopAt == long.MaxValue ? null : _stopAt, _afterStop), _waitReasons,
-            _completed, _endedMidLine, _endedEarly));
+        EnterUse();
+        try
+        {
+            return SummaryBuilder.Build(new EngineReadout(
+                _options, _state, _names, _goNames, _accounting, _orderer, _messages, _scriptCounters, _traceInfo, _programExit,
+                new TracerStop(_stopAt == long.MaxValue ? null : _stopAt, _afterStop), _waitReasons,
+                _completed, _endedMidLine, _endedEarly));
+        }
+        finally
+        {
+            ExitUse();
+        }
     }
 
     /// <summary>
@@ -249,36 +283,106 @@ public partial class TraceEngine<TSink> : IDisposable
     /// </summary>
     /// <returns>The timeline; empty when sampling is off.</returns>
     /// <exception cref="ObjectDisposedException">The engine was disposed.</exception>
-    public Timeline GetTimeline() => TimelineBuilder.Build(GetSummary(), _timeline, _state, _orderer, _accounting.LinesRead);
+    public Timeline GetTimeline()
+    {
+        EnterUse();
+        try
+        {
+            return TimelineBuilder.Build(GetSummary(), _timeline, _state, _orderer, _accounting.LinesRead);
+        }
+        finally
+        {
+            ExitUse();
+        }
+    }
 
     /// <summary>
-    /// Gives the goroutine tables' memory back now (on Linux native memory, about 75 bytes per live goroutine) rather than
-    /// when the engine is collected, and completes the engine. Afterwards feeding, replaying, the views and the reports
-    /// throw <see cref="ObjectDisposedException"/>; the counters stay readable, and a view taken before finds its table
-    /// empty. Not while a feed or a replay runs on another thread.
+    /// Gives the goroutine tables' memory back (on Linux native memory, about 75 bytes per live goroutine) now, rather
+    /// than when the engine is collected. Afterwards the input methods, the views and the reports throw
+    /// <see cref="ObjectDisposedException"/>; the counters stay readable, events still held for reordering are not
+    /// applied, and a view taken before finds its table empty. Called while a feed, a replay or a report runs (from
+    /// its sink or heartbeat, or another thread), it lets that call end with the tables intact (a replay may stop early
+    /// with <see cref="ObjectDisposedException"/>), and the memory goes back when it returns. Calling it again does nothing.
     /// </summary>
     public void Dispose()
     {
-        if (_disposed)
+        Dispose(disposing: true);
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Gives the tables back when <paramref name="disposing"/> (see <see cref="Dispose()"/>).</summary>
+    /// <param name="disposing">Whether <see cref="Dispose()"/> called it; the engine has no finalizer of its own.</param>
+    protected virtual void Dispose(bool disposing)
+    {
+        if (!disposing)
         {
             return;
         }
 
-        _disposed = true;
-        _completed = true;
-        _state.ReleaseTables();
-        GC.SuppressFinalize(this);
+        while (true)
+        {
+            int use = Volatile.Read(ref _use);
+            if ((use & DisposedBit) != 0)
+            {
+                return;
+            }
+
+            if (Interlocked.CompareExchange(ref _use, use | DisposedBit, use) == use)
+            {
+                if (use == 0)
+                {
+                    ReleaseTables();
+                }
+
+                return;
+            }
+        }
     }
 
-    /// <summary>Throws <see cref="ObjectDisposedException"/> after <see cref="Dispose"/>.</summary>
-    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
-
-    /// <summary>Feeding a completed engine: it was completed, or disposed.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private void ThrowCompleted()
+    /// <summary>Starts a call that uses the tables (input, a report); throws once the engine is disposed. End it with <see cref="ExitUse"/>.</summary>
+    internal void EnterUse()
     {
-        ThrowIfDisposed();
-        ThrowHelper.ThrowInvalidOperation_Completed();
+        while (true)
+        {
+            int use = Volatile.Read(ref _use);
+            if ((use & DisposedBit) != 0)
+            {
+                ThrowDisposed();
+            }
+
+            if (Interlocked.CompareExchange(ref _use, use + 1, use) == use)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Ends a call <see cref="EnterUse"/> started; the last one to end after <see cref="Dispose()"/> gives the tables back.</summary>
+    internal void ExitUse()
+    {
+        if (Interlocked.Decrement(ref _use) == DisposedBit)
+        {
+            ReleaseTables();
+        }
+    }
+
+    /// <summary>Throws <see cref="ObjectDisposedException"/> once <see cref="Dispose()"/> was called.</summary>
+    internal void ThrowIfDisposed()
+    {
+        if ((Volatile.Read(ref _use) & DisposedBit) != 0)
+        {
+            ThrowDisposed();
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void ThrowDisposed() => throw new ObjectDisposedException(GetType().Name);
+
+    /// <summary>Once, when disposed and no call uses them: the tables' memory goes back.</summary>
+    private void ReleaseTables()
+    {
+        _completed = true;
+        _state.ReleaseTables();
     }
 
     /// <summary>Parses, counts and applies one complete line (without its <c>\n</c>).</summary>

@@ -27,10 +27,25 @@ public sealed class BlockedGroupCounter(int top)
     /// <typeparam name="TSink">The engine's sink type.</typeparam>
     /// <param name="engine">The engine.</param>
     /// <returns>The biggest groups, biggest first; valid until the next call.</returns>
+    /// <exception cref="ObjectDisposedException">The engine was disposed.</exception>
     public ReadOnlySpan<BlockedGroupCount> Count<TSink>(TraceEngine<TSink> engine)
         where TSink : struct, ITraceSink
     {
         ArgumentNullException.ThrowIfNull(engine);
+        engine.EnterUse();
+        try
+        {
+            return CountGroups(engine);
+        }
+        finally
+        {
+            engine.ExitUse();
+        }
+    }
+
+    private ReadOnlySpan<BlockedGroupCount> CountGroups<TSink>(TraceEngine<TSink> engine)
+        where TSink : struct, ITraceSink
+    {
         GoroutineState state = engine.State;
         long leakAfter = engine.Options.LeakAfter.Ticks * 100L;
         long now = engine.LatestTimestamp;

@@ -465,8 +465,8 @@ internal sealed unsafe class OpenTable<TValue>
 
         public NativeBlock(NativeRegion region)
         {
-            _region = region;
             GC.AddMemoryPressure((long)region.Length);
+            _region = region;
         }
 
         public void* Address => _region.Address;

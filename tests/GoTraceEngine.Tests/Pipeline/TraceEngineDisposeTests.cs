@@ -1,10 +1,12 @@
 using System.Globalization;
+using System.IO.Pipelines;
 using System.Text;
+using GoTraceEngine.Reporting;
 using GoTraceEngine.State;
 
 namespace GoTraceEngine.Tests.Pipeline;
 
-/// <summary><see cref="TraceEngine{TSink}.Dispose"/>: the tables' memory goes back at once, and a disposed engine says so.</summary>
+/// <summary><see cref="TraceEngine{TSink}.Dispose()"/>: the tables' memory goes back at once, and a disposed engine says so.</summary>
 public sealed class TraceEngineDisposeTests
 {
     /// <summary>60 000 goroutines created, every third one parked: tables past 2 MB, in native memory on Linux.</summary>
@@ -70,7 +72,6 @@ public sealed class TraceEngineDisposeTests
         string path = Path.GetTempFileName();
         try
         {
-            File.WriteAllText(path, "newproc1: goroutine=c000\n");
             var engine = new TraceEngine();
             engine.Feed("newproc1: goroutine=c000\n"u8);
             engine.Dispose();
@@ -81,15 +82,22 @@ public sealed class TraceEngineDisposeTests
             Assert.Throws<ObjectDisposedException>(() => engine.GetSummary());
             Assert.Throws<ObjectDisposedException>(() => engine.GetTimeline());
             Assert.Throws<ObjectDisposedException>(() => engine.Feed("ready: goroutine=c000\n"u8));
-            Assert.Throws<ObjectDisposedException>(() => engine.Replay(new MemoryStream("ready: goroutine=c000\n"u8.ToArray())));
+            Assert.Throws<ObjectDisposedException>(() => engine.FeedSequence(new System.Buffers.ReadOnlySequence<byte>("ready: goroutine=c000\n"u8.ToArray())));
+
+            // Empty input: each replay refuses by itself, not through a feed.
+            Assert.Throws<ObjectDisposedException>(() => engine.Replay(new MemoryStream()));
             Assert.Throws<ObjectDisposedException>(() => engine.ReplayFile(path));
             await Assert.ThrowsAsync<ObjectDisposedException>(async () => await engine.ReplayFileAsync(path, TestContext.Current.CancellationToken));
-            await Assert.ThrowsAsync<ObjectDisposedException>(async () => await engine.ReplayAsync(new MemoryStream("ready: goroutine=c000\n"u8.ToArray()), TestContext.Current.CancellationToken));
-            await Assert.ThrowsAsync<ObjectDisposedException>(async () => await engine.ReplayAsync(System.IO.Pipelines.PipeReader.Create(new MemoryStream()), TestContext.Current.CancellationToken));
+            await Assert.ThrowsAsync<ObjectDisposedException>(async () => await engine.ReplayAsync(new MemoryStream(), TestContext.Current.CancellationToken));
+            await Assert.ThrowsAsync<ObjectDisposedException>(async () => await engine.ReplayAsync(PipeReader.Create(new MemoryStream()), TestContext.Current.CancellationToken));
+            Assert.Throws<ObjectDisposedException>(() => engine.Complete());
+            Assert.Throws<ObjectDisposedException>(() => engine.Complete(IncompleteReason.Interrupted));
+            Assert.Throws<ObjectDisposedException>(() => new BlockedGroupCounter(10).Count(engine));
+            Assert.Throws<ObjectDisposedException>(() => TraceEngineMetrics.Create(engine));
 
-            // Completing a disposed engine is what completing a completed one is: nothing.
-            engine.Complete();
+            // The counters stay readable; disposing again does nothing.
             Assert.Equal(1, engine.EventsRead);
+            engine.Dispose();
         }
         finally
         {
@@ -104,10 +112,56 @@ public sealed class TraceEngineDisposeTests
         byte[] trace = Trace();
         var engine = new TraceEngine(new TraceEngineOptions { Parallelism = ReplayParallelism.ParallelParse });
         engine.Replay(new MemoryStream(trace, writable: false));
-        Assert.Equal(60_000, engine.Live.Count);
-        OpenTable<LiveValue>.NativeBlock? block = engine.State.Live.Native;
+        Assert.Equal(Environment.ProcessorCount > 1 ? 1 : 0, engine.ApplyThreadStarts);
+        Assert.Equal((60_000, 20_000), (engine.Live.Count, engine.Blocked.Count));
+        OpenTable<LiveValue>.NativeBlock? live = engine.State.Live.Native;
+        OpenTable<BlockedValue>.NativeBlock? blocked = engine.State.Blocked.Native;
         engine.Dispose();
+        Assert.False(live?.IsHeld ?? false);
+        Assert.False(blocked?.IsHeld ?? false);
+        Assert.Equal((0, 0), (engine.State.Live.Count, engine.State.Blocked.Count));
+    }
+
+    [Theory]
+    [InlineData(ReplayParallelism.SingleThread)]
+    [InlineData(ReplayParallelism.ParallelParse)]
+    public async Task Dispose_DuringAReplay_LetsItEndWithItsTables_ThenGivesThemBack(ReplayParallelism mode)
+    {
+        // Disposed from the replay's own heartbeat: the replay is using the tables, so they stay until it returns
+        // (it stops with ObjectDisposedException), and go back then.
+        byte[] trace = Trace();
+        int half = trace.AsSpan(0, trace.Length / 2).LastIndexOf((byte)'\n') + 1;
+        var engine = new TraceEngine(new TraceEngineOptions { Parallelism = mode });
+        var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 0));
+        OpenTable<LiveValue>.NativeBlock? block = null;
+        bool heldWhileReplaying = false;
+        int live = 0;
+        Task replay = engine.ReplayAsync(pipe.Reader, TimeSpan.FromHours(1), e =>
+        {
+            live = e.Live.Count;
+            block = e.State.Live.Native;
+            e.Dispose();
+            heldWhileReplaying = block is null || block.IsHeld;
+            Assert.Throws<ObjectDisposedException>(() => e.Live);
+        }, TestContext.Current.CancellationToken).AsTask();
+
+        await pipe.Writer.WriteAsync(trace.AsMemory(0, half), TestContext.Current.CancellationToken);
+        int lines = trace.AsSpan(0, half).Count((byte)'\n');
+        while (Volatile.Read(ref live) == 0 && engine.LinesRead < lines)
+        {
+            await Task.Delay(1, TestContext.Current.CancellationToken);
+        }
+
+        // A cancelled read runs the heartbeat at once.
+        pipe.Reader.CancelPendingRead();
+        await pipe.Writer.WriteAsync(trace.AsMemory(half), TestContext.Current.CancellationToken);
+        await pipe.Writer.CompleteAsync();
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => replay);
+
+        Assert.True(live > 0);
+        Assert.True(heldWhileReplaying);
         Assert.False(block?.IsHeld ?? false);
+        Assert.Null(engine.State.Live.Native);
         Assert.Equal(0, engine.State.Live.Count);
     }
 }
