@@ -630,9 +630,11 @@ public sealed class TraceEngineApplyThreadTests
         // stay (created first, the same in both inputs) the tables are past the size from which they are prefetched.
         // What a replay allocates once (a turn's spare batch, a lock's first contention) falls on whichever thread
         // meets it first, and a lock's only when the threads contend: so both threads' bytes are added up, and ten
-        // times the input may allocate at most 64 KiB more than once (a Debug build's once-only allocations were seen
-        // at 14 KB): 720 000 events more, so fewer than one small allocation in 250 events (one per event would be
-        // over 17 MB).
+        // times the input may allocate at most 64 KiB more than once: 720 000 events more, so fewer than one small
+        // allocation in 250 events (one per event would be over 17 MB). What the runtime allocates when it compiles on
+        // a thread (Infrastructure/Allocations: about 8 KB a compile) lands in whichever replay meets it first: in
+        // Debug, 14.9 KB of it once fell in the first replay (8 064 B on the applying thread, 6 792 B on the reading
+        // one) and once, in a clean-clone CI run, in the second.
         byte[] once = SteadyStateTrace(1, timed, resident);
         byte[] tenTimes = SteadyStateTrace(10, timed, resident);
         (long readOnce, long applyOnce) = Measure(once, mode, resident);
