@@ -178,7 +178,12 @@ public partial class TraceEngine<TSink>
     private static void ParseInto(ParsedBatch batch, LineAccounting accounting, NameTable names, ReadOnlySpan<byte> line)
     {
         long lineNumber = accounting.NextLine();
-        LineCategory category = TraceLineParser.Parse(line, lineNumber, names, out batch.NextEvent, out ParseFailure failure);
+
+        // Parsed in place, or (streaming) on the stack and then written out in one go.
+        bool streams = batch.StreamsEvents;
+        Unsafe.SkipInit(out TraceEvent parsed);
+        ref TraceEvent slot = ref streams ? ref parsed : ref batch.NextEvent;
+        LineCategory category = TraceLineParser.Parse(line, lineNumber, names, out slot, out ParseFailure failure);
         accounting.Count(category);
         if (category == LineCategory.Event)
         {
@@ -187,14 +192,20 @@ public partial class TraceEngine<TSink>
                 batch.AddRecord(category, failure, lineNumber, line);
             }
 
-            ref readonly TraceEvent e = ref batch.NextEvent;
-            accounting.Count(e.Kind);
-            if ((e.Fields & TraceEventFields.Timestamp) != 0)
+            accounting.Count(slot.Kind);
+            if ((slot.Fields & TraceEventFields.Timestamp) != 0)
             {
                 batch.HasTimestamps = true;
             }
 
-            batch.CommitEvent();
+            if (streams)
+            {
+                batch.AppendStreaming(in slot);
+            }
+            else
+            {
+                batch.CommitEvent();
+            }
         }
         else if (IsRareLine(category))
         {

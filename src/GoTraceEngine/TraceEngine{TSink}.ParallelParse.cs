@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using GoTraceEngine.Parsing;
 using GoTraceEngine.Pipeline;
@@ -41,13 +42,21 @@ public partial class TraceEngine<TSink>
     // parsed batch, so ordering costs one batch more than the ring's, not one a slot.
     private ParsedBatch? _orderedBatch;
     private NameTable[]? _nameFronts;
+    private EventStoreChooser[]? _eventStores;
     private long _parallelNamesBelow;
+
+    /// <summary>
+    /// For tests: whether chunks parsed in parallel stream their events (<see langword="true"/>) or store them in place
+    /// (<see langword="false"/>) always, instead of as measured (<see langword="null"/>). Set before a replay.
+    /// </summary>
+    internal bool? StreamParsedEvents { get; set; }
 
     /// <summary>Starts the pipeline between reads; the framer's partial line becomes the start of the first chunk.</summary>
     private void StartPipeline()
     {
         // A front per parsing thread, and one for chunks parsed in their order turn.
         _nameFronts ??= [new NameTable(_names), new NameTable(_names), new NameTable(_names)];
+        _eventStores ??= [new EventStoreChooser(StreamParsedEvents), new EventStoreChooser(StreamParsedEvents)];
         int chunkSize = Math.Min(_options.ReadBufferSize, PipelineChunkSize);
 
         // A name takes at least 5 bytes of a line (" fn=x"), so the chunks in flight add at most this many names out
@@ -106,21 +115,28 @@ public partial class TraceEngine<TSink>
     /// Parses a chunk on the calling thread, with its name front; or, once the distinct names near their cap, leaves it
     /// to be parsed in its order turn: past the cap, which names are kept depends on the order they are first seen.
     /// </summary>
-    private void ParseChunkInParallel(ParsedChunk chunk, NameTable names)
+    private void ParseChunkInParallel(ParsedChunk chunk, int worker)
     {
+        NameTable names = _nameFronts![worker];
         if (names.SharedCount >= _parallelNamesBelow)
         {
             chunk.ParseInTurn = true;
             return;
         }
 
-        ParseChunk(chunk, names);
+        // Timed per byte, for the thread's choice of stores: two clock reads a chunk.
+        EventStoreChooser stores = _eventStores![worker];
+        bool streams = stores.NextStreams();
+        long start = Stopwatch.GetTimestamp();
+        ParseChunk(chunk, names, streams);
+        stores.Record(streams, Stopwatch.GetTimestamp() - start, chunk.Length);
     }
 
-    /// <summary>Parses a chunk's lines into its batch and counts.</summary>
-    private void ParseChunk(ParsedChunk chunk, NameTable names)
+    /// <summary>Parses a chunk's lines into its batch and counts; streaming its events (<see cref="EventStoreChooser"/>) or not.</summary>
+    private void ParseChunk(ParsedChunk chunk, NameTable names, bool streams = false)
     {
         ParsedBatch batch = chunk.Batch;
+        batch.StreamsEvents = streams;
         LineAccounting accounting = chunk.Accounting;
         accounting.Restart(chunk.FirstLine - 1);
         if (chunk.TooLongLength > 0)
@@ -133,6 +149,10 @@ public partial class TraceEngine<TSink>
         var framer = new LineFramer(_options.MaxLineLength);
         var handler = new ChunkLineHandler(batch, accounting, names);
         framer.Feed(ref handler, chunk.Data);
+        if (streams)
+        {
+            ParsedBatch.PublishStreamed();
+        }
     }
 
     /// <summary>
@@ -416,7 +436,7 @@ public partial class TraceEngine<TSink>
     /// <summary>The pipeline's callbacks.</summary>
     private sealed class ChunkWorker(TraceEngine<TSink> engine) : IChunkWorker
     {
-        public void Parse(ParsedChunk chunk, int worker) => engine.ParseChunkInParallel(chunk, engine._nameFronts![worker]);
+        public void Parse(ParsedChunk chunk, int worker) => engine.ParseChunkInParallel(chunk, worker);
 
         /// <summary>The pipeline this worker serves: an order turn may take its apply turn (also while it finishes).</summary>
         public ChunkPipeline? Pipeline { get; set; }

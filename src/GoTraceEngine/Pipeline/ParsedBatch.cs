@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics.X86;
 using GoTraceEngine.Parsing;
 using GoTraceEngine.Reporting;
 
@@ -90,6 +91,50 @@ internal sealed class ParsedBatch
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         get => ref _events[_eventCount];
+    }
+
+    /// <summary>
+    /// Whether events are appended with <see cref="AppendStreaming"/> rather than parsed into <see cref="NextEvent"/>: set
+    /// by a parsing thread for the chunk it parses (<see cref="EventStoreChooser"/>).
+    /// </summary>
+    public bool StreamsEvents { get; set; }
+
+    /// <summary>
+    /// Appends an event with non-temporal stores, which write memory without first taking its cache lines from the core
+    /// that last read them (on other than x64, ordinary stores). Another thread may read the batch only after a
+    /// <see cref="PublishStreamed"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public unsafe void AppendStreaming(in TraceEvent e)
+    {
+        int count = _eventCount;
+        ref TraceEvent slot = ref _events[count];
+        if (Sse2.X64.IsSupported)
+        {
+            fixed (TraceEvent* at = &slot)
+            {
+                ref ulong from = ref Unsafe.As<TraceEvent, ulong>(ref Unsafe.AsRef(in e));
+                for (int word = 0; word < sizeof(TraceEvent) / sizeof(ulong); word++)
+                {
+                    Sse2.X64.StoreNonTemporal((ulong*)at + word, Unsafe.Add(ref from, word));
+                }
+            }
+        }
+        else
+        {
+            slot = e;
+        }
+
+        _eventCount = count + 1;
+    }
+
+    /// <summary>Makes the events appended by <see cref="AppendStreaming"/> on this thread visible to the others (a store fence).</summary>
+    public static void PublishStreamed()
+    {
+        if (Sse.IsSupported)
+        {
+            Sse.StoreFence();
+        }
     }
 
     /// <summary>Keeps the event parsed into <see cref="NextEvent"/>.</summary>

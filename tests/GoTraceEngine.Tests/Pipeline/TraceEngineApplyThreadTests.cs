@@ -90,6 +90,24 @@ public sealed class TraceEngineApplyThreadTests
     }
 
     [Theory]
+    [InlineData(TraceFormat.Quiet, false)]
+    [InlineData(TraceFormat.Quiet, true)]
+    [InlineData(TraceFormat.Full, false)]
+    [InlineData(TraceFormat.Full, true)]
+    public void Replay_ParallelParse_EventsStreamedOrStoredInPlace_SameReport(TraceFormat format, bool streams)
+    {
+        // However a parsing thread writes its events into the chunk's batch (EventStoreChooser), the order and apply
+        // turns read the same events.
+        using var buffer = new MemoryStream();
+        new TraceGenerator(new TraceGeneratorOptions { Seed = 13, Format = format, Events = 300_000, Live = 40_000, Leaks = 30, Cpus = 4 }).Write(buffer);
+        byte[] trace = buffer.ToArray();
+        string expected = Json(s_single, e => e.Replay(new MemoryStream(trace)));
+        var engine = new TraceEngine(s_single with { Parallelism = ReplayParallelism.ParallelParse, ReadBufferSize = 65_537 }) { StreamParsedEvents = streams };
+        engine.Replay(new MemoryStream(trace));
+        Assert.Equal(expected, ReportWriter.ToJson(engine.GetSummary()));
+    }
+
+    [Theory]
     [InlineData(0)]
     [InlineData(30_000)]
     public void Replay_ParallelParse_WindowReleasedAtOnce_SameReportWithoutHoldingItTwice(int resident)
