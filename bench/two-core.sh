@@ -9,8 +9,9 @@
 # committed). For each trace: checks the four modes' JSON reports are byte-identical, then runs the four modes
 # interleaved (--runs rounds of 1, 2, auto, apply, so a change in the machine's load hits all alike) and prints the
 # median wall time of each, the ratios to --threads 1, and the user CPU seconds of the median-ish run. The machine's
-# other load is reported as the share of both cores busy outside this script while it ran (from /proc/stat).
-# Needs GNU time.
+# other load is reported as the share of both cores busy outside this script while it ran (from /proc/stat), and,
+# with a C compiler, the cache-line round trip between CPUs 0 and 1 before each round (bench/round-trip.sh: on a VM
+# it moves between about 70 and 500 ns within seconds, and two-core figures with it). Needs GNU time.
 set -euo pipefail
 . "$(dirname "$0")/traces.sh"
 bench_options two-core.sh "$@"
@@ -23,8 +24,8 @@ busy() { awk '/^cpu / {print $2+$3+$4+$7+$8}' /proc/stat; }
 
 table=$(mktemp)
 trap 'rm -f "$table"' EXIT
-printf '| Trace | Live | Events | 1 thread | 2 threads | auto | apply | 2 threads vs 1 | auto vs 1 | apply vs 1 | CPU s (1 / 2) | other load |\n' >"$table"
-printf '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n' >>"$table"
+printf '| Trace | Live | Events | 1 thread | 2 threads | auto | apply | 2 threads vs 1 | auto vs 1 | apply vs 1 | CPU s (1 / 2) | other load | round trips (ns) |\n' >"$table"
+printf '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n' >>"$table"
 for format in quiet full; do
     for live in 1000 100000 1000000; do
         trace=$(bench_trace "$format" "$live")
@@ -36,8 +37,9 @@ for format in quiet full; do
             || { echo "two-core.sh: reports differ for $trace" >&2; exit 1; }
         events=$("$bin" replay --threads 1 --stats "$trace" 2>&1 >/dev/null | sed -n 's/^gotrace: \([0-9]*\) events.*/\1/p')
         declare -A wall=() cpu=()
-        start_busy=$(busy); own=0
+        start_busy=$(busy); own=0; trips=""
         for _ in $(seq "$runs"); do
+            trips+="$("$(dirname "$0")/round-trip.sh" 2>/dev/null || echo -) "
             for mode in 1 2 auto apply; do
                 /usr/bin/time -o "$work/time.txt" -f '%e %U %S' "$bin" replay --threads "$mode" "$trace" >/dev/null 2>&1 || true
                 read -r e u s < <(tail -1 "$work/time.txt")
@@ -56,8 +58,8 @@ for format in quiet full; do
         c2=$(tr ' ' '\n' <<<"${cpu[2]}" | grep . | median)
         total_wall=$(tr ' ' '\n' <<<"${wall[1]} ${wall[2]} ${wall[auto]} ${wall[apply]}" | grep . | paste -sd+ | bc)
         other=$(echo "scale=0; 100 * ($elapsed_busy / $ticks - $own) / (2 * $total_wall)" | bc)
-        printf '| %s | %s | %s | %s s | %s s | %s s | %s s | %.2f× | %.2f× | %.2f× | %s / %s | %s %% |\n' "$format" "$live" "$events" "$m1" "$m2" "$ma" "$mp" \
-            "$(echo "$m1 / $m2" | bc -l)" "$(echo "$m1 / $ma" | bc -l)" "$(echo "$m1 / $mp" | bc -l)" "$c1" "$c2" "$other" >>"$table"
+        printf '| %s | %s | %s | %s s | %s s | %s s | %s s | %.2f× | %.2f× | %.2f× | %s / %s | %s %% | %s |\n' "$format" "$live" "$events" "$m1" "$m2" "$ma" "$mp" \
+            "$(echo "$m1 / $m2" | bc -l)" "$(echo "$m1 / $ma" | bc -l)" "$(echo "$m1 / $mp" | bc -l)" "$c1" "$c2" "$other" "${trips% }" >>"$table"
         echo "done: $format $live" >&2
     done
 done
