@@ -52,10 +52,18 @@ internal interface IChunkWorker
 internal sealed class ChunkPipeline : IDisposable
 {
     /// <summary>A piece of work.</summary>
-    private enum Turn : byte
+    internal enum Turn : byte
     {
+        /// <summary>Nothing to do.</summary>
+        None,
+
+        /// <summary>Parse the next chunk.</summary>
         Parse,
+
+        /// <summary>The order turn: order the oldest parsed chunk (and the parsed ones after it).</summary>
         Order,
+
+        /// <summary>The apply turn: apply the oldest ordered chunk (and the ordered ones after it).</summary>
         Apply,
     }
 
@@ -65,6 +73,10 @@ internal sealed class ChunkPipeline : IDisposable
     private readonly ParsedChunk[] _slots = new ParsedChunk[SlotCount];
     private readonly IChunkWorker _worker;
     private readonly object _gate = new();
+
+    // The worker that took the apply turn, and the order turn, last (-1: none yet). Under _gate.
+    private int _applier = -1;
+    private int _orderer = -1;
     private readonly Thread _helper;
     private readonly int _chunkSize;
     private readonly int _maxLineLength;
@@ -400,8 +412,39 @@ internal sealed class ChunkPipeline : IDisposable
     private bool CanOrder() => !_ordering && _ordered < _submitted && _slots[_ordered % SlotCount].State == ChunkState.Parsed;
 
     /// <summary>
-    /// Does one piece of work if there is one: the apply turn's chunks, else the order turn's, else parses the next
-    /// chunk. The two turns are held apart, so one thread can order a chunk while the other applies the one before it.
+    /// Which work <paramref name="worker"/>, free, takes: the apply turn, else the order turn, else a chunk to parse; but
+    /// a turn the other thread took last only when no chunk is left to parse. A turn that moves between the threads
+    /// takes what it works on with it (at 1 k live the tables and the window are some thousands of cache lines, pulled
+    /// from the other core line by line), and the thread that took it last comes back within a chunk's parse or read.
+    /// Measured on the 2-vCPU hosts, against taking any free turn: 1.00–1.09× faster while the two vCPUs were close, 1.06–1.28×
+    /// while they were far apart (<see cref="EventStoreChooser"/>). Whenever there is
+    /// work, some is taken, so neither thread waits while the other could go on.
+    /// </summary>
+    /// <param name="worker">The thread asking: 0, the reading thread; 1, the helper.</param>
+    /// <param name="canApply">Whether the apply turn is free and its next chunk ordered.</param>
+    /// <param name="canOrder">Whether the order turn is free and its next chunk parsed.</param>
+    /// <param name="parseLeft">Whether a submitted chunk waits to be parsed.</param>
+    /// <param name="applier">The thread that took the apply turn last (-1: none yet).</param>
+    /// <param name="orderer">The thread that took the order turn last (-1: none yet).</param>
+    /// <returns>The work to take; <see cref="Turn.None"/> when there is none.</returns>
+    internal static Turn NextTurn(int worker, bool canApply, bool canOrder, bool parseLeft, int applier, int orderer)
+    {
+        if (canApply && (applier == worker || applier < 0 || !parseLeft))
+        {
+            return Turn.Apply;
+        }
+
+        if (canOrder && (orderer == worker || orderer < 0 || !parseLeft))
+        {
+            return Turn.Order;
+        }
+
+        return parseLeft ? Turn.Parse : Turn.None;
+    }
+
+    /// <summary>
+    /// Does one piece of work if there is one (<see cref="NextTurn"/>). The two turns are held apart, so one thread can
+    /// order a chunk while the other applies the one before it.
     /// </summary>
     /// <returns>Whether there was work.</returns>
     private bool RunOne(int worker)
@@ -415,29 +458,27 @@ internal sealed class ChunkPipeline : IDisposable
                 return false;
             }
 
-            if (CanApply())
+            turn = NextTurn(worker, CanApply(), CanOrder(), _parsedUpTo < _submitted, _applier, _orderer);
+            switch (turn)
             {
-                _applying = true;
-                turn = Turn.Apply;
-                chunk = _slots[_applied % SlotCount];
-                chunk.State = ChunkState.Applying;
-            }
-            else if (CanOrder())
-            {
-                _ordering = true;
-                turn = Turn.Order;
-                chunk = _slots[_ordered % SlotCount];
-                chunk.State = ChunkState.Ordering;
-            }
-            else if (_parsedUpTo < _submitted)
-            {
-                turn = Turn.Parse;
-                chunk = _slots[_parsedUpTo++ % SlotCount];
-                chunk.State = ChunkState.Parsing;
-            }
-            else
-            {
-                return false;
+                case Turn.Apply:
+                    _applier = worker;
+                    _applying = true;
+                    chunk = _slots[_applied % SlotCount];
+                    chunk.State = ChunkState.Applying;
+                    break;
+                case Turn.Order:
+                    _orderer = worker;
+                    _ordering = true;
+                    chunk = _slots[_ordered % SlotCount];
+                    chunk.State = ChunkState.Ordering;
+                    break;
+                case Turn.Parse:
+                    chunk = _slots[_parsedUpTo++ % SlotCount];
+                    chunk.State = ChunkState.Parsing;
+                    break;
+                default:
+                    return false;
             }
         }
 

@@ -5,7 +5,8 @@ namespace GoTraceEngine.Tests.Pipeline;
 /// <summary>
 /// <see cref="ChunkPipeline"/>'s turns on their own, with a worker that records what it is given: an order turn that
 /// takes the apply turn too (<see cref="ChunkPipeline.AwaitApplyTurn"/>) never waits on the reading thread, which may be
-/// away reading for as long as its input takes, and does not keep the pipeline from stopping.
+/// away reading for as long as its input takes, and does not keep the pipeline from stopping; a turn stays with the
+/// thread that took it last while the other has chunks to parse, and a free thread always takes work when there is some.
 /// </summary>
 public sealed class ChunkPipelineTests
 {
@@ -38,6 +39,65 @@ public sealed class ChunkPipelineTests
         Task disposed = Task.Run(pipeline.Dispose, TestContext.Current.CancellationToken);
         Task ended = await Task.WhenAny(disposed, Task.Delay(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken));
         Assert.True(ended == disposed, "Dispose did not return");
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    public void NextTurn_ATurnStaysWithItsThread_WhileTheOtherHasChunksToParse(int holder)
+    {
+        int other = 1 - holder;
+        Assert.Equal(ChunkPipeline.Turn.Apply, ChunkPipeline.NextTurn(holder, canApply: true, canOrder: true, parseLeft: true, applier: holder, orderer: other));
+        Assert.Equal(ChunkPipeline.Turn.Order, ChunkPipeline.NextTurn(other, canApply: true, canOrder: true, parseLeft: true, applier: holder, orderer: other));
+        Assert.Equal(ChunkPipeline.Turn.Parse, ChunkPipeline.NextTurn(other, canApply: true, canOrder: false, parseLeft: true, applier: holder, orderer: holder));
+        Assert.Equal(ChunkPipeline.Turn.Parse, ChunkPipeline.NextTurn(other, canApply: false, canOrder: true, parseLeft: true, applier: holder, orderer: holder));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    public void NextTurn_NothingLeftToParse_EitherThreadTakesAFreeTurn(int worker)
+    {
+        int other = 1 - worker;
+        Assert.Equal(ChunkPipeline.Turn.Apply, ChunkPipeline.NextTurn(worker, canApply: true, canOrder: true, parseLeft: false, applier: other, orderer: other));
+        Assert.Equal(ChunkPipeline.Turn.Order, ChunkPipeline.NextTurn(worker, canApply: false, canOrder: true, parseLeft: false, applier: other, orderer: other));
+        Assert.Equal(ChunkPipeline.Turn.None, ChunkPipeline.NextTurn(worker, canApply: false, canOrder: false, parseLeft: false, applier: other, orderer: other));
+    }
+
+    [Fact]
+    public void NextTurn_ATurnNoOneHasTaken_GoesToTheFirstThreadFree()
+    {
+        Assert.Equal(ChunkPipeline.Turn.Apply, ChunkPipeline.NextTurn(1, canApply: true, canOrder: true, parseLeft: true, applier: -1, orderer: -1));
+        Assert.Equal(ChunkPipeline.Turn.Order, ChunkPipeline.NextTurn(1, canApply: false, canOrder: true, parseLeft: true, applier: -1, orderer: -1));
+    }
+
+    [Fact]
+    public void NextTurn_WheneverThereIsWork_SomeIsTaken()
+    {
+        // Neither thread may wait while there is work it could do: the pipeline's loops sleep only when it says none.
+        foreach (bool canApply in new[] { false, true })
+        {
+            foreach (bool canOrder in new[] { false, true })
+            {
+                foreach (bool parseLeft in new[] { false, true })
+                {
+                    for (int worker = 0; worker < 2; worker++)
+                    {
+                        for (int applier = -1; applier < 2; applier++)
+                        {
+                            for (int orderer = -1; orderer < 2; orderer++)
+                            {
+                                ChunkPipeline.Turn turn = ChunkPipeline.NextTurn(worker, canApply, canOrder, parseLeft, applier, orderer);
+                                Assert.Equal(canApply || canOrder || parseLeft, turn != ChunkPipeline.Turn.None);
+                                Assert.True(turn != ChunkPipeline.Turn.Apply || canApply);
+                                Assert.True(turn != ChunkPipeline.Turn.Order || canOrder);
+                                Assert.True(turn != ChunkPipeline.Turn.Parse || parseLeft);
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 
     private static (ChunkPipeline Pipeline, GatedWorker Worker) Start()
