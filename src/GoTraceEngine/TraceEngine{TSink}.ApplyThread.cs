@@ -152,7 +152,7 @@ public partial class TraceEngine<TSink>
     private void ParseLine(ReadOnlySpan<byte> line)
     {
         BatchChannel channel = _channel!;
-        ParseInto(channel.Current, _accounting, _names, line);
+        ParseInto(channel.Current, _accounting, _names, line, streams: false);
         if (channel.Current.IsFull)
         {
             channel.Publish();
@@ -173,14 +173,13 @@ public partial class TraceEngine<TSink>
     /// <summary>
     /// Parses and counts one line into <paramref name="batch"/>: an event is kept, a rare line is copied for the apply
     /// side, any other line is only counted. Used by both two-thread replays, with their batches, counts and name tables.
+    /// An event is parsed in place, or, <paramref name="streams"/>, on the stack and then written out in one go
+    /// (<see cref="ParsedBatch.AppendStreaming"/>, chosen by <see cref="EventStoreChooser"/>).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void ParseInto(ParsedBatch batch, LineAccounting accounting, NameTable names, ReadOnlySpan<byte> line)
+    private static void ParseInto(ParsedBatch batch, LineAccounting accounting, NameTable names, ReadOnlySpan<byte> line, bool streams)
     {
         long lineNumber = accounting.NextLine();
-
-        // Parsed in place, or (streaming) on the stack and then written out in one go.
-        bool streams = batch.StreamsEvents;
         Unsafe.SkipInit(out TraceEvent parsed);
         ref TraceEvent slot = ref streams ? ref parsed : ref batch.NextEvent;
         LineCategory category = TraceLineParser.Parse(line, lineNumber, names, out slot, out ParseFailure failure);

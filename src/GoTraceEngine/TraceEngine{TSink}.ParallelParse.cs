@@ -136,7 +136,6 @@ public partial class TraceEngine<TSink>
     private void ParseChunk(ParsedChunk chunk, NameTable names, bool streams = false)
     {
         ParsedBatch batch = chunk.Batch;
-        batch.StreamsEvents = streams;
         LineAccounting accounting = chunk.Accounting;
         accounting.Restart(chunk.FirstLine - 1);
         if (chunk.TooLongLength > 0)
@@ -147,7 +146,7 @@ public partial class TraceEngine<TSink>
 
         // The chunk ends at a line end, so a fresh framer cuts every line of it as the engine's framer would.
         var framer = new LineFramer(_options.MaxLineLength);
-        var handler = new ChunkLineHandler(batch, accounting, names);
+        var handler = new ChunkLineHandler(batch, accounting, names, streams);
         framer.Feed(ref handler, chunk.Data);
         if (streams)
         {
@@ -305,12 +304,12 @@ public partial class TraceEngine<TSink>
     }
 
     /// <summary>The framer's line callback while a chunk is parsed.</summary>
-    private readonly struct ChunkLineHandler(ParsedBatch batch, LineAccounting accounting, NameTable names) : ILineHandler
+    private readonly struct ChunkLineHandler(ParsedBatch batch, LineAccounting accounting, NameTable names, bool streams) : ILineHandler
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void OnLine(ReadOnlySpan<byte> line)
         {
-            ParseInto(batch, accounting, names, line);
+            ParseInto(batch, accounting, names, line, streams);
             if (batch.IsOutOfRoom)
             {
                 batch.Grow();

@@ -73,10 +73,6 @@ internal sealed class ChunkPipeline : IDisposable
     private readonly ParsedChunk[] _slots = new ParsedChunk[SlotCount];
     private readonly IChunkWorker _worker;
     private readonly object _gate = new();
-
-    // The worker that took the apply turn, and the order turn, last (-1: none yet). Under _gate.
-    private int _applier = -1;
-    private int _orderer = -1;
     private readonly Thread _helper;
     private readonly int _chunkSize;
     private readonly int _maxLineLength;
@@ -92,6 +88,10 @@ internal sealed class ChunkPipeline : IDisposable
     private long _applied;
     private bool _ordering;
     private bool _applying;
+
+    // The worker that took the order turn, and the apply turn, last (-1: none yet): NextTurn keeps a turn with it.
+    private int _orderer = -1;
+    private int _applier = -1;
     private bool _stopping;
     private ExceptionDispatchInfo? _fault;
 
@@ -416,9 +416,9 @@ internal sealed class ChunkPipeline : IDisposable
     /// a turn the other thread took last only when no chunk is left to parse. A turn that moves between the threads
     /// takes what it works on with it (at 1 k live the tables and the window are some thousands of cache lines, pulled
     /// from the other core line by line), and the thread that took it last comes back within a chunk's parse or read.
-    /// Measured on the 2-vCPU hosts, against taking any free turn: 1.00–1.09× faster while the two vCPUs were close, 1.06–1.28×
-    /// while they were far apart (<see cref="EventStoreChooser"/>). Whenever there is
-    /// work, some is taken, so neither thread waits while the other could go on.
+    /// Measured on the 2-vCPU hosts, against taking any free turn: 1.00–1.09× faster while the two vCPUs were close,
+    /// 1.06–1.28× while they were far apart (see <see cref="EventStoreChooser"/>). Whenever there is work, some is
+    /// taken, so neither thread waits while the other could go on.
     /// </summary>
     /// <param name="worker">The thread asking: 0, the reading thread; 1, the helper.</param>
     /// <param name="canApply">Whether the apply turn is free and its next chunk ordered.</param>

@@ -16,9 +16,9 @@ namespace GoTraceEngine.Pipeline;
 /// reads the events from memory instead of the other core's cache).</para>
 /// <para>So the choice is measured, not fixed: each chunk's parse is timed per byte, the two ways keep their own
 /// running estimates, and streaming is chosen only while it parses in under <see cref="StreamBelow"/> of the other
-/// way's time (the cost streaming adds falls on the reading side, which this does not see). One chunk in <see cref="ExploreEvery"/> is parsed the other
-/// way, so a change of the host's state is followed within a few megabytes. Reports do not depend on the choice: the
-/// bytes written are the same.</para>
+/// way's time (the cost streaming adds falls on the reading side, which this does not see). One chunk in
+/// <see cref="ExploreEvery"/> is parsed the other way, so a change of the host's state is followed within a few
+/// megabytes. Reports do not depend on the choice: the bytes written are the same.</para>
 /// </remarks>
 /// <param name="forced">Always stream (<see langword="true"/>) or never (<see langword="false"/>), for tests; <see langword="null"/>: as measured.</param>
 internal sealed class EventStoreChooser(bool? forced = null)
@@ -35,11 +35,10 @@ internal sealed class EventStoreChooser(bool? forced = null)
     // Running estimates of a chunk's parse time per byte (Stopwatch ticks), each from its own way's chunks; 0: none yet.
     private double _ordinary;
     private double _streaming;
-    private bool _streams;
     private long _chunks;
 
     /// <summary>Whether the chunks parsed now stream their events (without the chunks parsed the other way to explore).</summary>
-    public bool Streams => _streams;
+    public bool Streams => _ordinary > 0 && _streaming > 0 && _streaming < StreamBelow * _ordinary;
 
     /// <summary>Whether the next chunk streams its events: the chosen way, except that one chunk in <see cref="ExploreEvery"/> (and the first of each way) tries the other.</summary>
     public bool NextStreams()
@@ -60,10 +59,10 @@ internal sealed class EventStoreChooser(bool? forced = null)
             return true;
         }
 
-        return chunk % ExploreEvery == ExploreEvery - 1 ? !_streams : _streams;
+        return Streams != (chunk % ExploreEvery == ExploreEvery - 1);
     }
 
-    /// <summary>Takes a chunk's parse time, and chooses again.</summary>
+    /// <summary>Takes a chunk's parse time into its way's estimate (and so into <see cref="Streams"/>).</summary>
     /// <param name="streamed">Whether the chunk streamed its events.</param>
     /// <param name="ticks">Its parse time, in <see cref="System.Diagnostics.Stopwatch"/> ticks.</param>
     /// <param name="bytes">Its length.</param>
@@ -80,6 +79,5 @@ internal sealed class EventStoreChooser(bool? forced = null)
         // A running mean of the way's last few chunks, quick to follow a change (the way not chosen is timed only one
         // chunk in ExploreEvery); a chunk preempted or interrupted moves it by half at most.
         estimate = estimate == 0 ? perByte : 0.5 * (estimate + Math.Clamp(perByte, estimate / 2, estimate * 2));
-        _streams = _ordinary > 0 && _streaming > 0 && _streaming < StreamBelow * _ordinary;
     }
 }

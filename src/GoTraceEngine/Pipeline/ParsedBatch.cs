@@ -94,12 +94,6 @@ internal sealed class ParsedBatch
     }
 
     /// <summary>
-    /// Whether events are appended with <see cref="AppendStreaming"/> rather than parsed into <see cref="NextEvent"/>: set
-    /// by a parsing thread for the chunk it parses (<see cref="EventStoreChooser"/>).
-    /// </summary>
-    public bool StreamsEvents { get; set; }
-
-    /// <summary>
     /// Appends an event with non-temporal stores, which write memory without first taking its cache lines from the core
     /// that last read them (on other than x64, ordinary stores). Another thread may read the batch only after a
     /// <see cref="PublishStreamed"/>.
