@@ -283,11 +283,13 @@ public sealed partial class LiveTraceTests
         Assert.Equal(2000, sessions);
         Assert.True(parked > 0, "no session was parked when the program was killed");
         Assert.True(report["live"]!.GetValue<long>() > sessions, head);
-        JsonNode waiting = Assert.Single(report["waitingGroups"]!.AsArray(), g => g!["startFunction"]!.GetValue<string>() == "main.session")!;
-        Assert.Equal(parked, waiting["count"]!.GetValue<int>());
-        Assert.Equal("waiting", waiting["verdict"]!.GetValue<string>());
+        // Every parked session is in the report, none as a leak. (Likely is allowed: on a machine loaded enough that
+        // the last round of sends took longer than 250 ms and than any earlier wait, the oldest would be.)
         Assert.DoesNotContain(report["leaks"]!.AsArray(), l => l!["startFunction"]!.GetValue<string>() == "main.session");
-        Assert.DoesNotContain(report["likely"]!.AsArray(), l => l!["startFunction"]!.GetValue<string>() == "main.session");
+        int reported = report["waitingGroups"]!.AsArray().Concat(report["likelyGroups"]!.AsArray())
+            .Where(g => g!["startFunction"]!.GetValue<string>() == "main.session")
+            .Sum(g => g!["count"]!.GetValue<int>());
+        Assert.Equal(parked, reported);
     }
 
     /// <summary>
