@@ -81,9 +81,11 @@ public sealed partial class LiveTraceTests
             var truth = File.ReadLines(truthPath).Where(l => !l.StartsWith('#')).Select(l => long.Parse(l.Split(' ')[0], CultureInfo.InvariantCulture)).ToHashSet();
             long[] leaks = [.. report["leaks"]!.AsArray().Select(l => l!["goid"]!.GetValue<long>())];
             int blocked = report["blocked"]!.GetValue<int>();
-            // The goroutines created before the attach (80-100 sessions, the pollers, the pool) are followed from their first park.
-            Assert.True(blocked >= 40, $"only {blocked} goroutines blocked when the window closed: the server was not busy");
-            Assert.True(report["anomalies"]!["adopted"]!.GetValue<long>() >= 40, report["anomalies"]!.ToJsonString());
+            // The goroutines created before the attach (the sessions, the pollers, the pool) are followed from their first
+            // park: 55-61 adopted and 60-67 blocked on an idle machine. How many park inside the window depends on how
+            // long attaching took (the window counts from bpftrace's start), so the floor only says the server was busy.
+            Assert.True(blocked >= 20, $"only {blocked} goroutines blocked when the window closed: the server was not busy");
+            Assert.True(report["anomalies"]!["adopted"]!.GetValue<long>() >= 20, report["anomalies"]!.ToJsonString());
             long[] healthy = [.. leaks.Where(goid => !truth.Contains(goid))];
             Assert.True(healthy.Length == 0,
                 $"{healthy.Length} of {leaks.Length} reported leaks are healthy goroutines ({blocked} blocked): "
