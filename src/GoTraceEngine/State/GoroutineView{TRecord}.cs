@@ -26,23 +26,33 @@ public readonly struct GoroutineView<TRecord>
     /// <returns>A struct enumerator.</returns>
     public Enumerator GetEnumerator() => new(_reader);
 
-    /// <summary>Enumerates a table's goroutines.</summary>
+    /// <summary>
+    /// Enumerates a table's goroutines. Enumerate between feeds: events move entries between slots, so an enumeration
+    /// that spans a feed may skip or repeat goroutines; one whose table was resized (it grew), or whose engine was
+    /// disposed, since it began throws instead.
+    /// </summary>
     public struct Enumerator
     {
         private readonly ITableReader<TRecord> _reader;
+        private readonly int _layout;
         private int _index;
 
         internal Enumerator(ITableReader<TRecord> reader)
         {
             _reader = reader;
+            _layout = reader.Layout;
             _index = -1;
         }
 
         /// <summary>The current goroutine.</summary>
-        public readonly TRecord Current => _reader.At(_index);
+        /// <exception cref="ObjectDisposedException">The engine was disposed since the enumeration began.</exception>
+        /// <exception cref="InvalidOperationException">The table was resized (events fed) since the enumeration began.</exception>
+        public readonly TRecord Current => _reader.At(_index, _layout);
 
         /// <summary>Moves to the next goroutine.</summary>
         /// <returns><see langword="false"/> at the end.</returns>
-        public bool MoveNext() => _reader.MoveNext(ref _index);
+        /// <exception cref="ObjectDisposedException">The engine was disposed since the enumeration began.</exception>
+        /// <exception cref="InvalidOperationException">The table was resized (events fed) since the enumeration began.</exception>
+        public bool MoveNext() => _reader.MoveNext(ref _index, _layout);
     }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 
 namespace GoTraceEngine.State;
@@ -8,12 +9,18 @@ internal interface ITableReader<TRecord>
 {
     int Count { get; }
 
+    /// <summary>The table's <see cref="OpenTable{TValue}.Layout"/>, which an enumeration starts under.</summary>
+    int Layout { get; }
+
     bool TryGet(ulong gPointer, out TRecord record);
 
     /// <summary>Advances <paramref name="index"/> to the next occupied slot; false at the end.</summary>
-    bool MoveNext(ref int index);
+    /// <exception cref="ObjectDisposedException">The engine was disposed since the enumeration began.</exception>
+    /// <exception cref="InvalidOperationException">The table was resized since the enumeration began.</exception>
+    bool MoveNext(ref int index, int layout);
 
-    TRecord At(int index);
+    /// <summary>The record in slot <paramref name="index"/>; throws as <see cref="MoveNext"/>.</summary>
+    TRecord At(int index, int layout);
 }
 
 /// <summary>A table value that can be read as a public record.</summary>
@@ -25,11 +32,15 @@ internal interface IRecordSource<TValue, TRecord>
 }
 
 /// <summary>The one <see cref="ITableReader{TRecord}"/>: any <see cref="OpenTable{TValue}"/> whose values know their record.</summary>
-internal sealed class TableReader<TValue, TRecord>(OpenTable<TValue> table) : ITableReader<TRecord>
+/// <param name="table">The table read.</param>
+/// <param name="isDisposed">Whether the table's engine was disposed (its tables then given back); null: a table of no engine.</param>
+internal sealed class TableReader<TValue, TRecord>(OpenTable<TValue> table, Func<bool>? isDisposed = null) : ITableReader<TRecord>
     where TValue : struct, IRecordSource<TValue, TRecord>
     where TRecord : struct
 {
     public int Count => table.Count;
+
+    public int Layout => table.Layout;
 
     public bool TryGet(ulong gPointer, out TRecord record)
     {
@@ -47,8 +58,9 @@ internal sealed class TableReader<TValue, TRecord>(OpenTable<TValue> table) : IT
         return false;
     }
 
-    public bool MoveNext(ref int index)
+    public bool MoveNext(ref int index, int layout)
     {
+        CheckLayout(layout);
         int capacity = table.Capacity;
         while (++index < capacity)
         {
@@ -61,9 +73,24 @@ internal sealed class TableReader<TValue, TRecord>(OpenTable<TValue> table) : IT
         return false;
     }
 
-    public TRecord At(int index)
+    public TRecord At(int index, int layout)
     {
+        CheckLayout(layout);
         ref readonly OpenTable<TValue>.Entry entry = ref table.DangerousGetEntry(index);
         return TValue.ToRecord(entry.Key, entry.Value);
     }
+
+    private void CheckLayout(int layout)
+    {
+        if (layout != table.Layout)
+        {
+            Throw(isDisposed?.Invoke() ?? false);
+        }
+    }
+
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void Throw(bool disposed) => throw (disposed
+        ? new ObjectDisposedException("TraceEngine", "The engine was disposed while its goroutines were enumerated.")
+        : new InvalidOperationException("The goroutine table was resized while it was enumerated: enumerate a view between feeds, not while events are applied."));
 }

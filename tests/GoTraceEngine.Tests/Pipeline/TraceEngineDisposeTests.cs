@@ -67,6 +67,60 @@ public sealed class TraceEngineDisposeTests
     }
 
     [Fact]
+    public void Dispose_WhileAViewIsEnumerated_TheEnumeratorThrowsObjectDisposed()
+    {
+        // Past the smallest table's 16 slots, where a disposed engine's enumerator once read out of range.
+        var engine = new TraceEngine();
+        engine.Feed(Trace());
+        GoroutineView<GoroutineRecord>.Enumerator live = engine.Live.GetEnumerator();
+        GoroutineView<BlockedGoroutine>.Enumerator blocked = engine.Blocked.GetEnumerator();
+        int seen = 0;
+        while (seen < 100 && live.MoveNext() && blocked.MoveNext())
+        {
+            Assert.NotEqual(0UL, live.Current.GPointer);
+            Assert.NotEqual(0UL, blocked.Current.GPointer);
+            seen++;
+        }
+
+        Assert.Equal(100, seen);
+        engine.Dispose();
+
+        Assert.Throws<ObjectDisposedException>(() => live.Current);
+        Assert.Throws<ObjectDisposedException>(() => live.MoveNext());
+        Assert.Throws<ObjectDisposedException>(() => blocked.Current);
+        Assert.Throws<ObjectDisposedException>(() => blocked.MoveNext());
+    }
+
+    [Fact]
+    public void Feed_WhileAViewIsEnumerated_TheEnumeratorThrowsOnceTheTableGrew()
+    {
+        var engine = new TraceEngine();
+        engine.Feed("newproc1: goroutine=c000000200\nnewproc1: goroutine=c000000400\n"u8);
+        GoroutineView<GoroutineRecord>.Enumerator live = engine.Live.GetEnumerator();
+        Assert.True(live.MoveNext());
+
+        // Events that leave the slots where they were: the enumerator goes on.
+        engine.Feed("gopark: goroutine=c000000200 reason=7\n"u8);
+        Assert.NotEqual(0UL, live.Current.GPointer);
+
+        // Enough goroutines to grow the table: its slots moved, so the enumeration cannot go on.
+        engine.Feed(Trace());
+        InvalidOperationException moved = Assert.Throws<InvalidOperationException>(() => live.MoveNext());
+        Assert.Contains("resized while it was enumerated", moved.Message, StringComparison.Ordinal);
+        Assert.Throws<InvalidOperationException>(() => live.Current);
+
+        // A new enumeration sees every goroutine once.
+        var seen = new HashSet<ulong>();
+        foreach (GoroutineRecord record in engine.Live)
+        {
+            Assert.True(seen.Add(record.GPointer));
+        }
+
+        Assert.Equal(engine.Live.Count, seen.Count);
+        engine.Dispose();
+    }
+
+    [Fact]
     public async Task Dispose_ThenUse_ThrowsObjectDisposed()
     {
         string path = Path.GetTempFileName();
