@@ -28,8 +28,8 @@ public sealed partial class LiveTraceTests
             ("gather-leaky", "main.Gather.func1|main.Gather|main.go:16|chan send|3"),
             ("gather-fixed", ""),
             ("worker-pool", "main.worker|main.startPool|main.go:19|chan receive|4"),
-            ("select-timeout", "main.fetch.func1|main.fetch|main.go:12|chan send|5"),
-            ("mutex-deadlock", "main.lockAB|main.main|main.go:41|sync|1;main.lockBA|main.main|main.go:42|sync|1;main.waiter|main.main|main.go:43|sync|1"),
+            ("select-timeout", "main.fetch.func1|main.fetch|main.go:14|chan send|5"),
+            ("mutex-deadlock", "main.lockAB|main.main|main.go:48|sync|1;main.lockBA|main.main|main.go:49|sync|1;main.waiter|main.main|main.go:50|sync|1"),
             ("churn", "main.leak|main.main|main.go:44|chan receive|3"),
             ("generic-pool", "main.(*Pool[...]).worker|main.(*Pool[...]).Start|main.go:25|chan receive|4;main.Gather[...].func1|main.Gather[...]|main.go:34|chan send|3"),
         ];
