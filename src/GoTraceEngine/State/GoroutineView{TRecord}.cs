@@ -28,7 +28,7 @@ public readonly struct GoroutineView<TRecord>
 
     /// <summary>
     /// Enumerates a table's goroutines. Enumerate between feeds: events move entries between slots, so an enumeration
-    /// that spans a feed may skip or repeat goroutines; one whose table was resized (it grew), or whose engine was
+    /// that spans a feed may skip or repeat goroutines; one whose table was resized or rehashed, or whose engine was
     /// disposed, since it began throws instead.
     /// </summary>
     public struct Enumerator
@@ -46,13 +46,13 @@ public readonly struct GoroutineView<TRecord>
 
         /// <summary>The current goroutine.</summary>
         /// <exception cref="ObjectDisposedException">The engine was disposed since the enumeration began.</exception>
-        /// <exception cref="InvalidOperationException">The table was resized (events fed) since the enumeration began.</exception>
+        /// <exception cref="InvalidOperationException">The table was resized or rehashed (events fed) since the enumeration began.</exception>
         public readonly TRecord Current => _reader.At(_index, _layout);
 
         /// <summary>Moves to the next goroutine.</summary>
         /// <returns><see langword="false"/> at the end.</returns>
         /// <exception cref="ObjectDisposedException">The engine was disposed since the enumeration began.</exception>
-        /// <exception cref="InvalidOperationException">The table was resized (events fed) since the enumeration began.</exception>
+        /// <exception cref="InvalidOperationException">The table was resized or rehashed (events fed) since the enumeration began.</exception>
         public bool MoveNext() => _reader.MoveNext(ref _index, _layout);
     }
 }

@@ -92,5 +92,5 @@ internal sealed class TableReader<TValue, TRecord>(OpenTable<TValue> table, Func
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void Throw(bool disposed) => throw (disposed
         ? new ObjectDisposedException("TraceEngine", "The engine was disposed while its goroutines were enumerated.")
-        : new InvalidOperationException("The goroutine table was resized while it was enumerated: enumerate a view between feeds, not while events are applied."));
+        : new InvalidOperationException("The goroutine table was resized or rehashed while it was enumerated: enumerate a view between feeds, not while events are applied."));
 }

@@ -106,7 +106,7 @@ public sealed class TraceEngineDisposeTests
         // Enough goroutines to grow the table: its slots moved, so the enumeration cannot go on.
         engine.Feed(Trace());
         InvalidOperationException moved = Assert.Throws<InvalidOperationException>(() => live.MoveNext());
-        Assert.Contains("resized while it was enumerated", moved.Message, StringComparison.Ordinal);
+        Assert.Contains("rehashed while it was enumerated", moved.Message, StringComparison.Ordinal);
         Assert.Throws<InvalidOperationException>(() => live.Current);
 
         // A new enumeration sees every goroutine once.
