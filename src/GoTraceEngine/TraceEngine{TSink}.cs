@@ -95,9 +95,8 @@ public partial class TraceEngine<TSink> : IDisposable
 
         // The verdict's groups of one function across go statements are named as reports name start functions.
         _state.Verdict.StartFunctionName = id => _goNames.StartFunction(_names.GetName(id)).Function;
-        Func<bool> isDisposed = () => (Volatile.Read(ref _use) & DisposedBit) != 0;
-        _live = new(new TableReader<LiveValue, GoroutineRecord>(_state.Live, isDisposed));
-        _blocked = new(new TableReader<BlockedValue, BlockedGoroutine>(_state.Blocked, isDisposed));
+        _live = new(new TableReader<LiveValue, GoroutineRecord>(_state.Live));
+        _blocked = new(new TableReader<BlockedValue, BlockedGoroutine>(_state.Blocked));
         ReasonTable.TryFor(ReasonNumbering.Wait, options.GoVersion, out _waitReasons);
         _timeline = options.TimelinePoints > 0 ? new TimelineRecorder(options.TimelinePoints, reasons) : null;
     }

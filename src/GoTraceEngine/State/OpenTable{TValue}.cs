@@ -94,6 +94,9 @@ internal sealed unsafe class OpenTable<TValue>
     /// </summary>
     public int Layout => _layout;
 
+    /// <summary>Whether <see cref="Release"/> gave the slots back (its engine was disposed).</summary>
+    public bool IsReleased { get; private set; }
+
     /// <summary>Where the entries live.</summary>
     public TableMemoryKind Memory => _memory;
 
@@ -418,6 +421,7 @@ internal sealed unsafe class OpenTable<TValue>
     {
         NativeBlock? native = _native;
         _count = 0;
+        IsReleased = true;
         Allocate(MinCapacity, TableMemoryKind.Managed);
         native?.Free();
     }

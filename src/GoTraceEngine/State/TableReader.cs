@@ -33,8 +33,7 @@ internal interface IRecordSource<TValue, TRecord>
 
 /// <summary>The one <see cref="ITableReader{TRecord}"/>: any <see cref="OpenTable{TValue}"/> whose values know their record.</summary>
 /// <param name="table">The table read.</param>
-/// <param name="isDisposed">Whether the table's engine was disposed (its tables then given back); null: a table of no engine.</param>
-internal sealed class TableReader<TValue, TRecord>(OpenTable<TValue> table, Func<bool>? isDisposed = null) : ITableReader<TRecord>
+internal sealed class TableReader<TValue, TRecord>(OpenTable<TValue> table) : ITableReader<TRecord>
     where TValue : struct, IRecordSource<TValue, TRecord>
     where TRecord : struct
 {
@@ -84,13 +83,13 @@ internal sealed class TableReader<TValue, TRecord>(OpenTable<TValue> table, Func
     {
         if (layout != table.Layout)
         {
-            Throw(isDisposed?.Invoke() ?? false);
+            Throw(table.IsReleased);
         }
     }
 
     [DoesNotReturn]
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void Throw(bool disposed) => throw (disposed
+    private static void Throw(bool released) => throw (released
         ? new ObjectDisposedException("TraceEngine", "The engine was disposed while its goroutines were enumerated.")
         : new InvalidOperationException("The goroutine table was resized or rehashed while it was enumerated: enumerate a view between feeds, not while events are applied."));
 }
