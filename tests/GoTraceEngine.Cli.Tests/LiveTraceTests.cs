@@ -279,7 +279,7 @@ public sealed partial class LiveTraceTests
         // How many sessions were parked when the kill came depends on the scheduler (those just handed a message may
         // still wait to run: 1 400-2 000 of the 2 000 on this machine kind), so the expectation comes from the trace
         // itself: a session is blocked if its last event, by time stamp, is a park.
-        (int sessions, int parked) = ParkedAtTheEnd(saved, "main.main.gowrap1");
+        (int sessions, int parked) = SavedTrace.ParkedAtTheEnd(saved, "main.main.gowrap1");
         Assert.Equal(2000, sessions);
         Assert.True(parked > 0, "no session was parked when the program was killed");
         Assert.True(report["live"]!.GetValue<long>() > sessions, head);
@@ -291,43 +291,6 @@ public sealed partial class LiveTraceTests
             .Sum(g => g!["count"]!.GetValue<int>());
         Assert.Equal(parked, reported);
     }
-
-    /// <summary>
-    /// From a saved bpftrace trace: how many goroutines started by <paramref name="function"/> were created, and how many
-    /// of them were parked at the end (their last park or ready, by time stamp, is a park). No goroutine may exit.
-    /// </summary>
-    private static (int Created, int Parked) ParkedAtTheEnd(string trace, string function)
-    {
-        var last = new Dictionary<string, (long Ts, bool Parked)>();
-        foreach (string line in File.ReadLines(trace))
-        {
-            Match m = TracedEvent().Match(line);
-            if (!m.Success)
-            {
-                continue;
-            }
-
-            string g = m.Groups[3].Value;
-            long ts = long.Parse(m.Groups[2].ValueSpan, CultureInfo.InvariantCulture);
-            switch (m.Groups[1].Value)
-            {
-                case "newproc1" when line.Contains($" fn={function} ", StringComparison.Ordinal):
-                    Assert.True(last.TryAdd(g, (ts, false)), $"g {g} created twice");
-                    break;
-                case "godestroy" when last.ContainsKey(g):
-                    Assert.Fail($"g {g} started by {function} exited");
-                    break;
-                case var kind when kind != "newproc1" && last.TryGetValue(g, out (long Ts, bool Parked) seen) && ts >= seen.Ts:
-                    last[g] = (ts, kind == "gopark");
-                    break;
-            }
-        }
-
-        return (last.Count, last.Values.Count(e => e.Parked));
-    }
-
-    [GeneratedRegex(@"^(newproc1|gopark|ready|godestroy): ts=(\d+) goroutine=(?:0x)?([0-9a-f]+)\b")]
-    private static partial Regex TracedEvent();
 
     [Fact]
     public async Task Trace_ServerThatNeverExits_DurationStopsItAndGatesOnItsLeaks()
@@ -619,7 +582,7 @@ public sealed partial class LiveTraceTests
         return null;
     }
 
-    /// <summary>A trace saved by <c>gotrace trace --save</c>: its create lines (in an attach, also the parks that name goroutines created before it) and the binary's wrapper and site lines.</summary>
+    /// <summary>A trace saved by <c>gotrace trace --save</c>: its create lines (in an attach, also the parks that name goroutines created before it) and the binary's wrapper and site lines; and which goroutines it leaves parked (<see cref="ParkedAtTheEnd"/>).</summary>
     private sealed partial class SavedTrace
     {
         private readonly Dictionary<string, string> _wrappers = new(StringComparer.Ordinal);
@@ -653,6 +616,40 @@ public sealed partial class LiveTraceTests
             return trace;
         }
 
+        /// <summary>
+        /// From a saved bpftrace trace: how many goroutines started by <paramref name="function"/> were created, and how many
+        /// of them were parked at the end (their last park or ready, by time stamp, is a park). No goroutine may exit.
+        /// </summary>
+        public static (int Created, int Parked) ParkedAtTheEnd(string trace, string function)
+        {
+            var last = new Dictionary<string, (long Ts, bool Parked)>();
+            foreach (string line in File.ReadLines(trace))
+            {
+                Match m = TracedEvent().Match(line);
+                if (!m.Success)
+                {
+                    continue;
+                }
+
+                string g = m.Groups[3].Value;
+                long ts = long.Parse(m.Groups[2].ValueSpan, CultureInfo.InvariantCulture);
+                switch (m.Groups[1].Value)
+                {
+                    case "newproc1" when line.Contains($" fn={function} ", StringComparison.Ordinal):
+                        Assert.True(last.TryAdd(g, (ts, false)), $"g {g} created twice");
+                        break;
+                    case "godestroy" when last.ContainsKey(g):
+                        Assert.Fail($"g {g} started by {function} exited");
+                        break;
+                    case var kind when kind != "newproc1" && last.TryGetValue(g, out (long Ts, bool Parked) seen) && ts >= seen.Ts:
+                        last[g] = (ts, kind == "gopark");
+                        break;
+                }
+            }
+
+            return (last.Count, last.Values.Count(e => e.Parked));
+        }
+
         /// <summary>A goroutine's start function, creator and go statement location, named as the trace's symbol lines say.</summary>
         public (string StartFunction, string Creator, string Location) GoNames(long goid)
         {
@@ -673,5 +670,8 @@ public sealed partial class LiveTraceTests
 
         [GeneratedRegex(@"^gopark: .*\bgoid=(\d+) gopc=(0x[0-9a-f]+) fn=(.+?) creator=")]
         private static partial Regex NamingPark();
+
+        [GeneratedRegex(@"^(newproc1|gopark|ready|godestroy): ts=(\d+) goroutine=(?:0x)?([0-9a-f]+)\b")]
+        private static partial Regex TracedEvent();
     }
 }
