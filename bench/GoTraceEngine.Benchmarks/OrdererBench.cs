@@ -1,0 +1,163 @@
+using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Columns;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Engines;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Reports;
+using GoTraceEngine.Generation;
+using GoTraceEngine.Parsing;
+using GoTraceEngine.Pipeline;
+using GoTraceEngine.Reporting;
+
+namespace GoTraceEngine.Benchmarks;
+
+/// <summary>
+/// The reorder window alone, the cost that keeps the full format below 0.8× the seed format's events/s (README,
+/// <em>Targets</em>): a million full-format events, parsed once in the setup, put back in (timestamp, line) order by
+/// the engine's <see cref="EventOrderer"/> with the default 2 s window, against a naive window measured in the same
+/// run (.NET's <see cref="PriorityQueue{TElement, TPriority}"/> keyed by (timestamp, line), released as the window
+/// passes) and against reading the events in arrival order (the floor). The events come from <see cref="TraceGenerator"/>
+/// with <see cref="Cpus"/> CPU buffers drained in turn, the way the tracers' per-CPU output arrives.
+/// </summary>
+/// <remarks>
+/// Each run returns a checksum of the release order (every event's line number weighted by its place), and the setup
+/// checks that the engine's orderer and the naive window release the same events in the same order, so a faster
+/// orderer that got the order wrong fails here before it is timed. The mean is per event
+/// (<see cref="BenchmarkAttribute.OperationsPerInvoke"/>), so it reads as ns an event. Each run orders with a new
+/// orderer, as a replay does: the engine's 20 bytes an event allocated are its window's lanes (2 s of this trace, about
+/// 400 k events at 48 bytes), which a replay allocates once; the naive window's 109 are its queue's growth.
+/// </remarks>
+[MemoryDiagnoser]
+[Config(typeof(OrdererConfig))]
+public class OrdererBench
+{
+    /// <summary>Events a run orders.</summary>
+    public const int EventCount = 1_000_000;
+
+    private static readonly long Window = TraceEngineOptions.DefaultReorderWindow.Ticks * 100;
+
+    private TraceEvent[] _events = [];
+
+    /// <summary>CPU buffers the generator drains in turn: how many streams the orderer merges.</summary>
+    [Params(2, 8)]
+    public int Cpus { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _events = Events(Cpus);
+        long naive = Naive();
+        long engine = Engine();
+        if (naive != engine)
+        {
+            throw new InvalidOperationException($"the orderer's release order differs from the naive window's ({engine} against {naive})");
+        }
+    }
+
+    [Benchmark(Baseline = true, Description = "Naive: PriorityQueue window", OperationsPerInvoke = EventCount)]
+    public long Naive()
+    {
+        var queue = new PriorityQueue<TraceEvent, (long Timestamp, long Line)>();
+        var order = new ReleaseOrder();
+        long latest = long.MinValue;
+        foreach (TraceEvent e in _events)
+        {
+            queue.Enqueue(e, (e.Timestamp, e.LineNumber));
+            latest = Math.Max(latest, e.Timestamp);
+            while (queue.TryPeek(out TraceEvent first, out _) && first.Timestamp <= latest - Window)
+            {
+                order.Apply(queue.Dequeue());
+            }
+        }
+
+        while (queue.TryDequeue(out TraceEvent rest, out _))
+        {
+            order.Apply(rest);
+        }
+
+        return order.Checksum;
+    }
+
+    [Benchmark(Description = "EventOrderer", OperationsPerInvoke = EventCount)]
+    public long Engine()
+    {
+        var orderer = new EventOrderer(TraceEngineOptions.DefaultReorderWindow, TraceEngineOptions.DefaultMaxClockJump, TraceEngineOptions.DefaultMaxPendingEvents);
+        var order = new ReleaseOrder();
+        foreach (ref readonly TraceEvent e in _events.AsSpan())
+        {
+            orderer.Push(in e, ref order);
+        }
+
+        orderer.Drain(ref order);
+        return order.Checksum;
+    }
+
+    [Benchmark(Description = "Arrival order (floor)", OperationsPerInvoke = EventCount)]
+    public long Floor()
+    {
+        var order = new ReleaseOrder();
+        foreach (ref readonly TraceEvent e in _events.AsSpan())
+        {
+            order.Apply(in e);
+        }
+
+        return order.Checksum;
+    }
+
+    /// <summary>The first <see cref="EventCount"/> timed events of a generated full-format trace, parsed.</summary>
+    internal static TraceEvent[] Events(int cpus)
+    {
+        using var stream = new MemoryStream();
+        new TraceGenerator(new TraceGeneratorOptions { Seed = 42, Format = TraceFormat.Full, Events = EventCount + 1_000, Live = 1_000, Leaks = 25, Cpus = cpus }).Write(stream);
+        var names = new NameTable();
+        var events = new List<TraceEvent>(EventCount);
+        ReadOnlySpan<byte> rest = stream.GetBuffer().AsSpan(0, (int)stream.Length);
+        long line = 0;
+        while (events.Count < EventCount && !rest.IsEmpty)
+        {
+            int end = rest.IndexOf((byte)'\n');
+            ReadOnlySpan<byte> text = end < 0 ? rest : rest[..end];
+            rest = end < 0 ? [] : rest[(end + 1)..];
+            if (TraceLineParser.Parse(text, ++line, names, out TraceEvent e, out _) == LineCategory.Event
+                && (e.Fields & TraceEventFields.Timestamp) != 0)
+            {
+                events.Add(e);
+            }
+        }
+
+        if (events.Count < EventCount)
+        {
+            throw new InvalidOperationException($"the generated trace has {events.Count} timed events, fewer than {EventCount}");
+        }
+
+        return [.. events];
+    }
+
+    /// <summary>What the orderer releases goes here: a checksum of the order (line numbers weighted by place).</summary>
+    private struct ReleaseOrder : IEventApplier
+    {
+        private long _place;
+
+        public long Checksum { get; private set; }
+
+        public void Apply(in TraceEvent e) => Checksum += ++_place * e.LineNumber;
+
+        public void ApplyLate(in TraceEvent e) => throw new InvalidOperationException($"line {e.LineNumber} arrived later than the window: the input is not what this benchmark measures");
+
+        public readonly void Diagnose(DiagnosticKind kind, long lineNumber, string message) =>
+            throw new InvalidOperationException($"line {lineNumber}: {message}");
+    }
+}
+
+/// <summary><see cref="OrdererBench"/>'s job: medians and ratios, a few iterations (each orders a million events).</summary>
+public sealed class OrdererConfig : ManualConfig
+{
+    public OrdererConfig()
+    {
+        Add(DefaultConfig.Instance);
+        AddJob(Job.Default.WithId("orderer").WithStrategy(RunStrategy.Monitoring).WithLaunchCount(1).WithWarmupCount(3).WithIterationCount(9));
+        AddColumn(StatisticColumn.Median);
+        WithOptions(ConfigOptions.DisableLogFile);
+        SummaryStyle = SummaryStyle.Default.WithRatioStyle(RatioStyle.Trend);
+    }
+}
