@@ -34,7 +34,8 @@ public class OrdererBench
     /// <summary>Events a run orders.</summary>
     public const int EventCount = 1_000_000;
 
-    private static readonly long Window = TraceEngineOptions.DefaultReorderWindow.Ticks * 100;
+    /// <summary>The naive window's width: the engine's own, in nanoseconds as it holds it.</summary>
+    private static readonly long Window = NewOrderer().WindowNs;
 
     private TraceEvent[] _events = [];
 
@@ -81,7 +82,7 @@ public class OrdererBench
     [Benchmark(Description = "EventOrderer", OperationsPerInvoke = EventCount)]
     public long Engine()
     {
-        var orderer = new EventOrderer(TraceEngineOptions.DefaultReorderWindow, TraceEngineOptions.DefaultMaxClockJump, TraceEngineOptions.DefaultMaxPendingEvents);
+        EventOrderer orderer = NewOrderer();
         var order = new ReleaseOrder();
         foreach (ref readonly TraceEvent e in _events.AsSpan())
         {
@@ -103,6 +104,10 @@ public class OrdererBench
 
         return order.Checksum;
     }
+
+    /// <summary>An orderer as a replay with the default options makes it.</summary>
+    private static EventOrderer NewOrderer() =>
+        new(TraceEngineOptions.DefaultReorderWindow, TraceEngineOptions.DefaultMaxClockJump, TraceEngineOptions.DefaultMaxPendingEvents);
 
     /// <summary>The first <see cref="EventCount"/> timed events of a generated full-format trace, parsed.</summary>
     internal static TraceEvent[] Events(int cpus)
